@@ -1,0 +1,41 @@
+# The two commands: `make demo` (the main job) and `make test` (the tests). Both install what
+# they need: a .venv with python3.12, the npm linter for the Neo4j dialect, Debian's chromium
+# and raptor2-utils for the browser and independent-parser tests.
+SHELL := /bin/bash
+VENV  := .venv
+PY    := $(VENV)/bin/python
+PYTHON312 ?= $(shell for p in python3.12 $$HOME/.pyenv/versions/3.12*/bin/python3.12 /usr/bin/python3.12 /usr/local/bin/python3.12; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; assert sys.version_info >= (3, 12)' 2>/dev/null && { echo $$p; break; }; done)
+
+.PHONY: demo test venv lint-deps system-deps lint clean bench
+
+$(VENV)/.installed: pyproject.toml
+	@test -n "$(PYTHON312)" || { echo "Python 3.12+ not found: install python3.12 (apt-get install python3.12 or pyenv install 3.12)"; exit 1; }
+	test -x $(PY) || $(PYTHON312) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]' --config-settings editable_mode=strict
+	touch $@
+
+venv: $(VENV)/.installed
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+lint-deps: node_modules/.installed
+
+system-deps:
+	@bash .ci/system-deps
+
+demo: venv
+	$(VENV)/bin/peninsula demo --out out
+
+test: venv lint-deps system-deps
+	$(VENV)/bin/ruff check .
+	PYTHONSAFEPATH=1 $(PY) -m pytest
+
+bench: venv
+	$(PY) benchmarks/bench_views.py
+
+clean:
+	rm -rf out .pytest_cache tests/screenshots

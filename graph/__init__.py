@@ -1,0 +1,1 @@
+"""peninsula.graph"""

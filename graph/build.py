@@ -1,0 +1,62 @@
+"""The library functions behind `peninsula build | validate | load`: read, validate, map, write."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from peninsula.graph.store import Counters, Store
+from peninsula.loaders import read_dir, read_rdf, to_property_graph, validate_curated
+from peninsula.ontology.shapes import validate as shacl_validate
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+
+@dataclass
+class Report:
+    nodes: int = 0
+    edges: int = 0
+    counters: Counters = field(default_factory=Counters)
+    files: list = field(default_factory=list)
+    derived: dict = field(default_factory=dict)
+
+
+def default_data_dir() -> Path:
+    """data/ of the checkout (the curated knowledge base travels with the code)."""
+    return DATA_DIR
+
+
+def prepare(data_dir: Path | str | None = None):
+    """Read and validate the curated data; return (nodes, edges, curated). Writes nothing."""
+    cur = read_dir(data_dir or default_data_dir())
+    validate_curated(cur)
+    nodes, edges = to_property_graph(cur.graph, where=cur.where)
+    return nodes, edges, cur
+
+
+def build(store: Store, data_dir: Path | str | None = None, *, derive: bool = True, progress=None) -> Report:
+    """Validate everything, then write it; derived knowledge (reach, analytics) follows."""
+    nodes, edges, cur = prepare(data_dir)
+    derived = {}
+    if derive:
+        from peninsula.graph.analytics import annotate
+        from peninsula.graph.reach import reach_edges
+
+        reach = reach_edges(nodes, edges)
+        derived = {"can_reach": len(reach), "scored": annotate(nodes, edges)}
+        edges = edges + reach
+    counters = store.write(nodes, edges, progress=progress)
+    return Report(nodes=len(nodes), edges=len(edges), counters=counters, files=cur.files, derived=derived)
+
+
+def load_rdf(store: Store, path: Path | str, fmt: str | None = None, *, progress=None) -> Report:
+    """Load an RDF file (any format `export` writes): parse, SHACL-validate, map, write."""
+    graph = read_rdf(path, fmt)
+    problems = shacl_validate(graph, where=lambda s: f"{path} <{s}>")
+    if problems:
+        from peninsula.ontology import ValidationError
+
+        raise ValidationError(problems)
+    nodes, edges = to_property_graph(graph, where=lambda s: f"{path} <{s}>")
+    counters = store.write(nodes, edges, progress=progress)
+    return Report(nodes=len(nodes), edges=len(edges), counters=counters, files=[str(path)])

@@ -1,0 +1,354 @@
+"""The `peninsula` command: thin click commands over library functions."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from peninsula.ontology import PeninsulaError
+
+
+class App:
+    """What travels from the group to every command: the store URI and the debug flag."""
+
+    def __init__(self, store_uri: str | None, debug: bool):
+        self.store_uri, self.debug = store_uri, debug
+
+    def open(self):
+        from peninsula.graph.store import open_store
+
+        return open_store(self.store_uri)
+
+
+pass_app = click.make_pass_decorator(App)
+
+
+class Group(click.Group):
+    """Turns Peninsula's errors into a one-paragraph message and a meaningful exit code."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except PeninsulaError as exc:
+            if ctx.obj is not None and getattr(ctx.obj, "debug", False):
+                raise
+            click.secho(f"error: {exc}", fg="red", err=True)
+            sys.exit(exc.exit_code)
+
+
+@click.group(cls=Group)
+@click.option("--store", "store_uri", envvar="PENINSULA_STORE", metavar="URI",
+              help="embedded:PATH (default), redis://HOST:PORT or bolt://HOST:7687. Env: PENINSULA_STORE.")
+@click.option("--debug", is_flag=True, help="Show tracebacks.")
+@click.version_option(package_name="peninsula")
+@click.pass_context
+def main(ctx, store_uri, debug):
+    """Peninsula: the knowledge graph of the diplomacy around North Korea's missile program."""
+    ctx.obj = App(store_uri, debug)
+
+
+def _progress(total: int, label: str):
+    from rich.progress import Progress
+
+    progress = Progress(transient=True, disable=not sys.stderr.isatty())
+    task = progress.add_task(label, total=total)
+    return progress, (lambda n: progress.advance(task, n))
+
+
+@main.command()
+@click.option("--data", "data_dir", type=click.Path(exists=True, path_type=Path), help="Data folder (default data/).")
+@pass_app
+def build(app, data_dir):
+    """Validate the curated data, load it (idempotent), derive reach and analytics."""
+    from peninsula.graph.build import build as run_build
+    from peninsula.graph.build import prepare
+
+    nodes, edges, _ = prepare(data_dir)  # fail before opening the store
+    with app.open() as store:
+        progress, advance = _progress(len(nodes) + len(edges), "writing")
+        with progress:
+            report = run_build(store, data_dir, progress=advance)
+        c = report.counters
+        click.echo(f"built {report.nodes} entities and {report.edges} relationships from {len(report.files)} files "
+                   f"into {store.describe()}")
+        click.echo(f"changes: {c.nodes_created} nodes created, {c.relationships_created} relationships created, "
+                   f"{c.properties_set} properties set")
+        click.echo(f"derived: {report.derived.get('can_reach', 0)} CAN_REACH relationships, "
+                   f"{report.derived.get('scored', 0)} nodes scored")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+def validate(paths):
+    """Check the curated data (or RDF files) against the ontology and its shapes. Writes nothing."""
+    from peninsula.graph.build import prepare
+    from peninsula.loaders import read_rdf
+    from peninsula.ontology import ValidationError
+    from peninsula.ontology.shapes import validate as shacl
+
+    if not paths or all(p.is_dir() or p.suffix == ".yaml" for p in paths):
+        target = paths[0] if len(paths) == 1 else None
+        if len(paths) > 1:
+            from peninsula.loaders import read_files, to_property_graph, validate_curated
+
+            cur = read_files(list(paths))
+            validate_curated(cur)
+            nodes, edges = to_property_graph(cur.graph, where=cur.where)
+        else:
+            nodes, edges, _ = prepare(target)
+        click.echo(f"valid: {len(nodes)} entities, {len(edges)} relationships")
+        return
+    for path in paths:
+        problems = shacl(read_rdf(path), where=lambda s, p=path: f"{p} <{s}>")
+        if problems:
+            raise ValidationError(problems)
+        click.echo(f"valid: {path}")
+
+
+@main.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", help="turtle, ntriples, jsonld, xml, trig, turtle12 (RDF); cns, un-xml, ftm, wikidata.")
+@pass_app
+def load(app, path, fmt):
+    """Load a file into the store: RDF that `export` writes, or a source format with --format."""
+    from peninsula.graph.build import load_rdf
+
+    source_formats = ("cns", "un-xml", "ftm", "wikidata")
+    with app.open() as store:
+        if fmt in source_formats:
+            from peninsula.loaders.sources import load_source
+
+            report = load_source(store, path, fmt)
+        else:
+            report = load_rdf(store, path, fmt)
+        c = report.counters
+        click.echo(f"loaded {report.nodes} entities and {report.edges} relationships from {path}: "
+                   f"{c.nodes_created} nodes created, {c.relationships_created} relationships created, "
+                   f"{c.properties_set} properties set")
+
+
+def _parse_params(pairs) -> dict:
+    out = {}
+    for pair in pairs:
+        if "=" not in pair:
+            raise click.BadParameter(f"{pair!r} is not K=V", param_hint="--param")
+        k, v = pair.split("=", 1)
+        out[k] = v
+    return out
+
+
+def _print_rows(rows, fmt):
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
+        return
+    columns = list(rows[0]) if rows else []
+    if fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.DictWriter(buf, fieldnames=columns)
+        writer.writeheader()
+        for r in rows:
+            writer.writerow({k: json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v for k, v in r.items()})
+        click.echo(buf.getvalue(), nl=False)
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(*columns)
+    for r in rows:
+        table.add_row(*(json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else str(v) for v in r.values()))
+    Console().print(table)
+    click.echo(f"{len(rows)} row(s)")
+
+
+@main.command()
+@click.argument("query_id", required=False)
+@click.option("--param", "-p", "params", multiple=True, metavar="K=V", help="A query parameter (repeatable).")
+@click.option("--cypher", help="Run this Cypher instead of a pack query.")
+@click.option("--write", is_flag=True, help="Allow --cypher to write.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table")
+@pass_app
+def query(app, query_id, params, cypher, write, fmt):
+    """Run PACK/NAME from the query packs, or --cypher TEXT (read-only unless --write)."""
+    from peninsula import queries
+
+    if bool(query_id) == bool(cypher):
+        raise click.UsageError("give either PACK/NAME or --cypher TEXT")
+    if query_id:
+        q = queries.get(query_id)
+        bound = q.bind(_parse_params(params))
+        with app.open() as store:
+            rows = store.query(q.text_for(store.dialect), bound)
+    else:
+        with app.open() as store:
+            rows = store.query(cypher, _parse_params(params), write=write)
+    _print_rows(rows, fmt)
+
+
+@main.command("queries")
+def list_queries():
+    """List the query packs, their queries, titles and parameters."""
+    from peninsula import queries
+
+    for pack, qs in queries.packs().items():
+        click.secho(pack, bold=True)
+        for name, q in qs.items():
+            params = ", ".join(f"{p.name}:{p.type}" + (f"={p.default}" if p.default is not None else "")
+                               for p in q.params.values())
+            click.echo(f"  {pack}/{name:<28} {q.title}" + (f"  [{params}]" if params else ""))
+
+
+@main.command()
+@click.option("--format", "fmt", default="turtle",
+              type=click.Choice(["turtle", "ntriples", "jsonld", "xml", "trig", "turtle12"]))
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="File to write (default: stdout).")
+@click.option("--query", "query_id", help="Export only the subgraph of this query's graph result.")
+@click.option("--param", "-p", "params", multiple=True, metavar="K=V")
+@pass_app
+def export(app, fmt, output, query_id, params):
+    """Export the store (or one query's subgraph) as RDF."""
+    from peninsula.graph.export import export as run_export
+
+    with app.open() as store:
+        keys = None
+        if query_id:
+            keys = _query_keys(store, query_id, _parse_params(params))
+        text = run_export(store, fmt, output, keys)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        click.echo(f"wrote {output}", err=True)
+
+
+def _query_keys(store, query_id, params) -> set:
+    from peninsula import queries
+    from peninsula.ontology import QueryError
+
+    q = queries.get(query_id)
+    if not q.graph:
+        raise QueryError(f"{query_id} has no graph result (no `graph:` header)")
+    rows = store.query(q.text_for(store.dialect), q.bind(params))
+    return {r[q.graph[c]] for r in rows for c in ("from", "to") if c in q.graph and r.get(q.graph[c])}
+
+
+@main.command()
+@click.argument("name", required=False)
+@click.option("--query", "query_id", help="Draw a pack query's graph result instead of a named view.")
+@click.option("--param", "-p", "params", multiple=True, metavar="K=V")
+@click.option("--as-of", help="Only what held on this date (YYYY[-MM[-DD]]).")
+@click.option("--from", "year_from", type=int, help="First year shown.")
+@click.option("--to", "year_to", type=int, help="Last year shown.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="HTML file (default out/views/NAME.html).")
+@pass_app
+def view(app, name, query_id, params, as_of, year_from, year_to, output):
+    """Write an offline HTML network view: alliances, influence, sanctions, missiles, diplomacy, cyber."""
+    from peninsula.graph import views
+
+    if bool(name) == bool(query_id):
+        raise click.UsageError("give a view NAME or --query PACK/NAME")
+    with app.open() as store:
+        if name:
+            if name not in views.VIEWS:
+                raise click.UsageError(f"no view {name!r}; views: {', '.join(views.VIEWS)}")
+            html = views.named_view(store, name, as_of=as_of, year_from=year_from, year_to=year_to)
+        else:
+            from peninsula import queries
+
+            q = queries.get(query_id)
+            rows = store.query(q.text_for(store.dialect), q.bind(_parse_params(params)))
+            html = views.query_view(rows, q.graph, store, title=q.title)
+    output = output or Path("out") / "views" / f"{(name or query_id).replace('/', '-')}.html"
+    views.write_view(html, output)
+    click.echo(f"wrote {output}")
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@pass_app
+def stats(app, fmt):
+    """Nodes per label and relationships per type."""
+    with app.open() as store:
+        counts = store.counts()
+    if fmt == "json":
+        click.echo(json.dumps(counts, indent=2))
+        return
+    for section in ("labels", "types"):
+        click.secho("nodes per label" if section == "labels" else "relationships per type", bold=True)
+        for k, v in counts[section].items():
+            click.echo(f"  {k:<32} {v}")
+
+
+@main.command()
+@click.option("--as-of", help="Project the graph as of this date.")
+@click.option("--family", help="Only one relationship family (alliance, influence, sanction, ...).")
+@pass_app
+def analyze(app, as_of, family):
+    """Centralities, communities and brokers (networkx), written back as node properties."""
+    from peninsula.graph.analytics import analyze as run
+
+    with app.open() as store:
+        result = run(store, as_of=as_of, family=family)
+    click.echo(f"scored {result['nodes']} nodes: {result['communities']} communities, {result['brokers']} brokers")
+
+
+@main.command()
+@click.argument("query_text")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table")
+@pass_app
+def sparql(app, query_text, fmt):
+    """Answer SPARQL (a query or a .rq file) over the store's RDF, through pyoxigraph."""
+    from peninsula.graph.sparql import run_sparql
+
+    text = Path(query_text).read_text("utf-8") if query_text.endswith(".rq") and Path(query_text).exists() else query_text
+    with app.open() as store:
+        rows = run_sparql(store, text)
+    _print_rows(rows, fmt)
+
+
+@main.group()
+def ontology():
+    """The ontology: reference documentation."""
+
+
+@ontology.command("docs")
+@click.option("--format", "fmt", type=click.Choice(["markdown", "html"]), default="markdown")
+@click.option("-o", "--output", type=click.Path(path_type=Path))
+def ontology_docs(fmt, output):
+    """Write the ontology reference: every class and property with label, definition, domain, range."""
+    from peninsula.ontology.docs import reference
+
+    text = reference(fmt)
+    if output:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"wrote {output}")
+    else:
+        click.echo(text, nl=False)
+
+
+@main.command()
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("out"), show_default=True)
+@click.option("--data", "data_dir", type=click.Path(exists=True, path_type=Path))
+@pass_app
+def demo(app, out_dir, data_dir):
+    """The main job: build, run every query pack, export RDF in every format, write every view."""
+    from peninsula.graph.demo import run_demo
+
+    run_demo(app.open, out_dir, data_dir, echo=click.echo)
+
+
+@main.command()
+@pass_app
+def doctor(app):
+    """Which store, whether it answers, and the versions of everything. Never prints a password."""
+    from peninsula.graph.doctor import diagnose
+
+    ok = True
+    for name, status, detail in diagnose(app.store_uri):
+        ok &= status != "FAIL"
+        click.echo(f"{status:<4}  {name:<22} {detail}")
+    sys.exit(0 if ok else 1)

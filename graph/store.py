@@ -1,0 +1,197 @@
+"""One small store interface, chosen by URI, with lazy imports of each engine.
+
+    embedded:PATH  (default: a file under the user's data dir)   FalkorDB in a child redis
+    redis://HOST:PORT[/GRAPH]                                       FalkorDB server
+    bolt:// neo4j:// neo4j+s:// bolt+s://                          Neo4j 5 (routing driver)
+
+Labels and relationship types reach Cypher only from the ontology (checked here); every value
+travels as a parameter.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from abc import ABC, abstractmethod
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from peninsula.ontology import StoreError, load
+
+GRAPH_NAME = "peninsula"
+BATCH = 5000
+WRITE_CLAUSE = re.compile(
+    r"\b(CREATE|MERGE|DELETE|DETACH|SET|REMOVE|DROP|LOAD\s+CSV|FOREACH)\b|CALL\s+\{|\bCALL\s+(db|apoc|dbms|gds)\.\w*(create|drop|set|delete|index|constraint)",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class Counters:
+    nodes_created: int = 0
+    relationships_created: int = 0
+    properties_set: int = 0
+    labels_added: int = 0
+    extra: dict = field(default_factory=dict)
+
+    def add(self, other: Counters) -> None:
+        self.nodes_created += other.nodes_created
+        self.relationships_created += other.relationships_created
+        self.properties_set += other.properties_set
+        self.labels_added += other.labels_added
+
+    @property
+    def changed(self) -> bool:
+        return any((self.nodes_created, self.relationships_created, self.properties_set, self.labels_added))
+
+
+def default_store_uri() -> str:
+    env = os.environ.get("PENINSULA_STORE")
+    if env:
+        return env
+    data_home = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return f"embedded:{data_home / 'peninsula' / 'peninsula.db'}"
+
+
+def redact(uri: str) -> str:
+    """The URI with any password replaced by ***."""
+    parts = urlsplit(uri)
+    if parts.password:
+        netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
+        return parts._replace(netloc=netloc).geturl()
+    return uri
+
+
+def strip_comments(cypher: str) -> str:
+    cypher = re.sub(r"//[^\n]*", "", cypher)
+    cypher = re.sub(r"/\*.*?\*/", "", cypher, flags=re.S)
+    return re.sub(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`", "''", cypher)
+
+
+def is_write(cypher: str) -> bool:
+    return bool(WRITE_CLAUSE.search(strip_comments(cypher)))
+
+
+class Store(ABC):
+    """The store interface: write batches, query, count, clear, close."""
+
+    dialect = "falkordb"
+    uri = ""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    # -- the five operations every engine provides
+    @abstractmethod
+    def _run(self, cypher: str, params: dict | None, *, write: bool) -> tuple[list[dict], Counters]: ...
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    @abstractmethod
+    def ensure_schema(self) -> None: ...
+
+    def query(self, cypher: str, params: dict | None = None, *, write: bool = False) -> list[dict]:
+        """Run parameterised Cypher; read-only unless write=True (refused otherwise)."""
+        return self._run(cypher, params or {}, write=write)[0]
+
+    def execute(self, cypher: str, params: dict | None = None) -> Counters:
+        return self._run(cypher, params or {}, write=True)[1]
+
+    # -- writing batches, grouped by label set / relationship type
+    def write(self, nodes: list[dict], edges: list[dict], batch: int = BATCH, progress=None) -> Counters:
+        ont = load()
+        total = Counters()
+        groups: dict = defaultdict(list)
+        for n in nodes:
+            groups[tuple(n["labels"])].append({"key": n["key"], "props": n["props"]})
+        for labels, rows in groups.items():
+            for label in labels:
+                if label not in ont.classes:
+                    raise StoreError(f"refusing to write unknown label {label!r}")
+            extra = "".join(f":`{label}`" for label in labels if label != "Entity")
+            cypher = ("UNWIND $rows AS row MERGE (n:Entity {key: row.key})"
+                      + (f" SET n{extra}" if extra else "")
+                      + " WITH n, row WHERE properties(n) <> row.props SET n = row.props")
+            for i in range(0, len(rows), batch):
+                total.add(self.execute(cypher, {"rows": rows[i:i + batch]}))
+                if progress:
+                    progress(len(rows[i:i + batch]))
+        egroups: dict = defaultdict(list)
+        for e in edges:
+            egroups[e["type"]].append({"key": e["key"], "src": e["src"], "dst": e["dst"], "props": e["props"]})
+        for rel_type, rows in egroups.items():
+            if rel_type not in ont.rel_types:
+                raise StoreError(f"refusing to write unknown relationship type {rel_type!r}")
+            cypher = (f"UNWIND $rows AS row MATCH (a:Entity {{key: row.src}}) MATCH (b:Entity {{key: row.dst}}) "
+                      f"MERGE (a)-[r:`{rel_type}` {{key: row.key}}]->(b) "
+                      "WITH r, row WHERE properties(r) <> row.props SET r = row.props")
+            for i in range(0, len(rows), batch):
+                total.add(self.execute(cypher, {"rows": rows[i:i + batch]}))
+                if progress:
+                    progress(len(rows[i:i + batch]))
+        return total
+
+    # -- reading back
+    def counts(self) -> dict:
+        labels = {r["label"]: r["n"] for r in self.query(
+            "MATCH (n) UNWIND labels(n) AS label RETURN label, count(*) AS n ORDER BY label")}
+        types = {r["type"]: r["n"] for r in self.query(
+            "MATCH ()-[r]->() RETURN type(r) AS type, count(*) AS n ORDER BY type")}
+        return {"labels": labels, "types": types}
+
+    def nodes(self, page: int = 10000):
+        """Every node as {key, labels, props}, streamed in pages ordered by key."""
+        last = ""
+        while True:
+            rows = self.query("MATCH (n:Entity) WHERE n.key > $last RETURN n.key AS key, labels(n) AS labels, "
+                              "properties(n) AS props ORDER BY n.key LIMIT $page", {"last": last, "page": page})
+            yield from ({"key": r["key"], "labels": r["labels"], "props": dict(r["props"])} for r in rows)
+            if len(rows) < page:
+                return
+            last = rows[-1]["key"]
+
+    def edges(self, page: int = 10000):
+        """Every relationship as {type, key, src, dst, props}, streamed in pages."""
+        skip = 0
+        while True:
+            rows = self.query("MATCH (a:Entity)-[r]->(b:Entity) RETURN a.key AS src, type(r) AS type, b.key AS dst, "
+                              "properties(r) AS props ORDER BY r.key SKIP $skip LIMIT $page",
+                              {"skip": skip, "page": page})
+            yield from ({"type": r["type"], "key": r["props"].get("key"), "src": r["src"], "dst": r["dst"],
+                         "props": dict(r["props"])} for r in rows)
+            if len(rows) < page:
+                return
+            skip += page
+
+    def clear(self) -> None:
+        self.execute("MATCH (n) DETACH DELETE n")
+
+    def describe(self) -> str:
+        return redact(self.uri)
+
+
+def open_store(uri: str | None = None, **options) -> Store:
+    """Open the store a URI names (default: PENINSULA_STORE, else the embedded file)."""
+    uri = uri or default_store_uri()
+    scheme = uri.split(":", 1)[0].lower() if ":" in uri else ""
+    if scheme == "embedded" or scheme == "":
+        from peninsula.graph.falkor import EmbeddedFalkorStore
+
+        return EmbeddedFalkorStore(uri.split(":", 1)[1] if scheme else uri, **options)
+    if scheme in ("redis", "rediss"):
+        from peninsula.graph.falkor import FalkorServerStore
+
+        return FalkorServerStore(uri, **options)
+    if scheme in ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc"):
+        from peninsula.graph.neo4j_store import Neo4jStore
+
+        return Neo4jStore(uri, **options)
+    raise StoreError(
+        f"unknown store URI scheme {scheme!r} in {redact(uri)!r}. Use embedded:PATH for the built-in "
+        "FalkorDB, redis://HOST:PORT for a FalkorDB server, or bolt://HOST:7687 / neo4j+s://HOST for Neo4j.")

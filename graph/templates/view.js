@@ -1,0 +1,355 @@
+/* Peninsula view: every text from the data goes through textContent; never innerHTML. */
+(function () {
+  "use strict";
+  var D = JSON.parse(document.getElementById("pen-data").textContent);
+  var $ = function (id) { return document.getElementById(id); };
+  function el(tag, text, cls) {
+    var e = document.createElement(tag);
+    if (text !== undefined && text !== null) e.textContent = String(text);
+    if (cls) e.className = cls;
+    return e;
+  }
+  var classInfo = {}, typeInfo = {};
+  D.classes.forEach(function (c) { classInfo[c.name] = c; });
+  D.types.forEach(function (t) { typeInfo[t.type] = t; });
+  var nodeByKey = new Map(), edgeById = new Map(), adjacency = new Map();
+  D.nodes.forEach(function (n) { nodeByKey.set(n.id, n); adjacency.set(n.id, []); n._shown = true; });
+  D.edges.forEach(function (e) {
+    edgeById.set(e.id, e); e._shown = true;
+    adjacency.get(e.from).push(e); if (e.to !== e.from) adjacency.get(e.to).push(e);
+  });
+  var state = { from: D.initial.from, to: D.initial.to, hiddenClasses: new Set(), hiddenTypes: new Set(), selected: null };
+
+  function span(a, b) {
+    if (a === null && b === null) return "";
+    if (a === b) return String(a);
+    return (a === null ? "…" : a) + "–" + (b === null ? "" : b);
+  }
+  function asList(v) { return v === null || v === undefined ? [] : Array.isArray(v) ? v : [v]; }
+  function nodeTip(n) {
+    var d = el("div", null, "pen-tip");
+    d.appendChild(el("b", n.name));
+    var ko = n.props.name_ko; if (ko) d.appendChild(el("div", asList(ko).join(", ")));
+    var c = classInfo[n.cls]; d.appendChild(el("div", c ? c.label : n.cls));
+    var s = span(n.y0, n.y1); if (s) d.appendChild(el("div", s));
+    return d;
+  }
+  function edgeTip(e) {
+    var d = el("div", null, "pen-tip"), t = typeInfo[e.type];
+    d.appendChild(el("b", nodeByKey.get(e.from).name + " → " + (t ? t.label : e.type) + " → " + nodeByKey.get(e.to).name));
+    var s = span(e.y0, e.y1); if (s) d.appendChild(el("div", s));
+    if (e.props.note) d.appendChild(el("div", e.props.note));
+    return d;
+  }
+
+  // ---------------------------------------------------------------- the network
+  var large = D.large;
+  var nodes = new vis.DataSet(D.nodes.map(function (n) {
+    var c = classInfo[n.cls] || { color: "#999999", shape: "dot" };
+    var inside = c.shape === "box" || c.shape === "text";
+    return {
+      id: n.id, label: n.label, x: n.x, y: n.y, size: n.size, shape: c.shape, title: nodeTip(n),
+      color: { background: c.color, border: c.color, highlight: { background: c.color, border: "#111" }, hover: { background: c.color, border: "#111" } },
+      font: inside ? { color: c.shape === "box" ? "#fff" : "#1f2933", size: 13 } : undefined,
+      borderWidth: 1, hidden: false
+    };
+  }));
+  var edges = new vis.DataSet(D.edges.map(function (e) {
+    var t = typeInfo[e.type] || { color: "#7f8c8d", dashed: false, arrows: true };
+    return {
+      id: e.id, from: e.from, to: e.to, title: edgeTip(e), dashes: t.dashed, width: 1.6,
+      color: { color: t.color, highlight: t.color, hover: t.color, opacity: 0.75 },
+      arrows: t.arrows ? { to: { enabled: true, scaleFactor: 0.5 } } : undefined, hidden: false
+    };
+  }));
+  var network = new vis.Network($("pen-net"), { nodes: nodes, edges: edges }, {
+    physics: { enabled: false },
+    layout: { improvedLayout: false, randomSeed: 1 },
+    interaction: { hover: !large, tooltipDelay: 120, hideEdgesOnDrag: large, hideEdgesOnZoom: large, multiselect: true, navigationButtons: false, keyboard: false },
+    nodes: { font: { size: 15, face: "system-ui, sans-serif", color: "#1f2933", strokeWidth: 4, strokeColor: "#ffffff" },
+             scaling: { label: { enabled: false, drawThreshold: 7 } } },
+    edges: { smooth: large ? false : { enabled: true, type: "continuous", roundness: 0.2 }, selectionWidth: 2, hoverWidth: 0.8 }
+  });
+  $("pen-app").setAttribute("data-drawn", String(nodes.length));
+
+  // ---------------------------------------------------------------- years and filters
+  function validIn(item) {
+    return (item.y0 === null || item.y0 <= state.to) && (item.y1 === null || item.y1 >= state.from);
+  }
+  var visible = new Set();
+  function apply(skipHash) {
+    var nu = [], eu = [];
+    visible = new Set();
+    D.nodes.forEach(function (n) {
+      var v = !state.hiddenClasses.has(n.cls) && (state.from === null || validIn(n));
+      if (v) visible.add(n.id);
+      if (v !== n._shown) { n._shown = v; nu.push({ id: n.id, hidden: !v }); }
+    });
+    D.edges.forEach(function (e) {
+      var v = !state.hiddenTypes.has(e.type) && visible.has(e.from) && visible.has(e.to) && (state.from === null || validIn(e));
+      if (v !== e._shown) { e._shown = v; eu.push({ id: e.id, hidden: !v }); }
+    });
+    if (nu.length) nodes.update(nu);
+    if (eu.length) edges.update(eu);
+    $("pen-shown").textContent = String(visible.size);
+    $("pen-year-from").textContent = state.from === null ? "all years" : String(state.from);
+    $("pen-year-to").textContent = state.to === null ? "" : String(state.to);
+    document.querySelectorAll("#pen-hist g").forEach(function (g) {
+      var y = +g.getAttribute("data-year");
+      g.setAttribute("class", y >= state.from && y <= state.to ? "pen-in" : "");
+    });
+    document.querySelectorAll(".pen-leg[data-cls]").forEach(function (b) {
+      b.classList.toggle("pen-hidden", state.hiddenClasses.has(b.getAttribute("data-cls")));
+    });
+    document.querySelectorAll(".pen-leg[data-type]").forEach(function (b) {
+      b.classList.toggle("pen-hidden", state.hiddenTypes.has(b.getAttribute("data-type")));
+    });
+    if (!skipHash) writeHash();
+  }
+
+  var fromInput = $("pen-from"), toInput = $("pen-to");
+  function setupTime() {
+    var lo = D.years.min, hi = D.years.max;
+    if (lo === null) { $("pen-time").hidden = true; return; }
+    [fromInput, toInput].forEach(function (i) { i.min = lo; i.max = hi; });
+    fromInput.value = state.from; toInput.value = state.to;
+    var svg = $("pen-hist"), ns = "http://www.w3.org/2000/svg", n = D.hist.length;
+    var top = Math.max(1, Math.max.apply(null, D.hist.map(function (h) { return h[1] + h[2]; })));
+    svg.setAttribute("viewBox", "0 0 " + (n * 10) + " 100");
+    D.hist.forEach(function (h, i) {
+      var g = document.createElementNS(ns, "g"); g.setAttribute("data-year", h[0]);
+      var he = 100 * h[1] / top, ho = 100 * h[2] / top;
+      [[ho, 100 - ho, "pen-oth"], [he, 100 - ho - he, "pen-ev"]].forEach(function (r) {
+        if (!r[0]) return;
+        var rect = document.createElementNS(ns, "rect");
+        rect.setAttribute("x", i * 10 + 1); rect.setAttribute("width", 8);
+        rect.setAttribute("y", r[1]); rect.setAttribute("height", r[0]); rect.setAttribute("class", r[2]);
+        g.appendChild(rect);
+      });
+      var t = document.createElementNS(ns, "title");
+      t.textContent = h[0] + ": " + h[1] + " events, " + h[2] + " other changes";
+      g.appendChild(t); svg.appendChild(g);
+    });
+    var ticks = $("pen-ticks"), step = n > 60 ? 10 : n > 25 ? 5 : n > 10 ? 2 : 1;
+    D.hist.forEach(function (h, i) {
+      var edge = i === 0 || i === n - 1, off = ((h[0] % step) + step) % step;
+      if (off !== 0 && !(edge && Math.min(off, step - off) * 2 >= step)) return;
+      var s = el("span", h[0]); s.style.left = ((i + 0.5) / n * 100) + "%"; ticks.appendChild(s);
+    });
+    function onInput(which) {
+      var a = +fromInput.value, b = +toInput.value;
+      if (a > b) { if (which === "from") { b = a; toInput.value = b; } else { a = b; fromInput.value = a; } }
+      state.from = a; state.to = b; apply();
+    }
+    fromInput.addEventListener("input", function () { onInput("from"); });
+    toInput.addEventListener("input", function () { onInput("to"); });
+    var timer = null;
+    function stop() { clearInterval(timer); timer = null; $("pen-play").textContent = "▶ Play"; }
+    $("pen-play").addEventListener("click", function () {
+      if (timer) { stop(); return; }
+      var width = state.to - state.from;
+      if (width >= hi - lo) width = 0;
+      if (state.from + width >= hi || state.to - state.from !== width) { state.from = lo; state.to = lo + width; }
+      fromInput.value = state.from; toInput.value = state.to; apply();
+      $("pen-play").textContent = "❚❚ Pause";
+      timer = setInterval(function () {
+        if (state.to >= hi) { stop(); return; }
+        state.from += 1; state.to += 1; fromInput.value = state.from; toInput.value = state.to; apply();
+      }, 700);
+    });
+  }
+
+  // ---------------------------------------------------------------- legend
+  document.querySelectorAll(".pen-leg[data-cls]").forEach(function (b) {
+    var cls = b.getAttribute("data-cls");
+    b.addEventListener("click", function () {
+      if (state.hiddenClasses.has(cls)) state.hiddenClasses.delete(cls); else state.hiddenClasses.add(cls);
+      apply();
+    });
+    b.addEventListener("dblclick", function () {
+      state.hiddenClasses.delete(cls); apply();
+      network.selectNodes(D.nodes.filter(function (n) { return n.cls === cls && visible.has(n.id); }).map(function (n) { return n.id; }));
+    });
+  });
+  document.querySelectorAll(".pen-leg[data-type]").forEach(function (b) {
+    var t = b.getAttribute("data-type");
+    b.addEventListener("click", function () {
+      if (state.hiddenTypes.has(t)) state.hiddenTypes.delete(t); else state.hiddenTypes.add(t);
+      apply();
+    });
+  });
+
+  // ---------------------------------------------------------------- inspector
+  var body = $("pen-inspect-body"), empty = $("pen-inspect-empty");
+  var SKIP = { name: 1, name_ko: 1, sources: 1, "class": 1 };
+  function propTable(props, extra) {
+    var table = el("table", null, "pen-props");
+    function row(k, v) {
+      if (v === null || v === undefined || v === "") return;
+      var tr = el("tr"); tr.appendChild(el("th", k.replace(/_/g, " "))); tr.appendChild(el("td", asList(v).join(", ")));
+      table.appendChild(tr);
+    }
+    (extra || []).forEach(function (kv) { row(kv[0], kv[1]); });
+    Object.keys(props).sort().forEach(function (k) { if (!SKIP[k]) row(k, props[k]); });
+    return table;
+  }
+  function sourceList(keys) {
+    var wrap = el("div");
+    keys = asList(keys);
+    if (!keys.length) return wrap;
+    wrap.appendChild(el("h2", "Sources"));
+    var ul = el("ul", null, "pen-list pen-sources");
+    keys.forEach(function (k) {
+      var s = D.sources[k] || {}, li = el("li"), label = s.title || s.name || s.symbol || k;
+      var url = typeof s.url === "string" ? s.url.trim() : "";
+      if (/^https?:\/\//i.test(url)) {
+        var a = el("a", label); a.href = url; a.target = "_blank"; a.rel = "noopener noreferrer"; li.appendChild(a);
+      } else {
+        li.appendChild(el("span", label));
+      }
+      var meta = [s.publisher, s.date, url ? null : s.symbol].filter(function (x) { return x; }).map(String);
+      if (url && s.symbol) meta.push(String(s.symbol));
+      if (meta.length) li.appendChild(el("span", meta.join(" · "), "pen-src-meta"));
+      ul.appendChild(li);
+    });
+    wrap.appendChild(ul);
+    return wrap;
+  }
+  function nodeLink(key) {
+    var b = el("button", nodeByKey.get(key).name, "pen-link"); b.type = "button";
+    b.addEventListener("click", function () { select(key, true); });
+    return b;
+  }
+  function kindBadge(text, color) { var s = el("span", text, "pen-kind"); s.style.background = color; return s; }
+  function showNode(key) {
+    var n = nodeByKey.get(key), c = classInfo[n.cls] || { label: n.cls, color: "#999" };
+    body.replaceChildren(); empty.hidden = true; body.hidden = false;
+    body.appendChild(el("h3", n.name));
+    if (n.props.name_ko) body.appendChild(el("p", asList(n.props.name_ko).join(", "), "pen-ko"));
+    body.appendChild(kindBadge(c.label, c.color));
+    body.appendChild(propTable(n.props, [["key", n.id], ["years", span(n.y0, n.y1)]]));
+    body.appendChild(sourceList(n.props.sources));
+    var rels = adjacency.get(key);
+    if (rels.length) {
+      body.appendChild(el("h2", "Relationships (" + rels.length + ")"));
+      var ul = el("ul", null, "pen-list");
+      rels.slice(0, 200).forEach(function (e) {
+        var li = el("li"), t = typeInfo[e.type], out = e.from === key;
+        li.appendChild(el("span", (out ? "" : "← ") + (t ? t.label : e.type) + (out ? " → " : " ")));
+        li.appendChild(nodeLink(out ? e.to : e.from));
+        var s = span(e.y0, e.y1); if (s) li.appendChild(el("span", " (" + s + ")", "pen-muted"));
+        var more = el("button", " details", "pen-link pen-muted"); more.type = "button";
+        more.addEventListener("click", function () { showEdge(e.id); });
+        li.appendChild(more);
+        ul.appendChild(li);
+      });
+      body.appendChild(ul);
+    }
+  }
+  function showEdge(id) {
+    var e = edgeById.get(id), t = typeInfo[e.type] || { label: e.type, color: "#999", family: "" };
+    body.replaceChildren(); empty.hidden = true; body.hidden = false;
+    var h = el("h3"); h.appendChild(nodeLink(e.from)); h.appendChild(el("span", " " + t.label + " ")); h.appendChild(nodeLink(e.to));
+    body.appendChild(h);
+    body.appendChild(kindBadge(t.family + (t.dashed ? " (derived)" : ""), t.color));
+    body.appendChild(propTable(e.props, [["type", e.type], ["years", span(e.y0, e.y1)]]));
+    body.appendChild(sourceList(e.props.sources));
+  }
+  function clearInspector() { body.hidden = true; empty.hidden = false; body.replaceChildren(); }
+  function select(key, focus) {
+    if (!nodeByKey.has(key)) return;
+    state.selected = key;
+    network.selectNodes([key]);
+    showNode(key);
+    if (focus) network.focus(key, { scale: Math.max(network.getScale(), 1.0), animation: { duration: 400 } });
+    writeHash();
+  }
+  network.on("click", function (p) {
+    if (p.nodes.length) { select(p.nodes[0], false); return; }
+    if (p.edges.length) { state.selected = null; showEdge(p.edges[0]); writeHash(); return; }
+    state.selected = null; clearInspector(); writeHash();
+  });
+
+  // ---------------------------------------------------------------- search (name, Hangul name, aliases, key)
+  D.nodes.forEach(function (n) {
+    n._hay = [n.name, n.id].concat(asList(n.props.name_ko), asList(n.props.alias)).join("\n").normalize("NFC").toLowerCase();
+  });
+  var search = $("pen-search"), results = $("pen-results"), hits = [];
+  function runSearch() {
+    var q = search.value.trim().normalize("NFC").toLowerCase();
+    results.replaceChildren();
+    hits = q ? D.nodes.filter(function (n) { return n._hay.indexOf(q) >= 0; }).slice(0, 15) : [];
+    results.hidden = !hits.length;
+    hits.forEach(function (n, i) {
+      var li = el("li", n.name); li.setAttribute("data-key", n.id);
+      if (i === 0) li.classList.add("pen-active");
+      if (!visible.has(n.id)) li.classList.add("pen-off");
+      var c = classInfo[n.cls]; li.appendChild(el("small", (c ? c.label : n.cls) + (visible.has(n.id) ? "" : " · hidden now")));
+      li.addEventListener("mousedown", function (ev) { ev.preventDefault(); pick(n.id); });
+      results.appendChild(li);
+    });
+  }
+  function pick(key) { results.hidden = true; select(key, true); }
+  search.addEventListener("input", runSearch);
+  search.addEventListener("keydown", function (ev) {
+    if (ev.key === "Enter" && hits.length) pick(hits[0].id);
+    if (ev.key === "Escape") { results.hidden = true; }
+  });
+  search.addEventListener("blur", function () { results.hidden = true; });
+
+  // ---------------------------------------------------------------- state in the URL hash
+  var hashTimer = null, restoring = true;
+  function writeHash() {
+    if (restoring) return;
+    clearTimeout(hashTimer);
+    hashTimer = setTimeout(function () {
+      var p = new URLSearchParams();
+      if (state.from !== null) p.set("years", state.from + "-" + state.to);
+      if (state.hiddenClasses.size) p.set("hide", Array.from(state.hiddenClasses).join(","));
+      if (state.hiddenTypes.size) p.set("hidetypes", Array.from(state.hiddenTypes).join(","));
+      if (state.selected) p.set("sel", state.selected);
+      var pos = network.getViewPosition();
+      p.set("cam", [pos.x.toFixed(0), pos.y.toFixed(0), network.getScale().toFixed(3)].join(","));
+      try { history.replaceState(null, "", "#" + p.toString()); } catch (err) { /* sandboxed frames */ }
+    }, 150);
+  }
+  function readHash() {
+    var p = new URLSearchParams(location.hash.replace(/^#/, "")), cam = null;
+    var y = /^(-?\d+)-(-?\d+)$/.exec(p.get("years") || "");
+    if (y && D.years.min !== null) {
+      var clamp = function (v) { return Math.min(D.years.max, Math.max(D.years.min, v)); };
+      state.from = clamp(+y[1]); state.to = Math.max(state.from, clamp(+y[2]));
+    }
+    (p.get("hide") || "").split(",").forEach(function (c) { if (classInfo[c]) state.hiddenClasses.add(c); });
+    (p.get("hidetypes") || "").split(",").forEach(function (t) { if (typeInfo[t]) state.hiddenTypes.add(t); });
+    var c = (p.get("cam") || "").split(",").map(Number);
+    if (c.length === 3 && c.every(isFinite) && c[2] > 0) cam = { position: { x: c[0], y: c[1] }, scale: c[2] };
+    return { sel: p.get("sel"), cam: cam };
+  }
+  var restored = readHash();
+  setupTime();
+  apply(true);
+  network.once("afterDrawing", function () {
+    setTimeout(function () {
+      if (restored.cam) network.moveTo(restored.cam); else network.fit();
+      if (restored.sel && nodeByKey.has(restored.sel)) { state.selected = restored.sel; network.selectNodes([restored.sel]); showNode(restored.sel); }
+      restoring = false;
+      document.body.setAttribute("data-ready", "1");
+    }, 0);
+  });
+  network.on("dragEnd", writeHash);
+  network.on("zoom", writeHash);
+  $("pen-reset").addEventListener("click", function () {
+    state.hiddenClasses.clear(); state.hiddenTypes.clear();
+    state.from = D.years.min; state.to = D.years.max;
+    fromInput.value = state.from; toInput.value = state.to;
+    apply(); network.fit(); clearInspector(); state.selected = null;
+  });
+
+  window.peninsula = {
+    network: network, nodes: nodes, edges: edges, data: D, state: state,
+    visibleNodeKeys: function () { return nodes.get({ filter: function (n) { return !n.hidden; } }).map(function (n) { return n.id; }).sort(); },
+    setYears: function (a, b) { fromInput.value = a; toInput.value = b; state.from = a; state.to = b; apply(); },
+    select: function (key) { select(key, true); }
+  };
+})();

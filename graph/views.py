@@ -1,0 +1,432 @@
+"""Offline interactive views: one self-contained HTML file per view, no network request at all.
+
+    render(nodes, edges, title=...)      nodes/edges in the store's shape -> HTML
+    named_view(store, "alliances")       the edges of some relationship families, their ends, their sources
+    query_view(rows, spec, store)        a query result whose header says `graph: from=A to=B type=T`
+    View(html)                           shows in Jupyter (an iframe srcdoc), saves to a file
+
+The page is our own template (graph/templates/view.html + view.js + view.css) around the
+vis-network build that ships inside the pyvis package, inlined. Data travels as JSON inside a
+<script type="application/json"> block with `<`, `>`, `&`, U+2028 and U+2029 escaped; the page
+builds every label, tooltip and inspector line with textContent, never HTML from data. Positions
+are computed here (a seeded, grid-accelerated Fruchterman-Reingold in pure Python: linear per
+iteration), so the picture is the same on every machine and vis-network's physics stays off.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import random
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+from rdflib import OWL, RDF
+
+from peninsula.ontology import QueryError, load
+
+FAMILY_COLORS = {
+    "membership": "#5d6d7e", "agreement": "#27ae60", "alliance": "#2e86de", "sanction": "#c0392b",
+    "capability": "#d35400", "event": "#95a5a6", "diplomacy": "#d4ac0d", "influence": "#8e44ad",
+    "cyber": "#af7ac5", "policy": "#a569bd",
+}
+PIXELS = 150.0  # one ideal edge length of the layout, in screen pixels
+SEED = 1729
+_YEAR = re.compile(r"^\s*(-?\d{1,4})")
+
+
+@dataclass(frozen=True)
+class ViewSpec:
+    title: str
+    families: tuple[str, ...]
+    description: str
+
+
+VIEWS = {
+    "alliances": ViewSpec("Alliances and memberships", ("alliance", "membership", "agreement"),
+                          "Who is allied with whom, who belongs to which organization, who is party to what."),
+    "influence": ViewSpec("Influence and support", ("influence", "alliance", "policy"),
+                          "Support, arms supplies and policies between the actors."),
+    "sanctions": ViewSpec("Sanctions", ("sanction",),
+                          "Who imposes which instruments, what they target, which events they answer."),
+    "missiles": ViewSpec("Missiles and tests", ("capability", "event"),
+                         "Systems, who develops and operates them, their tests and what they can reach."),
+    "diplomacy": ViewSpec("Diplomacy", ("diplomacy", "agreement"),
+                          "Talks, summits and the agreements they produced or suspended."),
+    "cyber": ViewSpec("Cyber operations", ("cyber",), "Operations and whom they are attributed to, and by whom."),
+}
+
+
+# ---------------------------------------------------------------------------- time
+def year_of(value) -> int | None:
+    """The year of a partial date ('2006', '2006-10', '2006-10-09'), or None."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    m = _YEAR.match(str(value))
+    return int(m.group(1)) if m else None
+
+
+def interval(props: dict, *, event: bool = False) -> tuple[int | None, int | None]:
+    """[first year, last year] an item holds; None is open (-inf / +inf).
+
+    Start: valid_from, else date (else date_signed). End: valid_to, else end_date, else the date of
+    an event (it happened that year), else date_terminated; open while it still holds."""
+    start = year_of(props.get("valid_from")) or year_of(props.get("date")) or year_of(props.get("date_signed"))
+    end = year_of(props.get("valid_to")) or year_of(props.get("end_date"))
+    if end is None and event:
+        end = year_of(props.get("date"))
+    if end is None:
+        end = year_of(props.get("date_terminated"))
+    return start, end
+
+
+def valid_in(span: tuple[int | None, int | None], year_from: int, year_to: int) -> bool:
+    start, end = span
+    return (start is None or start <= year_to) and (end is None or end >= year_from)
+
+
+# ---------------------------------------------------------------------------- layout
+def layout(keys: list[str], pairs, *, seed: int = SEED) -> dict[str, tuple[float, float]]:
+    """Stable positions (pixels) for the nodes: seeded Fruchterman-Reingold, repulsion on a grid.
+
+    Each iteration costs O(nodes + edges) (only nodes within two cells repel), and the number of
+    iterations falls as the graph grows, so 10k nodes build in seconds without numpy."""
+    keys = sorted(keys)
+    n = len(keys)
+    if n == 0:
+        return {}
+    if n == 1:
+        return {keys[0]: (0.0, 0.0)}
+    index = {k: i for i, k in enumerate(keys)}
+    links = sorted({(min(a, b), max(a, b)) for a, b in ((index.get(s), index.get(d)) for s, d in pairs)
+                    if a is not None and b is not None and a != b})
+    rnd = random.Random(seed)
+    side = math.sqrt(n) * 1.2
+    xs = [rnd.uniform(-side / 2, side / 2) for _ in range(n)]
+    ys = [rnd.uniform(-side / 2, side / 2) for _ in range(n)]
+    iterations = 120 if n <= 300 else 60 if n <= 2000 else 25
+    cell = 2.0  # repulsion cutoff, in ideal edge lengths (k = 1)
+    cutoff2 = cell * cell
+    gravity = 0.06 if n <= 300 else 0.03
+    temp = side / 6
+    cool = temp / (iterations + 1)
+    for _ in range(iterations):
+        fx = [0.0] * n
+        fy = [0.0] * n
+        grid: dict = defaultdict(list)
+        for i in range(n):
+            grid[(math.floor(xs[i] / cell), math.floor(ys[i] / cell))].append(i)
+        for (cx, cy), members in grid.items():
+            groups = [(members, True)]
+            for ox, oy in ((1, 0), (1, 1), (0, 1), (-1, 1)):
+                other = grid.get((cx + ox, cy + oy))
+                if other:
+                    groups.append((other, False))
+            for other, same in groups:
+                for a, i in enumerate(members):
+                    xi, yi = xs[i], ys[i]
+                    for j in (other[a + 1:] if same else other):
+                        dx, dy = xi - xs[j], yi - ys[j]
+                        d2 = dx * dx + dy * dy
+                        if d2 > cutoff2:
+                            continue
+                        if d2 < 1e-6:
+                            dx, dy, d2 = 0.01 * ((i - j) % 7 - 3) or 0.01, 0.01, 2e-4
+                        f = 1.0 / d2
+                        fx[i] += dx * f
+                        fy[i] += dy * f
+                        fx[j] -= dx * f
+                        fy[j] -= dy * f
+        for i, j in links:
+            dx, dy = xs[i] - xs[j], ys[i] - ys[j]
+            d = math.sqrt(dx * dx + dy * dy)
+            fx[i] -= dx * d
+            fy[i] -= dy * d
+            fx[j] += dx * d
+            fy[j] += dy * d
+        for i in range(n):
+            gx = fx[i] - gravity * xs[i]
+            gy = fy[i] - gravity * ys[i]
+            disp = math.sqrt(gx * gx + gy * gy)
+            if disp > temp:
+                gx, gy = gx * temp / disp, gy * temp / disp
+            xs[i] += gx
+            ys[i] += gy
+        temp = max(temp - cool, 0.01)
+    mx, my = sum(xs) / n, sum(ys) / n
+    return {k: (round((xs[i] - mx) * PIXELS, 1), round((ys[i] - my) * PIXELS, 1)) for i, k in enumerate(keys)}
+
+
+# ---------------------------------------------------------------------------- data for the page
+def _clean(value):
+    """Props -> JSON-safe values (NaN and infinities become None, other types their text)."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if value is None or isinstance(value, (str, int, bool)):
+        return value
+    if isinstance(value, (list, tuple, set)):
+        return [_clean(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _clean(v) for k, v in value.items()}
+    return str(value)
+
+
+def script_json(data) -> str:
+    """JSON that cannot end its <script> block: `<`, `>`, `&`, U+2028, U+2029 become \\u escapes."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    for char, esc in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e"),
+                      ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(char, esc)
+    return text
+
+
+def class_of(node: dict, ont) -> str:
+    """The most specific ontology class of a node (props.class, else its labels)."""
+    cls = node.get("props", {}).get("class")
+    candidates = cls if isinstance(cls, list) else [cls] if cls else list(node.get("labels") or [])
+    candidates = [c for c in candidates if c in ont.classes] or ["Entity"]
+    return max(candidates, key=lambda c: (len(ont.ancestors(c)), c))
+
+
+def _as_list(value) -> list:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
+@cache
+def _symmetric_types(ont) -> frozenset:
+    return frozenset(t for t, p in ont.rel_types.items() if (p.iri, RDF.type, OWL.SymmetricProperty) in ont.graph)
+
+
+def _derived(rel_type: str, ont) -> bool:
+    prop = ont.rel_types.get(rel_type)
+    return bool(prop and prop.definition.lower().startswith("derived"))
+
+
+def _label(text: str, limit: int = 30) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
+
+
+@cache
+def _asset(name: str) -> str:
+    if name.startswith("vis-network"):
+        return resources.files("pyvis").joinpath("lib", "vis-9.1.2", name).read_text(encoding="utf-8")
+    return resources.files("peninsula.graph").joinpath("templates", name).read_text(encoding="utf-8")
+
+
+def _legend_html(classes: list[dict], types: list[dict]) -> tuple[str, str]:
+    esc = html.escape
+    rows = [f'<li><button type="button" class="pen-leg" data-cls="{esc(c["name"])}" data-count="{c["count"]}" '
+            f'title="click: show or hide; double-click: select them">'
+            f'<span class="pen-sw pen-shape-{esc(c["shape"])}" style="--c:{esc(c["color"])}"></span>'
+            f'<span class="pen-leg-name">{esc(c["label"])}</span><span class="pen-count">{c["count"]}</span>'
+            f'</button></li>' for c in classes]
+    trows = [f'<li><button type="button" class="pen-leg" data-type="{esc(t["type"])}" data-count="{t["count"]}" '
+             f'title="{esc(t["family"])}: click to show or hide">'
+             f'<span class="pen-line{" pen-dashed" if t["dashed"] else ""}" style="--c:{esc(t["color"])}"></span>'
+             f'<span class="pen-leg-name">{esc(t["label"])}</span><span class="pen-count">{t["count"]}</span>'
+             f'</button></li>' for t in types]
+    return "\n".join(rows), "\n".join(trows)
+
+
+def render(nodes, edges, *, title: str, ontology=None, sources: dict | None = None,
+           positions: dict | None = None, years: tuple[int | None, int | None] | None = None,
+           description: str = "") -> str:
+    """One self-contained HTML page for the nodes and edges (store shape); `sources` maps source
+    keys to Source props for the inspector; `years` is the year range shown first."""
+    ont = ontology or load()
+    by_key: dict[str, dict] = {}
+    for node in nodes:
+        by_key.setdefault(node["key"], node)
+    edge_list = [e for e in edges if e["src"] in by_key and e["dst"] in by_key]
+    degree: Counter = Counter()
+    for e in edge_list:
+        degree[e["src"]] += 1
+        degree[e["dst"]] += 1
+    if positions is None:
+        positions = layout(list(by_key), ((e["src"], e["dst"]) for e in edge_list))
+
+    def score(key, props):
+        for name in ("betweenness", "degree"):
+            value = props.get(name)
+            if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+                return float(value)
+        return float(degree[key])
+
+    scores = {k: score(k, n.get("props") or {}) for k, n in by_key.items()}
+    top = max(scores.values(), default=0.0) or 1.0
+    class_count: Counter = Counter()
+    events: Counter = Counter()
+    starts: Counter = Counter()
+    all_years: list[int] = []
+    out_nodes = []
+    for key in sorted(by_key):
+        props = by_key[key].get("props") or {}
+        cls = class_of(by_key[key], ont)
+        class_count[cls] += 1
+        is_event = ont.is_a(cls, "Event")
+        y0, y1 = interval(props, event=is_event)
+        all_years += [y for y in (y0, y1) if y is not None]
+        if y0 is not None:
+            (events if is_event else starts)[y0] += 1
+        name = str(props.get("name") or key)
+        x, y = positions.get(key, (0.0, 0.0))
+        out_nodes.append({
+            "id": key, "label": _label(name), "name": name, "cls": cls, "x": x, "y": y,
+            "size": round(12 + 26 * math.sqrt(max(scores[key], 0.0) / top), 1), "y0": y0, "y1": y1,
+            "props": _clean({k: v for k, v in props.items() if k not in ("key",)}),
+        })
+    type_count: Counter = Counter()
+    out_edges = []
+    for i, e in enumerate(sorted(edge_list, key=lambda e: (e["type"], str(e.get("key")), e["src"], e["dst"]))):
+        props = e.get("props") or {}
+        y0, y1 = interval(props)
+        all_years += [y for y in (y0, y1) if y is not None]
+        if y0 is not None:
+            starts[y0] += 1
+        type_count[e["type"]] += 1
+        out_edges.append({"id": f"e{i}", "key": e.get("key"), "from": e["src"], "to": e["dst"], "type": e["type"],
+                          "y0": y0, "y1": y1, "props": _clean(props)})
+
+    classes = [{"name": c, "label": ont.classes[c].label or c, "color": ont.classes[c].color,
+                "shape": ont.classes[c].shape, "count": n}
+               for c, n in sorted(class_count.items(), key=lambda kv: (-kv[1], kv[0]))]
+    symmetric = _symmetric_types(ont)
+    types = []
+    for t, n in sorted(type_count.items(), key=lambda kv: (-kv[1], kv[0])):
+        prop = ont.rel_types.get(t)
+        family = prop.family if prop and prop.family else "other"
+        types.append({"type": t, "label": (prop.label if prop else "") or t.lower().replace("_", " "),
+                      "family": family, "color": FAMILY_COLORS.get(family, "#7f8c8d"),
+                      "dashed": _derived(t, ont), "arrows": t not in symmetric, "count": n})
+    lo, hi = (min(all_years), max(all_years)) if all_years else (None, None)
+    first, last = years or (None, None)
+    initial = (first if first is not None else lo, last if last is not None else hi)
+    data = {
+        "title": title, "nodes": out_nodes, "edges": out_edges,
+        "classes": classes, "types": types,
+        "sources": {str(k): _clean(v) for k, v in (sources or {}).items()},
+        "years": {"min": lo, "max": hi}, "initial": {"from": initial[0], "to": initial[1]},
+        "hist": [[y, events[y], starts[y]] for y in range(lo, hi + 1)] if lo is not None else [],
+        "large": len(out_nodes) > 2000,
+    }
+    legend, type_legend = _legend_html(classes, types)
+    parts = {
+        "TITLE": html.escape(title), "DESCRIPTION": html.escape(description),
+        "NODES": str(len(out_nodes)), "EDGES": str(len(out_edges)),
+        "LEGEND": legend, "TYPES": type_legend, "DATA": script_json(data),
+        "VIS_CSS": _asset("vis-network.css"), "CSS": _asset("view.css"),
+        "VIS_JS": _asset("vis-network.min.js"), "JS": _asset("view.js"),
+    }
+    return re.sub(r"\{\{([A-Z_]+)\}\}", lambda m: parts[m.group(1)], _asset("view.html"))
+
+
+# ---------------------------------------------------------------------------- from a store
+NODES_BY_KEY = ("MATCH (n:Entity) WHERE n.key IN $keys "
+                "RETURN n.key AS key, labels(n) AS labels, properties(n) AS props")
+EDGES_BY_TYPE = ("MATCH (a:Entity)-[r]->(b:Entity) WHERE type(r) IN $types "
+                 "RETURN a.key AS src, type(r) AS type, b.key AS dst, properties(r) AS props")
+
+
+def fetch_nodes(store, keys) -> list[dict]:
+    keys = sorted(set(keys))
+    out = []
+    for i in range(0, len(keys), 5000):
+        rows = store.query(NODES_BY_KEY, {"keys": keys[i:i + 5000]})
+        out += [{"key": r["key"], "labels": list(r["labels"]), "props": dict(r["props"])} for r in rows]
+    return out
+
+
+def fetch_sources(store, items) -> dict:
+    keys = {s for item in items for s in _as_list((item.get("props") or {}).get("sources"))}
+    return {n["key"]: n["props"] for n in fetch_nodes(store, keys)}
+
+
+def types_of(families) -> list[str]:
+    ont = load()
+    return sorted(t for t, p in ont.rel_types.items() if p.family in set(families))
+
+
+def _years(as_of, year_from, year_to) -> tuple[int | None, int | None]:
+    if as_of is not None:
+        year = year_of(as_of)
+        return year, year
+    return year_of(year_from), year_of(year_to)
+
+
+def named_view(store, name: str, *, as_of=None, year_from=None, year_to=None) -> str:
+    """The view of one family group (VIEWS): its edges, their end nodes and the sources they cite.
+
+    as_of / year_from / year_to set the year range the page opens on; the slider covers all years."""
+    if name not in VIEWS:
+        raise QueryError(f"unknown view {name!r}; the views are: {', '.join(VIEWS)}")
+    spec = VIEWS[name]
+    rows = store.query(EDGES_BY_TYPE, {"types": types_of(spec.families)})
+    edges = [{"type": r["type"], "key": r["props"].get("key"), "src": r["src"], "dst": r["dst"],
+              "props": dict(r["props"])} for r in rows]
+    nodes = fetch_nodes(store, {k for e in edges for k in (e["src"], e["dst"])})
+    return render(nodes, edges, title=spec.title, description=spec.description,
+                  sources=fetch_sources(store, nodes + edges), years=_years(as_of, year_from, year_to))
+
+
+def graph_spec(spec) -> dict:
+    """`graph: from=A to=B type=T` (or a dict) -> {"from": A, "to": B, "type": T}."""
+    if isinstance(spec, dict):
+        out = dict(spec)
+    else:
+        text = str(spec).strip()
+        text = text.split(":", 1)[1] if text.lower().startswith("graph:") else text
+        out = dict(part.split("=", 1) for part in text.split() if "=" in part)
+    if not out.get("from") or not out.get("to"):
+        raise QueryError(f"a graph header needs from=COLUMN and to=COLUMN, got {spec!r}")
+    return out
+
+
+def query_view(rows, spec, store, *, title: str = "Query result") -> str:
+    """A query result drawn as a graph: the from/to columns hold node keys, type the relationship."""
+    g = graph_spec(spec)
+    known = load().rel_types
+    edges = []
+    for i, row in enumerate(rows):
+        src, dst = row.get(g["from"]), row.get(g["to"])
+        if src is None or dst is None:
+            continue
+        rel = row.get(g.get("type", ""), g.get("type")) if g.get("type") else None
+        rel = rel if rel in known else "RELATED"
+        props = {k: row[k] for k in ("valid_from", "valid_to", "date", "sources", "note", "kind") if row.get(k)}
+        edges.append({"type": rel, "key": f"row/{i}", "src": str(src), "dst": str(dst), "props": props})
+    nodes = fetch_nodes(store, {k for e in edges for k in (e["src"], e["dst"])})
+    return render(nodes, edges, title=title, sources=fetch_sources(store, nodes))
+
+
+def write_view(html_text: str, path) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(html_text, encoding="utf-8")
+    return path
+
+
+class View:
+    """A rendered view for notebooks: displays inline as an iframe, saves to a file."""
+
+    def __init__(self, html_text: str, height: int = 720):
+        self.html = html_text
+        self.height = height
+
+    def _repr_html_(self) -> str:
+        return (f'<iframe srcdoc="{html.escape(self.html, quote=True)}" style="width:100%;height:{self.height}px;'
+                f'border:1px solid #ddd" sandbox="allow-scripts allow-popups"></iframe>')
+
+    def save(self, path) -> Path:
+        return write_view(self.html, path)
+
+    def __str__(self) -> str:
+        return self.html

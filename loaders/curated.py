@@ -1,0 +1,285 @@
+"""The curated knowledge base: data/*.yaml -> RDF, with file and line for every entity.
+
+Each file has `sources` (Source entities) and `entities`; an entity item without `type` adds
+links to an entity defined in another file. The format is described in data/README.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import yaml
+from rdflib import RDF, XSD, Graph, Literal
+
+from peninsula.loaders.mapping import date_type, term_of
+from peninsula.ontology import PEN, InputError, ValidationError, load
+from peninsula.ontology.model import WIKIDATA
+
+ITEM_FIELDS = {"id", "type", "links", "sources"}
+LINK_FIELDS = {"rel", "to", "id"}
+KEY_RE = re.compile(r"^[a-z]+/[A-Za-z0-9][A-Za-z0-9._\-]*$")
+QID_RE = re.compile(r"^Q[1-9][0-9]*$")
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A safe loader that remembers the line of every mapping as `__line__`."""
+
+    def construct_mapping(self, node, deep=False):
+        mapping = super().construct_mapping(node, deep=deep)
+        mapping["__line__"] = node.start_mark.line + 1
+        return mapping
+
+
+@dataclass
+class Curated:
+    """The curated data as one RDF graph, with where each subject came from."""
+
+    graph: Graph = field(default_factory=Graph)
+    origin: dict = field(default_factory=dict)  # subject term -> "file:line"
+    files: list = field(default_factory=list)
+
+    def where(self, subject) -> str:
+        return self.origin.get(subject, f"<{subject}>")
+
+
+def read_yaml(path: Path) -> dict:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", where=str(path)) from None
+    try:
+        doc = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - _LineLoader is a SafeLoader
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark else ""
+        raise InputError(f"malformed YAML: {getattr(exc, 'problem', exc)}", where=f"{path}{line}") from None
+    if doc is None:
+        raise InputError("the file is empty", where=str(path))
+    if not isinstance(doc, dict) or not set(doc) - {"__line__"} <= {"sources", "entities"}:
+        raise InputError("a data file is a mapping with `sources` and `entities` lists", where=str(path))
+    return doc
+
+
+def read_dir(directory: Path | str) -> Curated:
+    directory = Path(directory)
+    files = sorted(directory.glob("*.yaml")) if directory.is_dir() else [directory]
+    if not files:
+        raise InputError("no *.yaml data files found", where=str(directory))
+    return read_files(files)
+
+
+def read_files(files) -> Curated:
+    ont = load()
+    cur = Curated(files=[str(f) for f in files])
+    defined: dict = {}
+    pending_links = []
+    for path in files:
+        doc = read_yaml(Path(path))
+        for item in doc.get("sources") or []:
+            _entity(cur, ont, path, item, defined, pending_links, default_type="Source")
+        for item in doc.get("entities") or []:
+            _entity(cur, ont, path, item, defined, pending_links)
+    for where, prop, target in pending_links:
+        if target not in defined:
+            raise InputError(f"dangling reference: {target!r} is not defined in any data file", where=where, field=prop)
+    return cur
+
+
+def _where(path, item) -> str:
+    return f"{path}:{item.get('__line__', '?')}" if isinstance(item, dict) else str(path)
+
+
+def _entity(cur, ont, path, item, defined, pending, default_type=None):
+    where = _where(path, item)
+    if not isinstance(item, dict):
+        raise InputError("each entry is a mapping", where=where)
+    key = item.get("id")
+    if not isinstance(key, str) or not KEY_RE.match(key):
+        raise InputError(f"id {key!r} is not a key such as state/PRK (prefix/slug)", where=where, field="id")
+    s = term_of(key)
+    type_name = item.get("type", default_type)
+    g = cur.graph
+    if type_name is not None:
+        cls = ont.classes.get(type_name)
+        if cls is None or type_name == "Entity":
+            raise InputError(f"unknown class {type_name!r}", where=where, field="type")
+        if key in defined:
+            if defined[key][1] == _content(item):
+                return  # the same source written identically in two files
+            raise InputError(f"{key} is already defined at {defined[key][0]}", where=where, field="id")
+        defined[key] = (where, _content(item))
+        cur.origin[s] = where
+        g.add((s, RDF.type, cls.iri))
+        for k, v in item.items():
+            if k in ITEM_FIELDS or k == "__line__":
+                continue
+            for p, o in _values(ont, k, v, where):
+                g.add((s, p, o))
+    else:
+        cur.origin.setdefault(s, where)
+        extra = set(item) - {"id", "links", "__line__"}
+        if extra:
+            raise InputError(f"an item without `type` only adds links; unexpected {sorted(extra)}", where=where)
+        pending.append((where, "id", key))
+    for src in _sources(item, where, required=type_name not in (None, "Source")):
+        g.add((s, PEN.source, term_of(src)))
+        pending.append((where, "sources", src))
+    counts: dict = {}
+    for link in item.get("links") or []:
+        _link(cur, ont, path, s, key, link, pending, counts)
+
+
+def _content(item) -> str:
+    return repr(sorted((k, repr(v)) for k, v in item.items() if k != "__line__"))
+
+
+def _sources(item, where, required):
+    sources = item.get("sources")
+    if sources is None:
+        if required:
+            raise InputError("every entity and relationship cites at least one source", where=where, field="sources")
+        return []
+    if isinstance(sources, str):
+        sources = [sources]
+    if not isinstance(sources, list) or not sources or not all(isinstance(x, str) for x in sources):
+        raise InputError("sources is a non-empty list of source ids (src/...)", where=where, field="sources")
+    return sources
+
+
+def _link(cur, ont, path, s, key, link, pending, counts):
+    from peninsula.loaders.mapping import statement_key
+
+    where = _where(path, link)
+    if not isinstance(link, dict):
+        raise InputError("each link is a mapping with rel, to and sources", where=where, field="links")
+    rel = link.get("rel")
+    prop = ont.properties.get(rel) if isinstance(rel, str) else None
+    if prop is None or prop.kind != "object" or prop.name == "source":
+        raise InputError(f"unknown relationship {rel!r}", where=where, field="rel")
+    target = link.get("to")
+    if not isinstance(target, str) or not KEY_RE.match(target):
+        raise InputError(f"`to` must be an entity key, got {target!r}", where=where, field="to")
+    pending.append((where, "to", target))
+    o = term_of(target)
+    g = cur.graph
+    g.add((s, prop.iri, o))
+    n = counts.setdefault((rel, target, str(link.get("valid_from"))), 0)
+    counts[(rel, target, str(link.get("valid_from")))] = n + 1
+    stmt_id = link.get("id") or statement_key(key, rel, target, {"valid_from": str(link.get("valid_from")), "n": n})
+    stmt = term_of(stmt_id)
+    cur.origin[stmt] = where
+    g.add((stmt, RDF.type, RDF.Statement))
+    g.add((stmt, RDF.subject, s))
+    g.add((stmt, RDF.predicate, prop.iri))
+    g.add((stmt, RDF.object, o))
+    for src in _sources(link, where, required=True):
+        g.add((stmt, PEN.source, term_of(src)))
+        pending.append((where, "sources", src))
+    for k, v in link.items():
+        if k in LINK_FIELDS or k in ("sources", "__line__"):
+            continue
+        ann = ont.keys.get(k)
+        if ann is None or not ann.on_relationship:
+            raise InputError(f"{k!r} cannot annotate a relationship", where=where, field=k)
+        for p, lit in _values(ont, k, v, where):
+            g.add((stmt, p, lit))
+
+
+def _values(ont, k, v, where):
+    """One YAML field -> (predicate, object) pairs, typed by the ontology."""
+    from rdflib import OWL, URIRef
+
+    if k == "wikidata":
+        for q in v if isinstance(v, list) else [v]:
+            if not isinstance(q, str) or not QID_RE.match(q):
+                raise InputError(f"{q!r} is not a Wikidata QID such as Q423", where=where, field=k)
+            yield OWL.sameAs, URIRef(WIKIDATA + q)
+        return
+    prop = ont.keys.get(k)
+    if prop is None or prop.name == "source":
+        raise InputError(f"unknown property {k!r}", where=where, field=k)
+    if prop.is_lang:
+        if isinstance(v, str):
+            v = {"en": v}
+        if isinstance(v, list):
+            v = {"en": v}
+        if not isinstance(v, dict):
+            raise InputError("give a string or a mapping of language to text, e.g. {en: ..., ko: ...}", where=where, field=k)
+        for lang, texts in v.items():
+            if lang == "__line__":
+                continue
+            for text in texts if isinstance(texts, list) else [texts]:
+                if not isinstance(text, str) or not text.strip():
+                    raise InputError(f"{lang}: expected text, got {text!r}", where=where, field=k)
+                yield prop.iri, Literal(text, lang=lang)
+        return
+    values = v if isinstance(v, list) and prop.multi else [v]
+    for value in values:
+        yield prop.iri, _literal(prop, value, where)
+
+
+def _literal(prop, value, where):
+    k = prop.key
+    if isinstance(value, (list, dict)):
+        raise InputError(f"takes one value, got {type(value).__name__}", where=where, field=k)
+    if prop.is_date:
+        if isinstance(value, dt.date):
+            value = value.isoformat()
+        value = str(value)
+        dtype = date_type(value)
+        if dtype is None:
+            raise InputError(f"{value!r} is not a date (YYYY-MM-DD, YYYY-MM or YYYY)", where=where, field=k)
+        if dtype == XSD.date:
+            try:
+                dt.date.fromisoformat(value)
+            except ValueError:
+                raise InputError(f"{value!r} is not a real calendar date", where=where, field=k) from None
+        elif dtype == XSD.gYearMonth and not 1 <= int(value[-2:]) <= 12:
+            raise InputError(f"{value!r} has no month {value[-2:]}", where=where, field=k)
+        return Literal(value, datatype=dtype)
+    rng = prop.range
+    if rng == XSD.decimal:
+        if isinstance(value, bool):
+            raise InputError(f"{value!r} is not a number", where=where, field=k)
+        try:
+            number = Decimal(str(value).replace(",", ""))
+        except InvalidOperation:
+            raise InputError(f"{value!r} is not a number", where=where, field=k) from None
+        if not number.is_finite():
+            raise InputError(f"{value!r} is not a finite number", where=where, field=k)
+        return Literal(Decimal(repr(float(number))), datatype=XSD.decimal)
+    if rng == XSD.integer:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise InputError(f"{value!r} is not an integer", where=where, field=k)
+        return Literal(value, datatype=XSD.integer)
+    if rng == XSD.boolean:
+        if not isinstance(value, bool):
+            raise InputError(f"{value!r} is not true or false", where=where, field=k)
+        return Literal(value, datatype=XSD.boolean)
+    if rng == XSD.double:
+        return Literal(float(value), datatype=XSD.double)
+    if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+        raise InputError(f"expected text, got {value!r}", where=where, field=k)
+    value = str(value)
+    if rng == XSD.anyURI:
+        if not re.match(r"^https?://\S+$", value):
+            raise InputError(f"{value!r} is not an http(s) URL", where=where, field=k)
+        return Literal(value, datatype=XSD.anyURI)
+    if rng == XSD.time:
+        if not re.match(r"^\d{2}:\d{2}:\d{2}$", value):
+            raise InputError(f"{value!r} is not a time HH:MM:SS", where=where, field=k)
+        return Literal(value, datatype=XSD.time)
+    return Literal(value)
+
+
+def validate_curated(cur: Curated) -> None:
+    """SHACL-validate the curated graph; raise ValidationError naming file:line, entity, property."""
+    from peninsula.ontology.shapes import validate
+
+    problems = validate(cur.graph, where=cur.where)
+    if problems:
+        raise ValidationError(problems)

@@ -1,0 +1,28 @@
+"""XML that never resolves entities or fetches anything."""
+
+from __future__ import annotations
+
+from peninsula.ontology import InputError
+
+
+def check_xml(data: bytes, where: str) -> None:
+    """Refuse a DOCTYPE (and with it entities, external or expanding) before any parser sees it."""
+    head = data[:4096].lower()
+    if b"<!doctype" in head or b"<!entity" in data.lower():
+        raise InputError("XML with a DOCTYPE or entity declarations is refused (entities are never expanded)",
+                         where=where)
+
+
+def parse_xml(data: bytes, where: str):
+    """Parse bytes with defusedxml (no DTDs, no entities, no network)."""
+    import defusedxml.ElementTree as safe_et
+    from defusedxml import DefusedXmlException
+
+    check_xml(data, where)
+    try:
+        return safe_et.fromstring(data, forbid_dtd=True)
+    except DefusedXmlException as exc:
+        raise InputError(f"unsafe XML refused: {exc}", where=where) from None
+    except safe_et.ParseError as exc:
+        line = exc.position[0] if getattr(exc, "position", None) else None
+        raise InputError(f"malformed XML: {exc}", where=f"{where}:{line}" if line else where) from None

@@ -1,0 +1,227 @@
+"""The ontology read into plain objects, and everything derived from it.
+
+Labels, relationship types, property keys and types, the Neo4j linter schema and the view
+styling all come from here; nothing else in Peninsula spells them out.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+
+from rdflib import OWL, RDF, RDFS, SKOS, XSD, Graph, Literal, Namespace, URIRef
+
+from peninsula.ontology.errors import OntologyError
+
+PEN = Namespace("https://peninsula.invalid/ontology#")
+DEFAULT_BASE = "https://peninsula.invalid/id/"
+WIKIDATA = "http://www.wikidata.org/entity/"
+PARTIAL_DATE = PEN.PartialDate
+DATE_TYPES = (XSD.date, XSD.gYearMonth, XSD.gYear)
+ALIGN = (OWL.equivalentClass, SKOS.closeMatch, SKOS.exactMatch, RDFS.subClassOf, RDFS.subPropertyOf)
+
+
+def base_iri() -> str:
+    """The IRI base for entities (PENINSULA_BASE), always ending in '/' or '#'."""
+    base = os.environ.get("PENINSULA_BASE", DEFAULT_BASE)
+    return base if base.endswith(("/", "#")) else base + "/"
+
+
+def snake(name: str) -> str:
+    return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
+
+
+def upper_snake(name: str) -> str:
+    return snake(name).upper()
+
+
+@dataclass(frozen=True)
+class OntClass:
+    name: str
+    iri: URIRef
+    label: str
+    definition: str
+    parents: tuple[str, ...]
+    color: str
+    shape: str
+    key_prefix: str | None
+    alignments: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class OntProperty:
+    name: str
+    iri: URIRef
+    kind: str  # "object" | "datatype"
+    key: str  # graph key (snake_case) for datatype properties and pen:source
+    rel_type: str | None  # UPPER_SNAKE relationship type for object properties
+    label: str
+    definition: str
+    domain: str | None
+    range: URIRef | None
+    on_relationship: bool
+    multi: bool
+    required: bool
+    family: str | None
+    alignments: tuple[str, ...]
+
+    @property
+    def is_date(self) -> bool:
+        return self.range == PARTIAL_DATE
+
+    @property
+    def is_lang(self) -> bool:
+        return self.range == RDF.langString
+
+
+@dataclass
+class Ontology:
+    graph: Graph
+    classes: dict[str, OntClass] = field(default_factory=dict)
+    properties: dict[str, OntProperty] = field(default_factory=dict)
+
+    # ------------------------------------------------------------------ derived views
+    def ancestors(self, name: str) -> list[str]:
+        """The class and its superclasses within the ontology, root first."""
+        seen: list[str] = []
+        stack = [name]
+        while stack:
+            current = stack.pop()
+            if current in seen or current not in self.classes:
+                continue
+            seen.append(current)
+            stack.extend(self.classes[current].parents)
+        return list(reversed(seen))
+
+    def labels(self, classes) -> list[str]:
+        out: list[str] = []
+        for name in classes:
+            for label in self.ancestors(name):
+                if label not in out:
+                    out.append(label)
+        return out
+
+    def is_a(self, name: str, ancestor: str) -> bool:
+        return ancestor in self.ancestors(name)
+
+    @property
+    def rel_types(self) -> dict[str, OntProperty]:
+        return {p.rel_type: p for p in self.properties.values() if p.rel_type}
+
+    @property
+    def keys(self) -> dict[str, OntProperty]:
+        return {p.key: p for p in self.properties.values() if p.kind == "datatype" or p.name == "source"}
+
+    def by_iri(self, iri) -> OntProperty | None:
+        return self._by_iri().get(URIRef(iri))
+
+    @cache  # noqa: B019 - one ontology per process, cached with it
+    def _by_iri(self) -> dict[URIRef, OntProperty]:
+        return {p.iri: p for p in self.properties.values()}
+
+    def class_of_iri(self, iri) -> OntClass | None:
+        iri = str(iri)
+        if iri.startswith(str(PEN)):
+            return self.classes.get(iri[len(str(PEN)):])
+        return None
+
+    def node_classes(self) -> list[str]:
+        return [c for c in self.classes if c != "Entity"]
+
+    def linter_schema(self, parameters: dict | None = None) -> dict:
+        """The schema argument Neo4j's lintCypherQuery takes, derived from the ontology."""
+        keys = sorted({"key", "class", *self.keys, *[f"{p.key}_{lang}" for p in self.properties.values()
+                                                     if p.is_lang for lang in LANGS]})
+        return {
+            "labels": sorted(self.classes),
+            "relationshipTypes": sorted(self.rel_types),
+            "propertyKeys": keys,
+            "parameters": parameters or {},
+        }
+
+    def __hash__(self) -> int:  # so functools.cache can key on it
+        return id(self)
+
+
+LANGS = ("ko", "ja", "zh", "ru", "fr", "de", "es")
+
+
+def _text(g: Graph, s, p) -> str:
+    values = list(g.objects(s, p))
+    for v in values:
+        if isinstance(v, Literal) and v.language in (None, "en"):
+            return str(v)
+    return str(values[0]) if values else ""
+
+
+def _local(iri) -> str | None:
+    iri = str(iri)
+    return iri[len(str(PEN)):] if iri.startswith(str(PEN)) else None
+
+
+def _curie(g: Graph, iri) -> str:
+    try:
+        return g.namespace_manager.normalizeUri(iri)
+    except Exception:  # noqa: BLE001 - a plain IRI is a fine fallback
+        return str(iri)
+
+
+def parse(text: str) -> Ontology:
+    g = Graph()
+    g.parse(data=text, format="turtle")
+    ont = Ontology(graph=g)
+    for s in g.subjects(RDF.type, OWL.Class):
+        name = _local(s)
+        if name is None:
+            continue
+        supers = [o for o in g.objects(s, RDFS.subClassOf)]
+        parents = tuple(n for n in (_local(o) for o in supers) if n)
+        aligns = tuple(sorted(_curie(g, o) for p in ALIGN for o in g.objects(s, p) if _local(o) is None))
+        ont.classes[name] = OntClass(
+            name=name, iri=s, label=_text(g, s, RDFS.label), definition=_text(g, s, SKOS.definition),
+            parents=parents, color=_text(g, s, PEN.color) or "#999999", shape=_text(g, s, PEN.shape) or "dot",
+            key_prefix=_text(g, s, PEN.keyPrefix) or None, alignments=aligns)
+    for kind, owl_type in (("object", OWL.ObjectProperty), ("datatype", OWL.DatatypeProperty)):
+        for s in g.subjects(RDF.type, owl_type):
+            name = _local(s)
+            if name is None:
+                continue
+            rng = g.value(s, RDFS.range)
+            domain = g.value(s, RDFS.domain)
+            aligns = tuple(sorted(_curie(g, o) for p in ALIGN for o in g.objects(s, p) if _local(o) is None))
+            ont.properties[name] = OntProperty(
+                name=name, iri=s, kind=kind,
+                key=_text(g, s, PEN.graphKey) or snake(name),
+                rel_type=upper_snake(name) if kind == "object" and name != "source" else None,
+                label=_text(g, s, RDFS.label), definition=_text(g, s, SKOS.definition),
+                domain=_local(domain) if domain is not None else None, range=rng,
+                on_relationship=bool(g.value(s, PEN.onRelationship)),
+                multi=bool(g.value(s, PEN.multiValued)), required=bool(g.value(s, PEN.required)),
+                family=_text(g, s, PEN.family) or None, alignments=aligns)
+    _check(ont)
+    return ont
+
+
+def _check(ont: Ontology) -> None:
+    for c in ont.classes.values():
+        for parent in c.parents:
+            if parent not in ont.classes:
+                raise OntologyError(f"class {c.name} has unknown superclass {parent}")
+    keys: dict[str, str] = {}
+    for p in ont.properties.values():
+        for k in filter(None, (p.key if p.kind == "datatype" else None, p.rel_type)):
+            if k in keys:
+                raise OntologyError(f"properties {keys[k]} and {p.name} derive the same graph name {k}")
+            keys[k] = p.name
+        if p.domain and p.domain not in ont.classes:
+            raise OntologyError(f"property {p.name} has unknown domain {p.domain}")
+
+
+@cache
+def load() -> Ontology:
+    """The packaged ontology (ontology/peninsula.ttl), parsed once per process."""
+    text = resources.files("peninsula.ontology").joinpath("peninsula.ttl").read_text(encoding="utf-8")
+    return parse(text)

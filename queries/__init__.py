@@ -1,0 +1,178 @@
+"""Cypher query packs: queries/<pack>/<name>.cypher with a metadata header, and the runner.
+
+A header is a block of `//` comment lines at the top of the file:
+
+    // title: Alliance network as of a date
+    // description: Alliances in force on the date, with the treaty they rest on.
+    // audience: analyst
+    // param as_of: date = 2018-06-12
+    // param limit: int = 50
+    // graph: from=a to=b type=rel
+
+`graph` names the columns that hold the two node keys and the relationship type, so the
+result can be drawn as a view. A file `<name>.neo4j.cypher` beside it is the Neo4j variant.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+
+from peninsula.ontology import QueryError
+
+HEADER = re.compile(r"^//\s*(\w+)(?:\s+(\w+))?\s*:\s*(.*)$")
+PARAM = re.compile(r"^(\w+)(\?)?\s*(?:=\s*(.*))?$")
+TYPES = ("date", "string", "int", "float", "bool", "iso3", "key")
+
+
+def _date(text: str) -> str:
+    text = str(text).strip()
+    for fmt, size in (("%Y-%m-%d", 10), ("%Y-%m", 7), ("%Y", 4)):
+        if len(text) == size:
+            try:
+                dt.datetime.strptime(text, fmt)
+                return text
+            except ValueError:
+                break
+    raise ValueError(f"{text!r} is not a date (YYYY-MM-DD, YYYY-MM or YYYY)")
+
+
+def _iso3(text: str) -> str:
+    if not re.fullmatch(r"[A-Za-z]{3}", str(text).strip()):
+        raise ValueError(f"{text!r} is not an ISO 3166-1 alpha-3 code such as PRK")
+    return str(text).strip().upper()
+
+
+def _key(text: str) -> str:
+    if not re.fullmatch(r"[a-z]+/[A-Za-z0-9._\-]+", str(text).strip()):
+        raise ValueError(f"{text!r} is not an entity key such as state/PRK")
+    return str(text).strip()
+
+
+def _bool(text) -> bool:
+    if isinstance(text, bool):
+        return text
+    if str(text).lower() in ("true", "yes", "1"):
+        return True
+    if str(text).lower() in ("false", "no", "0"):
+        return False
+    raise ValueError(f"{text!r} is not true or false")
+
+
+CONVERT = {"date": _date, "string": str, "int": int, "float": float, "bool": _bool, "iso3": _iso3, "key": _key}
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: str
+    default: object = None
+    required: bool = False
+
+    def convert(self, value):
+        try:
+            return CONVERT[self.type](value)
+        except (ValueError, TypeError) as exc:
+            raise QueryError(f"parameter {self.name!r} expects {self.type}: {exc}") from None
+
+
+@dataclass
+class Query:
+    pack: str
+    name: str
+    title: str
+    description: str
+    audience: str
+    params: dict[str, Param]
+    cypher: str
+    variants: dict[str, str] = field(default_factory=dict)
+    graph: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        return f"{self.pack}/{self.name}"
+
+    def text_for(self, dialect: str) -> str:
+        return self.variants.get(dialect, self.cypher)
+
+    def bind(self, given: dict | None = None) -> dict:
+        """Check and convert parameters: unknown ones, missing ones and wrong types are errors."""
+        given = dict(given or {})
+        unknown = set(given) - set(self.params)
+        if unknown:
+            raise QueryError(f"{self.id} has no parameter {sorted(unknown)[0]!r}; it takes: "
+                             + (", ".join(f"{p.name} ({p.type})" for p in self.params.values()) or "none"))
+        out = {}
+        for p in self.params.values():
+            if p.name in given:
+                out[p.name] = p.convert(given[p.name])
+            elif p.required:
+                raise QueryError(f"{self.id} needs parameter {p.name!r} ({p.type})")
+            else:
+                out[p.name] = p.convert(p.default) if p.default is not None else None
+        return out
+
+
+def parse(pack: str, name: str, text: str, variants: dict | None = None) -> Query:
+    meta: dict = {"title": name, "description": "", "audience": "analyst"}
+    params: dict = {}
+    graph: dict = {}
+    for line in text.splitlines():
+        if not line.startswith("//"):
+            if line.strip():
+                break
+            continue
+        m = HEADER.match(line)
+        if not m:
+            continue
+        word, arg, value = m.group(1), m.group(2), m.group(3).strip()
+        if word == "param" and arg:
+            type_, _, default = value.partition("=")
+            type_ = type_.strip()
+            if type_ not in TYPES:
+                raise QueryError(f"{pack}/{name}: parameter {arg} has unknown type {type_!r} (one of {', '.join(TYPES)})")
+            default = default.strip() or None
+            params[arg] = Param(arg, type_, default, required=default is None)
+        elif word == "graph":
+            graph = dict(part.split("=", 1) for part in value.split() if "=" in part)
+        elif word in meta:
+            meta[word] = value
+    return Query(pack, name, meta["title"], meta["description"], meta["audience"], params, text,
+                 variants or {}, graph)
+
+
+def packs() -> dict[str, dict[str, Query]]:
+    """Every pack and its queries, read from the package."""
+    root = resources.files("peninsula.queries")
+    out: dict = {}
+    for pack_dir in sorted((p for p in root.iterdir() if p.is_dir() and not p.name.startswith("_")), key=lambda p: p.name):
+        files = {f.name: f for f in pack_dir.iterdir() if f.name.endswith(".cypher")}
+        queries = {}
+        for fname in sorted(files):
+            stem = fname[: -len(".cypher")]
+            if "." in stem:
+                continue  # a dialect variant, read with its base query
+            variants = {f[len(stem) + 1: -len(".cypher")]: files[f].read_text("utf-8") for f in files
+                        if f.startswith(stem + ".") and f != fname}
+            queries[stem] = parse(pack_dir.name, stem, files[fname].read_text("utf-8"), variants)
+        if queries:
+            out[pack_dir.name] = queries
+    return out
+
+
+def get(query_id: str) -> Query:
+    pack, _, name = query_id.partition("/")
+    all_packs = packs()
+    if pack not in all_packs:
+        raise QueryError(f"no query pack {pack!r}; packs: {', '.join(all_packs)}. `peninsula queries` lists them.")
+    if name not in all_packs[pack]:
+        raise QueryError(f"no query {name!r} in pack {pack!r}; it has: {', '.join(all_packs[pack])}")
+    return all_packs[pack][name]
+
+
+def run(store, query_id: str, params: dict | None = None) -> list[dict]:
+    """Run a pack query read-only on the store, with its parameters checked and typed."""
+    q = get(query_id)
+    return store.query(q.text_for(store.dialect), q.bind(params))

@@ -1,0 +1,11 @@
+// title: Alliance network as of a date
+// description: Alliances in force on the date, with their period and sources.
+// audience: analyst
+// param as_of: date = 2018-06-12
+// graph: from=from to=to type=type
+MATCH (a:State)-[r:ALLIED_WITH]->(b:State)
+WHERE (r.valid_from IS NULL OR r.valid_from <= $as_of)
+  AND (r.valid_to IS NULL OR r.valid_to >= $as_of)
+RETURN a.key AS from, 'ALLIED_WITH' AS type, b.key AS to, a.name AS state, b.name AS ally,
+       r.valid_from AS since, r.sources AS sources
+ORDER BY state, ally
