@@ -21,10 +21,10 @@ def project(nodes, edges, *, as_of: str | None = None, family: str | None = None
 
     ont = load()
     g = nx.Graph()
-    for n in nodes:
+    for n in sorted(nodes, key=lambda n: n["key"]):
         if "Source" not in n["labels"] and _valid(n["props"], as_of):
             g.add_node(n["key"])
-    for e in edges:
+    for e in sorted(edges, key=lambda e: (e["src"], e["dst"], e["type"], e["key"])):
         prop = ont.rel_types.get(e["type"])
         if family and (prop is None or prop.family != family):
             continue

@@ -34,9 +34,13 @@ def prepare(data_dir: Path | str | None = None):
     return nodes, edges, cur
 
 
-def build(store: Store, data_dir: Path | str | None = None, *, derive: bool = True, progress=None) -> Report:
-    """Validate everything, then write it; derived knowledge (reach, analytics) follows."""
-    nodes, edges, cur = prepare(data_dir)
+def build(store: Store, data_dir: Path | str | None = None, *, derive: bool = True, progress=None,
+          prepared=None) -> Report:
+    """Validate everything, then write it; derived knowledge (reach, analytics) follows.
+
+    `prepared` is what prepare() returned, for a caller that validated before opening the store.
+    """
+    nodes, edges, cur = prepared or prepare(data_dir)
     derived = {}
     if derive:
         from peninsula.graph.analytics import annotate

@@ -68,11 +68,11 @@ def build(app, data_dir):
     from peninsula.graph.build import build as run_build
     from peninsula.graph.build import prepare
 
-    nodes, edges, _ = prepare(data_dir)  # fail before opening the store
+    prepared = prepare(data_dir)  # validate everything before the store is even opened
     with app.open() as store:
-        progress, advance = _progress(len(nodes) + len(edges), "writing")
+        progress, advance = _progress(len(prepared[0]) + len(prepared[1]), "writing")
         with progress:
-            report = run_build(store, data_dir, progress=advance)
+            report = run_build(store, data_dir, progress=advance, prepared=prepared)
         c = report.counters
         click.echo(f"built {report.nodes} entities and {report.edges} relationships from {len(report.files)} files "
                    f"into {store.describe()}")

@@ -46,8 +46,8 @@ def reach_edges(nodes, edges) -> list[dict]:
     out = []
     for target in sorted(targets, key=lambda n: n["key"]):
         tp = target["props"]
-        best = min(((distance_km(s["props"]["latitude"], s["props"]["longitude"], tp["latitude"], tp["longitude"]), s["key"])
-                    for s in sites))
+        best = min((distance_km(s["props"]["latitude"], s["props"]["longitude"], tp["latitude"], tp["longitude"]), s["key"])
+                    for s in sites)
         dist, site = best
         for system in sorted(systems, key=lambda n: n["key"]):
             sp = system["props"]

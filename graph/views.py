@@ -111,8 +111,8 @@ def layout(keys: list[str], pairs, *, seed: int = SEED) -> dict[str, tuple[float
     side = math.sqrt(n) * 1.2
     xs = [rnd.uniform(-side / 2, side / 2) for _ in range(n)]
     ys = [rnd.uniform(-side / 2, side / 2) for _ in range(n)]
-    iterations = 120 if n <= 300 else 60 if n <= 2000 else 25
-    cell = 2.0  # repulsion cutoff, in ideal edge lengths (k = 1)
+    iterations = 150 if n <= 1000 else 60 if n <= 2000 else 25
+    cell = 3.0 if n <= 1000 else 2.0  # repulsion cutoff, in ideal edge lengths (k = 1)
     cutoff2 = cell * cell
     gravity = 0.06 if n <= 300 else 0.03
     temp = side / 6
@@ -281,7 +281,8 @@ def render(nodes, edges, *, title: str, ontology=None, sources: dict | None = No
         x, y = positions.get(key, (0.0, 0.0))
         out_nodes.append({
             "id": key, "label": _label(name), "name": name, "cls": cls, "x": x, "y": y,
-            "size": round(12 + 26 * math.sqrt(max(scores[key], 0.0) / top), 1), "y0": y0, "y1": y1,
+            "size": round(12 + 26 * math.sqrt(max(scores[key], 0.0) / top), 1),
+            "font": round(14 + 34 * (max(scores[key], 0.0) / top) ** 0.6), "y0": y0, "y1": y1,
             "props": _clean({k: v for k, v in props.items() if k not in ("key",)}),
         })
     type_count: Counter = Counter()

@@ -204,6 +204,8 @@ def to_property_graph(triples: Iterable[tuple], ont: Ontology | None = None, whe
         (s, p, o), stmts = next(iter(reified.items()))
         raise InputError(f"statement about a triple that is not asserted: {key_of(s)} {p} {key_of(o)}",
                          where=where(stmts[0]))
+    nodes.sort(key=lambda n: n["key"])
+    edges.sort(key=lambda e: e["key"])
     return nodes, edges
 
 

@@ -46,11 +46,12 @@
   var large = D.large;
   var nodes = new vis.DataSet(D.nodes.map(function (n) {
     var c = classInfo[n.cls] || { color: "#999999", shape: "dot" };
-    var inside = c.shape === "box" || c.shape === "text";
+    // "box" draws as a square with its label below, like the legend swatch, so size follows the score
+    var shape = c.shape === "box" ? "square" : c.shape;
     return {
-      id: n.id, label: n.label, x: n.x, y: n.y, size: n.size, shape: c.shape, title: nodeTip(n),
+      id: n.id, label: n.label, x: n.x, y: n.y, size: n.size, shape: shape, title: nodeTip(n),
       color: { background: c.color, border: c.color, highlight: { background: c.color, border: "#111" }, hover: { background: c.color, border: "#111" } },
-      font: inside ? { color: c.shape === "box" ? "#fff" : "#1f2933", size: 13 } : undefined,
+      font: { size: n.font },
       borderWidth: 1, hidden: false
     };
   }));
@@ -67,7 +68,7 @@
     layout: { improvedLayout: false, randomSeed: 1 },
     interaction: { hover: !large, tooltipDelay: 120, hideEdgesOnDrag: large, hideEdgesOnZoom: large, multiselect: true, navigationButtons: false, keyboard: false },
     nodes: { font: { size: 15, face: "system-ui, sans-serif", color: "#1f2933", strokeWidth: 4, strokeColor: "#ffffff" },
-             scaling: { label: { enabled: false, drawThreshold: 7 } } },
+             scaling: { label: { enabled: false, drawThreshold: 5 } } },
     edges: { smooth: large ? false : { enabled: true, type: "continuous", roundness: 0.2 }, selectionWidth: 2, hoverWidth: 0.8 }
   });
   $("pen-app").setAttribute("data-drawn", String(nodes.length));
@@ -92,6 +93,12 @@
     if (nu.length) nodes.update(nu);
     if (eu.length) edges.update(eu);
     $("pen-shown").textContent = String(visible.size);
+    if (D.years.min !== null) {
+      var w = Math.max(1, D.years.max - D.years.min), band = $("pen-band");
+      band.style.left = ((state.from - D.years.min) / w * 100) + "%";
+      band.style.right = ((D.years.max - state.to) / w * 100) + "%";
+      fromInput.style.zIndex = state.from >= D.years.max ? "3" : "1";
+    }
     $("pen-year-from").textContent = state.from === null ? "all years" : String(state.from);
     $("pen-year-to").textContent = state.to === null ? "" : String(state.to);
     document.querySelectorAll("#pen-hist g").forEach(function (g) {
@@ -238,7 +245,7 @@
         li.appendChild(el("span", (out ? "" : "← ") + (t ? t.label : e.type) + (out ? " → " : " ")));
         li.appendChild(nodeLink(out ? e.to : e.from));
         var s = span(e.y0, e.y1); if (s) li.appendChild(el("span", " (" + s + ")", "pen-muted"));
-        var more = el("button", " details", "pen-link pen-muted"); more.type = "button";
+        var more = el("button", "details", "pen-link pen-muted"); more.type = "button";
         more.addEventListener("click", function () { showEdge(e.id); });
         li.appendChild(more);
         ul.appendChild(li);

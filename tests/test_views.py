@@ -1,0 +1,324 @@
+"""Unit tests of peninsula.graph.views and peninsula.graph.chart on a tiny graph (no browser)."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+
+import pytest
+
+from peninsula.graph import chart, views
+from peninsula.ontology import QueryError, load
+
+EVIL = "</script><img src=x onerror=alert(1)>"
+EVIL_IMG = "<img src=x onerror=alert(1)>"
+
+
+# ---------------------------------------------------------------------------- the sample graph
+def sample_graph():
+    """(nodes, edges): a handful of entities covering every relationship family, valid in
+    different years, with hostile names and a hostile source. Also used by the browser tests."""
+    ont = load()
+
+    def node(key, cls, name, **props):
+        return {"key": key, "labels": ont.labels([cls]), "props": {"key": key, "class": cls, "name": name, **props}}
+
+    nodes = [
+        node("state/PRK", "State", "North Korea", name_ko="조선민주주의인민공화국", alias=["DPRK", "북한"],
+             sources=["src/unscr-1718"]),
+        node("state/KOR", "State", "South Korea", name_ko="대한민국", alias="ROK"),
+        node("state/USA", "State", "United States", alias=["USA"]),
+        node("state/CHN", "State", "China", name_ko="중국"),
+        node("state/JPN", "State", "Japan"),
+        node("state/RUS", "State", "Russia"),
+        node("org/un", "IntergovernmentalOrganization", "United Nations"),
+        node("org/evil", "ThreatActor", EVIL_IMG, alias=EVIL, valid_from="2004", sources=["src/evil"]),
+        node("person/kji", "Person", "Kim Jong Il", name_ko="김정일", valid_from="1994", valid_to="2011-12-17"),
+        node("agr/2005-js", "JointStatement", "Joint Statement of the Fourth Round", date="2005-09-19"),
+        node("proc/six-party", "NegotiationProcess", "Six-Party Talks", valid_from="2003-08", valid_to="2009-04"),
+        node("talks/r1", "TalksRound", "Six-Party Talks, round 1", date="2003-08-27"),
+        node("unscr/1718", "SecurityCouncilResolution", "Resolution 1718", date="2006-10-14",
+             sources=["src/unscr-1718"]),
+        node("test/nuke-2006", "NuclearTest", "First nuclear test", date="2006-10-09"),
+        node("test/m-2006", "MissileTest", "Taepodong-2 launch", date="2006-07-05"),
+        node("test/m-2017", "MissileTest", "Hwasong-15 launch", date="2017-11-29"),
+        node("test/m-2019", "MissileTest", "Short-range launch", date="2019-05-04"),
+        node("missile/taepodong-2", "MissileSystem", "Taepodong-2", missile_class="ICBM", valid_from="1998"),
+        node("missile/hwasong-15", "MissileSystem", "Hwasong-15", name_ko="화성-15", missile_class="ICBM"),
+        node("site/sohae", "LaunchSite", "Sohae"),
+        node("city/tokyo", "City", "Tokyo"),
+        node("cyber/sony", "CyberOperation", "Sony Pictures hack", date="2014-11-24"),
+        node("policy/patience", "Policy", "Strategic patience", valid_from="2009", valid_to="2016"),
+        node("src/unscr-1718", "Source", "S/RES/1718 (2006)", title="Resolution 1718 (2006)",
+             publisher="UN Security Council", url="https://undocs.org/S/RES/1718(2006)", symbol="S/RES/1718 (2006)",
+             date="2006-10-14"),
+        node("src/evil", "Source", EVIL, title=EVIL, publisher=EVIL_IMG, url="javascript:alert(1)"),
+    ]
+    rows = [
+        ("MEMBER_OF", "state/PRK", "org/un", {"valid_from": "1991-09-17"}),
+        ("MEMBER_OF", "state/KOR", "org/un", {"valid_from": "1991-09-17"}),
+        ("MEMBER_OF", "org/evil", "org/un", {"valid_from": "2010"}),
+        ("LEADS", "person/kji", "state/PRK", {"valid_from": "1994", "valid_to": "2011-12-17"}),
+        ("PART_OF", "talks/r1", "proc/six-party", {}),
+        ("PARTY_TO", "state/USA", "proc/six-party", {"valid_from": "2003", "valid_to": "2009"}),
+        ("SIGNED", "state/PRK", "agr/2005-js", {"valid_from": "2005-09-19"}),
+        ("ALLIED_WITH", "state/USA", "state/KOR", {"valid_from": "1953-10-01"}),
+        ("ALLIED_WITH", "state/USA", "state/JPN", {"valid_from": "1960-01-19"}),
+        ("ALLIED_WITH", "state/CHN", "state/PRK", {"valid_from": "1961-07-11"}),
+        ("ALLIED_WITH", "org/evil", "state/PRK", {"valid_from": "2008"}),
+        ("IMPOSES", "org/un", "unscr/1718", {"valid_from": "2006-10-14", "sources": ["src/unscr-1718"]}),
+        ("TARGETS", "unscr/1718", "state/PRK", {"valid_from": "2006-10-14"}),
+        ("DESIGNATES", "unscr/1718", "org/evil", {"valid_from": "2016", "sources": ["src/evil"]}),
+        ("RESPONDS_TO", "unscr/1718", "test/nuke-2006", {}),
+        ("DEVELOPS", "state/PRK", "missile/taepodong-2", {"valid_from": "1998"}),
+        ("DEVELOPS", "state/PRK", "missile/hwasong-15", {"valid_from": "2017"}),
+        ("DEVELOPS", "org/evil", "missile/hwasong-15", {"valid_from": "2015"}),
+        ("TESTED", "test/m-2006", "missile/taepodong-2", {}),
+        ("TESTED", "test/m-2017", "missile/hwasong-15", {}),
+        ("CAN_REACH", "missile/hwasong-15", "city/tokyo", {"kind": "derived"}),
+        ("CONDUCTED_BY", "test/nuke-2006", "state/PRK", {}),
+        ("CONDUCTED_BY", "test/m-2006", "state/PRK", {}),
+        ("CONDUCTED_BY", "test/m-2017", "state/PRK", {}),
+        ("CONDUCTED_BY", "test/m-2019", "org/evil", {}),
+        ("LAUNCHED_FROM", "test/m-2006", "site/sohae", {}),
+        ("LOCATED_IN", "site/sohae", "state/PRK", {}),
+        ("PARTICIPATED_IN", "state/PRK", "talks/r1", {}),
+        ("PARTICIPATED_IN", "state/USA", "talks/r1", {}),
+        ("PARTICIPATED_IN", "org/evil", "talks/r1", {}),
+        ("PRODUCED", "proc/six-party", "agr/2005-js", {}),
+        ("SUSPENDS", "state/PRK", "agr/2005-js", {"valid_from": "2009-04-14"}),
+        ("SUPPORTS", "state/CHN", "state/PRK", {"valid_from": "1950", "kind": "economic"}),
+        ("SUPPORTS", "org/evil", "state/PRK", {"valid_from": "2010", "valid_to": "2012"}),
+        ("SUPPLIES_ARMS_TO", "state/PRK", "state/RUS", {"valid_from": "2023"}),
+        ("ATTRIBUTED_TO", "cyber/sony", "org/evil", {"valid_from": "2014-12-19"}),
+        ("ATTRIBUTED_BY", "cyber/sony", "state/USA", {"valid_from": "2014-12-19"}),
+        ("PURSUES_POLICY", "state/USA", "policy/patience", {"valid_from": "2009", "valid_to": "2016"}),
+        ("POLICY_TOWARD", "policy/patience", "state/PRK", {}),
+    ]
+    edges = [{"type": t, "key": f"stmt/x{i}", "src": s, "dst": d, "props": {"key": f"stmt/x{i}", **p}}
+             for i, (t, s, d, p) in enumerate(rows)]
+    return nodes, edges
+
+
+def expected_view(name, nodes, edges):
+    """The node keys a named view must show, computed from the sample without the views module."""
+    ont = load()
+    families = set(views.VIEWS[name].families)
+    picked = [e for e in edges if ont.rel_types[e["type"]].family in families]
+    keys = {k for e in picked for k in (e["src"], e["dst"])}
+    return [n for n in nodes if n["key"] in keys], picked
+
+
+def spec_valid_in(props, is_event, year):
+    """The validity rule of the brief, written out independently of views.interval."""
+    def y(v):
+        return int(str(v)[:4]) if v else None
+    start = y(props.get("valid_from")) or y(props.get("date"))
+    end = y(props.get("valid_to")) or y(props.get("end_date")) or (y(props.get("date")) if is_event else None)
+    return (start is None or start <= year) and (end is None or end >= year)
+
+
+@pytest.fixture(scope="module")
+def sample_store(tmp_path_factory):
+    from peninsula.graph.store import open_store
+
+    nodes, edges = sample_graph()
+    s = open_store(f"embedded:{tmp_path_factory.mktemp('views') / 'views.db'}")
+    s.write(nodes, edges)
+    yield s
+    s.close()
+
+
+def data_of(page: str) -> dict:
+    m = re.search(r'<script type="application/json" id="pen-data">(.*?)</script>', page, re.S)
+    return json.loads(m.group(1))
+
+
+def outside_data(page: str) -> str:
+    return re.sub(r'<script type="application/json" id="pen-data">.*?</script>', "", page, flags=re.S)
+
+
+# ---------------------------------------------------------------------------- escaping
+def test_hostile_names_only_appear_escaped():
+    nodes, edges = sample_graph()
+    page = views.render(nodes, edges, title=EVIL, sources={"src/evil": {"title": EVIL, "url": "javascript:x"}})
+    assert EVIL not in page
+    assert EVIL_IMG not in page
+    assert "onerror=alert(1)" in page  # the text is there, but only escaped
+    assert "\\u003c/script\\u003e\\u003cimg src=x onerror=alert(1)\\u003e" in page
+    assert f"<title>{html.escape(EVIL)} · Peninsula</title>" in page
+    assert page.count("</script") == 3 and "<!--" not in page  # nothing closes a script block early
+    assert data_of(page)["title"] == EVIL
+
+
+def test_script_json_cannot_break_out():
+    value = {"a": "</script><!-- x & y \u2028 \u2029 >", "ko": "북한"}
+    text = views.script_json(value)
+    assert not set(text) & {"<", ">", "&", "\u2028", "\u2029"}
+    assert "북한" in text
+    assert json.loads(text) == value
+
+
+def test_non_finite_numbers_become_null():
+    nodes = [{"key": "a", "labels": ["Entity"], "props": {"name": "a", "apogee_km": float("nan")}}]
+    assert data_of(views.render(nodes, [], title="t"))["nodes"][0]["props"]["apogee_km"] is None
+
+
+def test_no_external_resources():
+    nodes, edges = sample_graph()
+    page = views.render(nodes, edges, title="t", sources={"s": {"url": "https://example.org/x"}})
+    rest = outside_data(page)
+    assert not re.search(r"""(?:src|href|action)\s*=\s*["']?\s*(?:https?:)?//""", rest, re.I)
+    assert not re.search(r"<link\b|@import|url\(\s*[\"']?(?:https?:)?//", rest, re.I)
+    assert "https://example.org/x" in page  # in the data, for the inspector
+
+
+# ---------------------------------------------------------------------------- legend, styles, sizes
+def test_legend_counts_per_class_and_type():
+    nodes, edges = sample_graph()
+    page = views.render(nodes, edges, title="t")
+    counts = dict(re.findall(r'data-cls="([^"]+)" data-count="(\d+)"', page))
+    assert counts["State"] == "6" and counts["MissileTest"] == "3" and counts["Source"] == "2"
+    assert sum(map(int, counts.values())) == len(nodes)
+    types = dict(re.findall(r'data-type="([^"]+)" data-count="(\d+)"', page))
+    assert types["CONDUCTED_BY"] == "4" and sum(map(int, types.values())) == len(edges)
+    data = data_of(page)
+    styles = {t["type"]: t for t in data["types"]}
+    assert styles["CAN_REACH"]["dashed"] and not styles["TESTED"]["dashed"]
+    assert styles["TESTED"]["color"] == styles["CAN_REACH"]["color"] == views.FAMILY_COLORS["capability"]
+    assert not styles["ALLIED_WITH"]["arrows"] and styles["SUPPORTS"]["arrows"]
+    ont = load()
+    state = next(c for c in data["classes"] if c["name"] == "State")
+    assert (state["color"], state["shape"], state["label"]) == (ont.classes["State"].color, "dot", "State")
+
+
+def test_node_size_follows_score():
+    nodes = [{"key": k, "labels": ["Entity"], "props": {"name": k, "betweenness": b}} for k, b in (("a", 0.9), ("b", 0.1))]
+    sizes = {n["id"]: n["size"] for n in data_of(views.render(nodes, [], title="t"))["nodes"]}
+    assert sizes["a"] > sizes["b"]
+
+
+def test_edges_to_missing_nodes_are_dropped():
+    nodes, edges = sample_graph()
+    data = data_of(views.render(nodes[:3], edges, title="t"))
+    keys = {n["id"] for n in data["nodes"]}
+    assert all(e["from"] in keys and e["to"] in keys for e in data["edges"])
+
+
+# ---------------------------------------------------------------------------- positions
+def test_positions_are_deterministic_and_spread():
+    nodes, edges = sample_graph()
+    a = views.render(nodes, edges, title="t")
+    b = views.render(list(reversed(nodes)), list(reversed(edges)), title="t")
+    assert a == b
+    pos = {n["id"]: (n["x"], n["y"]) for n in data_of(a)["nodes"]}
+    assert len(set(pos.values())) == len(pos)
+    assert views.layout(["x", "y", "z"], [("x", "y")]) == views.layout(["z", "y", "x"], [("y", "x")])
+
+
+def test_given_positions_are_used():
+    nodes, edges = sample_graph()
+    positions = {n["key"]: (i * 10.0, -i * 10.0) for i, n in enumerate(nodes)}
+    data = data_of(views.render(nodes, edges, title="t", positions=positions))
+    assert all((n["x"], n["y"]) == positions[n["id"]] for n in data["nodes"])
+
+
+def test_layout_is_linear_enough():
+    import time
+
+    def build(n):
+        keys = [f"n{i}" for i in range(n)]
+        pairs = [(f"n{i}", f"n{(i * 7 + 1) % n}") for i in range(n)]
+        t = time.perf_counter()
+        views.layout(keys, pairs)
+        return time.perf_counter() - t
+
+    assert build(3000) < 15 * max(build(300), 0.01)
+
+
+# ---------------------------------------------------------------------------- time
+@pytest.mark.parametrize("props,event,span", [
+    ({"valid_from": "1961-07-11"}, False, (1961, None)),
+    ({"valid_from": "2003-08", "valid_to": "2009"}, False, (2003, 2009)),
+    ({"date": "2006-10-09"}, True, (2006, 2006)),
+    ({"date": "2006-10-14"}, False, (2006, None)),
+    ({"date": "2018", "end_date": "2019-02"}, True, (2018, 2019)),
+    ({}, False, (None, None)),
+])
+def test_interval(props, event, span):
+    assert views.interval(props, event=event) == span
+
+
+def test_valid_in_and_histogram():
+    assert views.valid_in((2003, 2009), 2006, 2006)
+    assert not views.valid_in((2010, 2012), 2006, 2006)
+    assert views.valid_in((None, None), 1, 1)
+    nodes, edges = sample_graph()
+    data = data_of(views.render(nodes, edges, title="t"))
+    hist = {y: (ev, other) for y, ev, other in data["hist"]}
+    assert hist[2006] == (2, 4)  # two tests; the resolution, its source and two relationships start
+    assert data["years"] == {"min": 1950, "max": 2023}
+    assert [y for y, *_ in data["hist"]] == list(range(1950, 2024))
+
+
+# ---------------------------------------------------------------------------- from a store
+def test_named_views_cover_the_families(sample_store):
+    nodes, edges = sample_graph()
+    for name in views.VIEWS:
+        data = data_of(views.named_view(sample_store, name))
+        want_nodes, want_edges = expected_view(name, nodes, edges)
+        assert sorted(n["id"] for n in data["nodes"]) == sorted(n["key"] for n in want_nodes), name
+        assert len(data["edges"]) == len(want_edges), name
+        assert not any(n["cls"] == "Source" for n in data["nodes"])
+    data = data_of(views.named_view(sample_store, "sanctions"))
+    assert data["sources"]["src/unscr-1718"]["url"].startswith("https://undocs.org/")
+    assert data["sources"]["src/evil"]["title"] == EVIL
+
+
+def test_named_view_years_and_errors(sample_store):
+    data = data_of(views.named_view(sample_store, "alliances", as_of="2006-10-01"))
+    assert data["initial"] == {"from": 2006, "to": 2006}
+    data = data_of(views.named_view(sample_store, "alliances", year_from=1990, year_to="2000"))
+    assert data["initial"] == {"from": 1990, "to": 2000}
+    with pytest.raises(QueryError, match="unknown view"):
+        views.named_view(sample_store, "nope")
+
+
+def test_query_view(sample_store):
+    rows = [{"a": "state/USA", "b": "state/KOR", "t": "ALLIED_WITH"},
+            {"a": "cyber/sony", "b": "org/evil", "t": "ATTRIBUTED_TO"}]
+    data = data_of(views.query_view(rows, "graph: from=a to=b type=t", sample_store))
+    assert sorted(n["id"] for n in data["nodes"]) == ["cyber/sony", "org/evil", "state/KOR", "state/USA"]
+    assert sorted(e["type"] for e in data["edges"]) == ["ALLIED_WITH", "ATTRIBUTED_TO"]
+    assert "src/evil" in data["sources"]
+    assert views.graph_spec({"from": "x", "to": "y"}) == {"from": "x", "to": "y"}
+    with pytest.raises(QueryError):
+        views.graph_spec("graph: from=a")
+
+
+def test_view_for_notebooks(tmp_path):
+    nodes, edges = sample_graph()
+    page = views.render(nodes, edges, title="t")
+    frame = views.View(page)._repr_html_()
+    assert frame.startswith("<iframe srcdoc=\"") and "<script" not in frame and EVIL_IMG not in frame
+    assert html.unescape(frame.split('srcdoc="', 1)[1].split('" style=', 1)[0]) == page
+    path = views.write_view(page, tmp_path / "out" / "v.html")
+    assert path.read_text(encoding="utf-8") == page
+
+
+# ---------------------------------------------------------------------------- chart
+def test_tests_per_year_svg(sample_store):
+    counts = chart.tests_per_year(sample_store)
+    assert counts == {2006: {"ICBM": 1}, 2017: {"ICBM": 1}, 2019: {"unknown": 1}}
+    svg = chart.tests_per_year_svg(sample_store)
+    assert svg.startswith("<svg") and svg.endswith("</svg>")
+    assert "<title>2019: 1 unknown</title>" in svg and "2017" in svg
+
+
+def test_chart_escapes_text():
+    from collections import Counter
+
+    svg = chart.svg_from_counts({2001: Counter({EVIL: 2})}, title=EVIL)
+    assert EVIL not in svg and html.escape(EVIL) in svg
+    assert "No dated" in chart.svg_from_counts({}, title="t")
