@@ -33,6 +33,13 @@ class _LineLoader(yaml.SafeLoader):
         mapping["__line__"] = node.start_mark.line + 1
         return mapping
 
+    def construct_yaml_timestamp(self, node):
+        """Dates stay text: our own date checks name the file, line and field (YAML's raise bare)."""
+        return self.construct_scalar(node)
+
+
+_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _LineLoader.construct_yaml_timestamp)
+
 
 @dataclass
 class Curated:

@@ -1,0 +1,201 @@
+"""The `peninsula` command end to end on a real embedded store: the spine's promises.
+
+Small data folders written here in the curated format keep each case to a few seconds; the
+curated knowledge base itself is built once through the CLI to check idempotency.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from peninsula.graph.cli import main
+
+COMMANDS = ["build", "validate", "load", "query", "queries", "export", "view", "stats", "analyze", "sparql",
+            "demo", "doctor", "ontology"]
+
+TINY = """\
+sources:
+  - id: src/unscr-1718
+    publisher: United Nations Security Council
+    title: Resolution 1718 (2006)
+    date: 2006-10-14
+    symbol: S/RES/1718 (2006)
+entities:
+  - id: state/PRK
+    type: State
+    name: {en: North Korea, ko: 조선민주주의인민공화국}
+    iso3: PRK
+    sources: [src/unscr-1718]
+  - id: org/unsc
+    type: IntergovernmentalOrganization
+    name: {en: United Nations Security Council}
+    sources: [src/unscr-1718]
+    links:
+      - rel: targets
+        to: state/PRK
+        valid_from: 2006-10-14
+        sources: [src/unscr-1718]
+"""
+
+
+def run(*args, env=None, input=None):
+    result = CliRunner().invoke(main, list(args), env=env, input=input, catch_exceptions=False)
+    return result
+
+
+def stderr_of(result) -> str:
+    return result.stderr if result.stderr_bytes is not None else result.output
+
+
+@pytest.fixture
+def tiny(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "tiny.yaml").write_text(TINY, encoding="utf-8")
+    return data
+
+
+@pytest.fixture
+def uri(tmp_path):
+    return f"embedded:{tmp_path / 'cli.db'}"
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help(command):
+    result = run(command, "--help")
+    assert result.exit_code == 0, result.output
+    assert "Usage:" in result.output and command in result.output
+
+
+def test_build_twice_changes_nothing_the_second_time(tiny, uri):
+    first = run("--store", uri, "build", "--data", str(tiny))
+    assert first.exit_code == 0, first.output
+    assert "built 3 entities and 1 relationships" in first.output  # the source is an entity too
+    assert "0 nodes created" not in first.output
+    second = run("--store", uri, "build", "--data", str(tiny))
+    assert second.exit_code == 0, second.output
+    assert "changes: 0 nodes created, 0 relationships created, 0 properties set" in second.output
+
+
+def test_curated_build_is_idempotent_through_the_cli(tmp_path):
+    uri = f"embedded:{tmp_path / 'kb.db'}"
+    first = run("--store", uri, "build")
+    assert first.exit_code == 0, first.output
+    second = run("--store", uri, "build")
+    assert second.exit_code == 0, second.output
+    assert "changes: 0 nodes created, 0 relationships created, 0 properties set" in second.output
+    stats = json.loads(run("--store", uri, "stats", "--format", "json").output)
+    assert stats["labels"]["State"] >= 40
+    assert stats["types"]["CAN_REACH"] > 0
+
+
+def test_env_var_chooses_the_store(tiny, tmp_path):
+    uri = f"embedded:{tmp_path / 'from-env.db'}"
+    assert run("build", "--data", str(tiny), env={"PENINSULA_STORE": uri}).exit_code == 0
+    stats = json.loads(run("--store", uri, "stats", "--format", "json").output)
+    assert stats["labels"].get("State") == 1
+
+
+def test_validate_passes_on_the_curated_data():
+    result = run("validate")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("valid: ")
+
+
+def test_invalid_date_names_file_line_and_field_and_writes_nothing(tiny, uri):
+    assert run("--store", uri, "build", "--data", str(tiny)).exit_code == 0
+    before = json.loads(run("--store", uri, "stats", "--format", "json").output)
+    # a valid change (a new name) beside an invalid date: neither may reach the store
+    bad = TINY.replace("valid_from: 2006-10-14", "valid_from: 2006-13-45")
+    bad = bad.replace("name: {en: North Korea, ko: 조선민주주의인민공화국}", "name: {en: North Korea (renamed)}")
+    (tiny / "tiny.yaml").write_text(bad, encoding="utf-8")
+    result = run("--store", uri, "build", "--data", str(tiny))
+    assert result.exit_code == 2
+    message = stderr_of(result)
+    line = bad.splitlines().index("      - rel: targets") + 1  # the link that holds the field
+    assert f"tiny.yaml:{line}" in message and "valid_from" in message
+    after = json.loads(run("--store", uri, "stats", "--format", "json").output)
+    assert after == before
+    rows = json.loads(run("--store", uri, "query", "--cypher", "MATCH (s:State) RETURN s.name AS name",
+                          "--format", "json").output)
+    assert rows == [{"name": "North Korea"}]
+
+
+def test_unknown_reference_is_named(tiny, uri):
+    (tiny / "tiny.yaml").write_text(TINY.replace("to: state/PRK", "to: state/XXX"), encoding="utf-8")
+    result = run("--store", uri, "build", "--data", str(tiny))
+    assert result.exit_code == 2
+    assert "state/XXX" in stderr_of(result) and "tiny.yaml" in stderr_of(result)
+
+
+def test_cypher_is_read_only_unless_asked(tiny, uri):
+    assert run("--store", uri, "build", "--data", str(tiny)).exit_code == 0
+    refused = run("--store", uri, "query", "--cypher", "MATCH (n) DETACH DELETE n")
+    assert refused.exit_code == 5
+    assert "--write" in stderr_of(refused)
+    still = json.loads(run("--store", uri, "stats", "--format", "json").output)
+    assert sum(still["labels"].values()) > 0
+    allowed = run("--store", uri, "query", "--write", "--cypher", "MATCH (n:State) SET n.note = $v",
+                  "--param", "v=ok", "--format", "json")
+    assert allowed.exit_code == 0, allowed.output
+    rows = json.loads(run("--store", uri, "query", "--cypher", "MATCH (n:State) RETURN n.note AS note",
+                          "--format", "json").output)
+    assert rows == [{"note": "ok"}]
+
+
+def test_query_formats_agree(tiny, uri):
+    assert run("--store", uri, "build", "--data", str(tiny)).exit_code == 0
+    cypher = "MATCH (o)-[r:TARGETS]->(s:State) RETURN o.key AS org, s.key AS state, r.valid_from AS since"
+    as_json = json.loads(run("--store", uri, "query", "--cypher", cypher, "--format", "json").output)
+    assert as_json == [{"org": "org/unsc", "state": "state/PRK", "since": "2006-10-14"}]
+    as_csv = run("--store", uri, "query", "--cypher", cypher, "--format", "csv").output.splitlines()
+    assert as_csv == ["org,state,since", "org/unsc,state/PRK,2006-10-14"]
+    as_table = run("--store", uri, "query", "--cypher", cypher).output
+    assert "org/unsc" in as_table and "1 row(s)" in as_table
+
+
+def test_unknown_store_scheme_is_a_store_error():
+    result = run("--store", "ftp://example.invalid/x", "stats")
+    assert result.exit_code == 4
+    assert "ftp" in stderr_of(result)
+
+
+def test_export_then_load_into_a_fresh_store_gives_the_same_counts(tiny, tmp_path, uri):
+    assert run("--store", uri, "build", "--data", str(tiny)).exit_code == 0
+    out = tmp_path / "kb.ttl"
+    assert run("--store", uri, "export", "--format", "turtle", "-o", str(out)).exit_code == 0
+    other = f"embedded:{tmp_path / 'other.db'}"
+    loaded = run("--store", other, "load", str(out))
+    assert loaded.exit_code == 0, loaded.output
+    first = json.loads(run("--store", uri, "stats", "--format", "json").output)
+    second = json.loads(run("--store", other, "stats", "--format", "json").output)
+    assert first == second
+
+
+def test_doctor_reports_the_store_and_never_the_password(tiny, uri):
+    result = run("--store", uri, "doctor")
+    assert result.exit_code == 0, result.output
+    assert "store" in result.output and "answers" in result.output
+    secret = "s3cret-Token-42"
+    bad = run("--store", f"bolt://neo4j:{secret}@127.0.0.1:1", "doctor", env={"NEO4J_PASSWORD": secret})
+    assert bad.exit_code == 1
+    assert "FAIL" in bad.output
+    assert secret not in bad.output and secret not in stderr_of(bad)
+
+
+def test_ontology_docs_list_every_class(tmp_path):
+    from peninsula.ontology import load
+
+    out = tmp_path / "ontology.md"
+    assert run("ontology", "docs", "-o", str(out)).exit_code == 0
+    text = out.read_text("utf-8")
+    ont = load()
+    assert ont.classes and ont.rel_types
+    for name in ont.classes:
+        assert f"| {name} |" in text
+    for rel in ont.rel_types:
+        assert rel in text
+
