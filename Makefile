@@ -7,7 +7,7 @@ PY    := $(VENV)/bin/python
 PYTHON312 ?= $(shell for p in python3.12 $$HOME/.pyenv/versions/3.12*/bin/python3.12 /usr/bin/python3.12 /usr/local/bin/python3.12; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; assert sys.version_info >= (3, 12)' 2>/dev/null && { echo $$p; break; }; done)
 
-.PHONY: demo test venv lint-deps system-deps lint clean bench
+.PHONY: demo test venv lint-deps system-deps lint clean bench readme
 
 $(VENV)/.installed: pyproject.toml
 	@test -n "$(PYTHON312)" || { echo "Python 3.12+ not found: install python3.12 (apt-get install python3.12 or pyenv install 3.12)"; exit 1; }
@@ -36,6 +36,12 @@ test: venv lint-deps system-deps
 
 bench: venv
 	$(PY) benchmarks/bench_views.py
+
+# Rewrite the README's table of what is in the knowledge base from a fresh build (tests check it).
+readme: venv
+	$(PY) -c 'import tempfile, pathlib; from peninsula.graph.store import open_store; from peninsula.graph.build import build; \
+	from peninsula.graph.summary import update_readme; d = tempfile.mkdtemp(); s = open_store(f"embedded:{d}/kb.db"); build(s); \
+	p = pathlib.Path("README.md"); p.write_text(update_readme(p.read_text("utf-8"), s.counts()), "utf-8"); s.close()'
 
 clean:
 	rm -rf out .pytest_cache tests/screenshots

@@ -113,17 +113,30 @@ def validate(paths):
 @main.command()
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--format", "fmt", help="turtle, ntriples, jsonld, xml, trig, turtle12 (RDF); cns, un-xml, ftm, wikidata.")
+@click.option("--all-regimes", is_flag=True, help="un-xml: load every UN sanctions regime, not only the DPRK (1718).")
+@click.option("--encoding", help="cns CSV: the text encoding (default cp1252, or UTF-8 when the file has a BOM).")
 @pass_app
-def load(app, path, fmt):
+def load(app, path, fmt, all_regimes, encoding):
     """Load a file into the store: RDF that `export` writes, or a source format with --format."""
     from peninsula.graph.build import load_rdf
 
     source_formats = ("cns", "un-xml", "ftm", "wikidata")
     with app.open() as store:
         if fmt in source_formats:
-            from peninsula.loaders.sources import load_source
+            from peninsula.loaders.sources import load_source, prepare_source
 
-            report = load_source(store, path, fmt)
+            prepared = prepare_source(store, fmt, path, all_regimes=all_regimes, encoding=encoding)
+            progress, advance = _progress(len(prepared[0]) + len(prepared[1]), "writing")
+            with progress:
+                report = load_source(store, fmt, path, progress=advance, prepared=prepared)
+            click.echo(report.summary())
+            for name, n in sorted(report.unread.items()):
+                click.echo(f"unread: {name} ({n} record(s)); not mapped, check the file or the loader")
+            for k, v in sorted(report.stats.items()):
+                if k not in ("read", "matched", "created", "skipped"):
+                    click.echo(f"  {k}: {v}")
+            for note in report.notes:
+                click.echo(f"note: {note}")
         else:
             report = load_rdf(store, path, fmt)
         c = report.counters
@@ -242,7 +255,8 @@ def _query_keys(store, query_id, params) -> set:
 @click.option("--as-of", help="Only what held on this date (YYYY[-MM[-DD]]).")
 @click.option("--from", "year_from", type=int, help="First year shown.")
 @click.option("--to", "year_to", type=int, help="Last year shown.")
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="HTML file (default out/views/NAME.html).")
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="Folder for NAME.html, or a file ending in .html (default out/views/).")
 @pass_app
 def view(app, name, query_id, params, as_of, year_from, year_to, output):
     """Write an offline HTML network view: alliances, influence, sanctions, missiles, diplomacy, cyber."""
@@ -259,22 +273,30 @@ def view(app, name, query_id, params, as_of, year_from, year_to, output):
             from peninsula import queries
 
             q = queries.get(query_id)
-            rows = store.query(q.text_for(store.dialect), q.bind(_parse_params(params)))
-            html = views.query_view(rows, q.graph, store, title=q.title)
-    output = output or Path("out") / "views" / f"{(name or query_id).replace('/', '-')}.html"
-    views.write_view(html, output)
+            given = _parse_params(params)
+            if as_of and "as_of" in q.params:
+                given.setdefault("as_of", as_of)
+            rows = store.query(q.text_for(store.dialect), q.bind(given))
+            html = views.query_view(rows, q.graph, store, title=q.title, as_of=as_of,
+                                    year_from=year_from, year_to=year_to)
+    output = views.write_view(html, views.output_path(output, name or query_id))
     click.echo(f"wrote {output}")
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table")
 @pass_app
 def stats(app, fmt):
-    """Nodes per label and relationships per type."""
+    """Nodes per label and relationships per type (markdown: the README's table of contents)."""
     with app.open() as store:
         counts = store.counts()
     if fmt == "json":
         click.echo(json.dumps(counts, indent=2))
+        return
+    if fmt == "markdown":
+        from peninsula.graph.summary import markdown
+
+        click.echo(markdown(counts), nl=False)
         return
     for section in ("labels", "types"):
         click.secho("nodes per label" if section == "labels" else "relationships per type", bold=True)
