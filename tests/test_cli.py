@@ -199,3 +199,20 @@ def test_ontology_docs_list_every_class(tmp_path):
     for rel in ont.rel_types:
         assert rel in text
 
+
+
+@pytest.mark.parametrize("args, code, words", [
+    (["--store", "redis://127.0.0.1:1", "stats"], 4, ["127.0.0.1:1"]),
+    (["load", "/nonexistent/kb.ttl"], 2, ["/nonexistent/kb.ttl"]),
+    (["query", "nope/missing"], 6, ["nope", "peninsula queries"]),
+    (["view", "nope"], 2, ["nope", "alliances"]),
+])
+def test_bad_requests_get_one_message_and_no_traceback(args, code, words, uri):
+    if args[0] != "--store":
+        args = ["--store", uri, *args]
+    result = run(*args)
+    message = stderr_of(result)
+    assert result.exit_code == code, message
+    assert "Traceback" not in message and "Traceback" not in result.output
+    for word in words:
+        assert word in message
