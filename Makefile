@@ -29,6 +29,8 @@ system-deps:
 
 demo: venv
 	$(VENV)/bin/peninsula demo --out out
+	# a source loader at work on a sample, into a store of its own (a second run changes nothing)
+	$(VENV)/bin/peninsula --store embedded:out/sources-demo.db load --format cns tests/samples/cns/missile_tests.csv
 
 test: venv lint-deps system-deps
 	$(VENV)/bin/ruff check .

@@ -52,6 +52,9 @@ def main(ctx, store_uri, debug):
     ctx.obj = App(store_uri, debug)
 
 
+STREAM_ABOVE = 20_000_000  # bytes: larger RDF files load through the streaming path
+
+
 def _progress(total: int, label: str):
     from rich.progress import Progress
 
@@ -115,8 +118,10 @@ def validate(paths):
 @click.option("--format", "fmt", help="turtle, ntriples, jsonld, xml, trig, turtle12 (RDF); cns, un-xml, ftm, wikidata.")
 @click.option("--all-regimes", is_flag=True, help="un-xml: load every UN sanctions regime, not only the DPRK (1718).")
 @click.option("--encoding", help="cns CSV: the text encoding (default cp1252, or UTF-8 when the file has a BOM).")
+@click.option("--stream/--no-stream", default=None,
+              help="RDF: stream in bounded memory, CREATE where new, no SHACL pass (default: files over 20 MB).")
 @pass_app
-def load(app, path, fmt, all_regimes, encoding):
+def load(app, path, fmt, all_regimes, encoding, stream):
     """Load a file into the store: RDF that `export` writes, or a source format with --format."""
     from peninsula.graph.build import load_rdf
 
@@ -137,6 +142,10 @@ def load(app, path, fmt, all_regimes, encoding):
                     click.echo(f"  {k}: {v}")
             for note in report.notes:
                 click.echo(f"note: {note}")
+        elif stream or (stream is None and path.is_file() and path.stat().st_size > STREAM_ABOVE):
+            from peninsula.graph.bulk import load_stream
+
+            report = load_stream(store, path, fmt)
         else:
             report = load_rdf(store, path, fmt)
         c = report.counters
@@ -217,15 +226,36 @@ def list_queries():
 
 @main.command()
 @click.option("--format", "fmt", default="turtle",
-              type=click.Choice(["turtle", "ntriples", "jsonld", "xml", "trig", "turtle12"]))
+              type=click.Choice(["turtle", "ntriples", "jsonld", "xml", "trig", "turtle12", "neo4j-admin"]))
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="File to write (default: stdout).")
 @click.option("--query", "query_id", help="Export only the subgraph of this query's graph result.")
 @click.option("--param", "-p", "params", multiple=True, metavar="K=V")
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
 @pass_app
-def export(app, fmt, output, query_id, params):
-    """Export the store (or one query's subgraph) as RDF."""
+def export(app, fmt, output, query_id, params, directory):
+    """Export the store (or one query's subgraph) as RDF, or as neo4j-admin CSV into DIRECTORY.
+
+    `--format ntriples -o FILE` of the whole store streams page by page (flat memory)."""
     from peninsula.graph.export import export as run_export
 
+    if fmt == "neo4j-admin" or directory is not None:
+        if fmt != "neo4j-admin" or query_id or not (directory or output):
+            raise click.UsageError("use: peninsula export --format neo4j-admin DIRECTORY")
+        from peninsula.graph.export import export_neo4j_admin
+
+        with app.open() as store:
+            files = export_neo4j_admin(store, directory or output)
+        click.echo(f"wrote {len(files['nodes'])} node and {len(files['relationships'])} relationship CSV files "
+                   f"to {directory or output}; import them into a stopped Neo4j 5 with:", err=True)
+        click.echo(files["command"])
+        return
+    if fmt == "ntriples" and output is not None and not query_id:
+        from peninsula.graph.export import write_ntriples
+
+        with app.open() as store:
+            n = write_ntriples(store, output)
+        click.echo(f"wrote {n} triples to {output}", err=True)
+        return
     with app.open() as store:
         keys = None
         if query_id:

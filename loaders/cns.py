@@ -1,0 +1,368 @@
+"""The CNS/NTI North Korea Missile Test Database (CSV in cp1252, or the XLSX it is published as).
+
+One MissileTest per row (several launches on one day stay several tests), linked to the system
+flown (resolved against the knowledge base by name, alias or designation), its launch site
+(with coordinates) and its sources. Quirks handled: cp1252 bytes; `9-Apr-84`, `Sep-84` (day
+unknown), mixed `Date Entered/Updated`; `9:20:00 AM` or blank/`Unknown` times; apogee and
+distance as text with units and ranges (`between 25 and 90 km`, `Unknown`, `N/A`); in the
+XLSX, the header on row 2 of the sheet `Missile Tests`, Excel serial dates and day fractions.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import re
+from decimal import Decimal, InvalidOperation
+from urllib.parse import urlsplit
+
+from peninsula.loaders.sources import Batch, slug
+from peninsula.ontology import InputError
+
+COLUMNS = ["F1", "Date", "Date Entered/Updated", "Launch Time (UTC)", "Missile Name", "Missile Type",
+           "Launch Agency/Authority", "Facility Name", "Facility Location", "Other Name", "Facility Latitude",
+           "Facility Longitude", "Landing Location", "Apogee", "Distance Travelled", "Confirmation Status",
+           "Test Outcome", "Additional Information", "Source(s)"]
+REQUIRED = ["Date", "Missile Name", "Missile Type", "Test Outcome"]
+SHEET = "Missile Tests"
+TYPES = {"srbm": "SRBM", "mrbm": "MRBM", "irbm": "IRBM", "icbm": "ICBM", "slbm": "SLBM", "slv": "SLV",
+         "hgv": "hypersonic", "unknown": None, "": None}
+OUTCOMES = {"success": "success", "failure": "failure", "unknown": "unknown", "": "unknown"}
+UNKNOWN = {"", "unknown", "n/a", "na", "none", "-", "--", "not applicable"}
+EXPECTED_ROWS = (1, 5000)  # the published database has a few hundred rows
+PUBLISHER = "James Martin Center for Nonproliferation Studies (CNS) / Nuclear Threat Initiative"
+
+
+# ---------------------------------------------------------------------------- reading rows
+def _csv_rows(path, encoding: str | None):
+    with open(path, "rb") as fh:
+        raw = fh.read(3)
+        enc = encoding or ("utf-8" if raw == b"\xef\xbb\xbf" else "cp1252")
+        fh.seek(3 if raw == b"\xef\xbb\xbf" else 0)
+
+        def lines():
+            for n, line in enumerate(fh, start=1):
+                try:
+                    yield line.decode(enc)
+                except UnicodeDecodeError as exc:
+                    raise InputError(f"undecodable byte 0x{line[exc.start]:02x} at column {exc.start + 1} "
+                                     f"(read as {enc}; pass another encoding if the file is not {enc})",
+                                     where=f"{path}:{n}") from None
+
+        reader = csv.reader(lines())
+        header = None
+        for row in reader:
+            if header is None:
+                header = [h.strip() for h in row]
+                yield "header", f"{path}:{reader.line_num}", header
+                continue
+            if not any(c.strip() for c in row):
+                continue
+            if len(row) > len(header):
+                raise InputError(f"{len(row)} cells for {len(header)} columns", where=f"{path}:{reader.line_num}")
+            yield "row", f"{path}:{reader.line_num}", dict(zip(header, row, strict=False))
+
+
+def _xlsx_rows(path):
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
+        raise InputError(f"not a readable XLSX workbook ({exc})", where=str(path)) from None
+    try:
+        if SHEET not in wb.sheetnames:
+            raise InputError(f"no sheet {SHEET!r}; the workbook has {wb.sheetnames}", where=str(path))
+        ws = wb[SHEET]
+        header = None
+        for n, values in enumerate(ws.iter_rows(values_only=True), start=1):
+            cells = ["" if v is None else v for v in values]
+            if header is None:
+                names = [str(c).strip() for c in cells]
+                if "Missile Name" in names or "Date" in names:
+                    header = names
+                    yield "header", f"{path} sheet {SHEET!r} row {n}", header
+                elif n >= 5:
+                    raise InputError("no header row (with Date and Missile Name) in the first 5 rows",
+                                     where=f"{path} sheet {SHEET!r}")
+                continue
+            if not any(str(c).strip() for c in cells):
+                continue
+            yield "row", f"{path} sheet {SHEET!r} row {n}", dict(zip(header, cells, strict=False))
+    finally:
+        wb.close()
+
+
+# ---------------------------------------------------------------------------- values
+def parse_date(value, where: str, column: str, excel: bool = False) -> str:
+    """`9-Apr-84` -> 1984-04-09; `Sep-84` -> 1984-09; datetimes and Excel serials; ISO and US forms."""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if not excel:
+            raise InputError(f"{value!r} is not a date", where=where, field=column)
+        from openpyxl.utils.datetime import from_excel
+
+        return from_excel(value).date().isoformat()
+    text = str(value).strip()
+    if not text:
+        raise InputError("a date is required", where=where, field=column)
+    for fmt in ("%d-%b-%y", "%d-%b-%Y", "%Y-%m-%d", "%m/%d/%Y", "%m/%d/%y", "%d %B %Y", "%B %d, %Y", "%d-%B-%y",
+                "%Y-%m-%d %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%y %H:%M"):
+        try:
+            return dt.datetime.strptime(text, fmt).date().isoformat()
+        except ValueError:
+            pass
+    for fmt in ("%b-%y", "%b-%Y", "%B %Y", "%B-%y"):
+        try:
+            return dt.datetime.strptime(text, fmt).strftime("%Y-%m")
+        except ValueError:
+            pass
+    if re.fullmatch(r"\d{4}", text):
+        return text
+    raise InputError(f"{text!r} is not a date (expected e.g. 9-Apr-84, Sep-84 or 2017-07-04)", where=where, field=column)
+
+
+def parse_time(value, where: str, column: str) -> str | None:
+    """`9:20:00 AM` -> 09:20:00; blank or Unknown -> None; a day fraction or time from the XLSX."""
+    if isinstance(value, dt.datetime):
+        value = value.time()
+    if isinstance(value, dt.time):
+        return value.replace(microsecond=0).isoformat()
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if not 0 <= value < 1:
+            raise InputError(f"{value!r} is not a time of day (a fraction of a day)", where=where, field=column)
+        seconds = round(value * 86400)
+        return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+    text = str(value).strip()
+    if text.casefold() in UNKNOWN:
+        return None
+    for fmt in ("%I:%M:%S %p", "%I:%M %p", "%H:%M:%S", "%H:%M"):
+        try:
+            return dt.datetime.strptime(text.upper(), fmt).time().isoformat()
+        except ValueError:
+            pass
+    raise InputError(f"{text!r} is not a time (expected e.g. 9:20:00 AM, or blank/Unknown)", where=where, field=column)
+
+
+_NUMBER = r"(\d[\d,]*(?:\.\d+)?)"
+_MILES = 1.609344
+
+
+def parse_km(value, where: str, column: str):
+    """Text with units and ranges -> (km or None, the original text when it was not a plain number).
+
+    `1,380 km` -> 1380; `between 25 and 90 km` / `25-90 km` -> 90 (upper bound, text kept);
+    `~500 km` -> 500; `Unknown`, `N/A`, blank -> None.
+    """
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return Decimal(str(value)), None
+    text = str(value).strip()
+    low = text.casefold()
+    if low in UNKNOWN or low.startswith(("unknown", "n/a")):
+        return None, None
+    numbers = re.findall(_NUMBER, text)
+    if not numbers:
+        raise InputError(f"{text!r} is not a distance (expected e.g. 1,380 km, between 25 and 90 km, Unknown)",
+                         where=where, field=column)
+    try:
+        values = [Decimal(n.replace(",", "")) for n in numbers]
+    except InvalidOperation:
+        raise InputError(f"{text!r} is not a distance", where=where, field=column) from None
+    km = max(values)
+    if re.search(r"\bmi(les?)?\b", low):
+        km = (km * Decimal(str(_MILES))).quantize(Decimal("0.1"))
+    elif re.search(r"\d\s*m\b|\bmeters?\b|\bmetres?\b", low) and "km" not in low:
+        km = km / 1000
+    plain = re.fullmatch(r"~?\s*" + _NUMBER + r"\s*(km|kilometers|kilometres)?", low)
+    return km, None if plain else text
+
+
+def parse_coordinate(value, where: str, column: str, limit: int):
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        number = float(value)
+    else:
+        text = str(value).strip()
+        if text.casefold() in UNKNOWN:
+            return None
+        try:
+            number = float(text)
+        except ValueError:
+            raise InputError(f"{text!r} is not a decimal coordinate", where=where, field=column) from None
+    if not -limit <= number <= limit:
+        raise InputError(f"{number} is outside -{limit}..{limit}", where=where, field=column)
+    return number
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value).strip()
+
+
+# ---------------------------------------------------------------------------- records -> RDF
+def read(path, kb, *, encoding: str | None = None, **_options) -> Batch:
+    excel = path.suffix.lower() in (".xlsx", ".xlsm")
+    rows = _xlsx_rows(path) if excel else _csv_rows(path, encoding)
+    batch = Batch("cns", path, kb)
+    stats, unread = batch.report.stats, batch.report.unread
+    file_src = f"src/cns-{slug(path.stem)}"
+    seen_ids: dict = {}
+    updated: list = []
+    prk = kb.iso3.get("PRK")
+    header_where = str(path)
+    for kind, where, record in rows:
+        if kind == "header":
+            header_where = where
+            missing = [c for c in REQUIRED if c not in record]
+            if missing:
+                raise InputError(f"missing column(s) {missing}; found {record}. Expected the CNS columns "
+                                 f"{COLUMNS}", where=where, field=missing[0])
+            for c in record:
+                if c and c not in COLUMNS:
+                    unread[c] += 1
+            continue
+        stats["read"] += 1
+        _row(batch, kb, record, where, excel, file_src, seen_ids, updated, prk)
+    if not stats["read"]:
+        raise InputError("no data rows", where=header_where)
+    if not EXPECTED_ROWS[0] <= stats["read"] <= EXPECTED_ROWS[1]:
+        batch.report.notes.append(f"{stats['read']} rows is outside the expected {EXPECTED_ROWS}")
+    batch.source(file_src, header_where, name={"en": f"CNS North Korea Missile Test Database ({path.name})"},
+                 publisher=PUBLISHER, title=f"CNS North Korea Missile Test Database ({path.name})",
+                 date=max(updated) if updated else None)
+    return batch
+
+
+def _row(batch, kb, rec, where, excel, file_src, seen_ids, updated, prk):
+    rid = _text(rec.get("F1"))
+    if rid.endswith(".0"):
+        rid = rid[:-2]
+    date = parse_date(rec.get("Date"), where, "Date", excel)
+    if _text(rec.get("Date Entered/Updated")):
+        updated.append(parse_date(rec.get("Date Entered/Updated"), where, "Date Entered/Updated", excel))
+    time = parse_time(rec.get("Launch Time (UTC)", ""), where, "Launch Time (UTC)")
+    name = _text(rec.get("Missile Name"))
+    mtype = _text(rec.get("Missile Type"))
+    if mtype.casefold() not in TYPES:
+        raise InputError(f"{mtype!r} is not a missile type ({', '.join(t.upper() for t in TYPES if t)}, Unknown)",
+                         where=where, field="Missile Type")
+    outcome_text = _text(rec.get("Test Outcome"))
+    if outcome_text.casefold() not in OUTCOMES:
+        raise InputError(f"{outcome_text!r} is not an outcome (Success, Failure, Unknown)", where=where,
+                         field="Test Outcome")
+    apogee, apogee_text = parse_km(rec.get("Apogee", ""), where, "Apogee")
+    distance, distance_text = parse_km(rec.get("Distance Travelled", ""), where, "Distance Travelled")
+    lat = parse_coordinate(rec.get("Facility Latitude", ""), where, "Facility Latitude", 90)
+    lon = parse_coordinate(rec.get("Facility Longitude", ""), where, "Facility Longitude", 180)
+
+    if rid:
+        if rid in seen_ids:
+            raise InputError(f"F1 {rid} is repeated (first at {seen_ids[rid]})", where=where, field="F1")
+        seen_ids[rid] = where
+        key = f"event/cns-{slug(rid)}"
+    else:
+        key = f"event/cns-{date}-{slug(name or 'unknown')}-{len(seen_ids)}"
+        seen_ids[key] = where
+    record_id = f"F1={rid}" if rid else where.rsplit(" ", 1)[-1]
+
+    sources = [file_src]
+    for ref in (s.strip() for s in _text(rec.get("Source(s)")).split(";")):
+        if ref:
+            sources.append(_cited(batch, ref, where))
+
+    notes = []
+    for label, text in (("Apogee", apogee_text), ("Distance travelled", distance_text),
+                        ("Landing location", _text(rec.get("Landing Location"))),
+                        ("Confirmation status", _text(rec.get("Confirmation Status"))),
+                        ("Launch agency", _text(rec.get("Launch Agency/Authority"))),
+                        ("Missile type", mtype)):
+        if text and text.casefold() not in ("unknown", "n/a"):
+            notes.append(f"{label}: {text}")
+    info = _text(rec.get("Additional Information"))
+    description = " ".join(x for x in [info, ("(" + "; ".join(notes) + ")") if notes else ""] if x)
+    label = name if name and name.casefold() != "unknown" else "Unidentified missile"
+    batch.entity(key, "MissileTest", where, {
+        "name": {"en": f"{label} test, {date}" + (f" {time[:5]} UTC" if time else "")},
+        "date": date, "launch_time": time, "apogee_km": apogee, "distance_km": distance,
+        "outcome": OUTCOMES[outcome_text.casefold()], "description": {"en": description} if description else None,
+        "record_id": record_id,
+    }, sources)
+
+    system = _system(batch, kb, name, mtype, where, file_src)
+    if system:
+        batch.link(key, "tested", system, where, sources, record_id=record_id)
+    site = _site(batch, kb, rec, lat, lon, where, file_src, prk)
+    if site:
+        batch.link(key, "launchedFrom", site, where, sources, record_id=record_id)
+    agency = _text(rec.get("Launch Agency/Authority"))
+    if agency and agency.casefold() not in UNKNOWN:
+        found = kb.find(agency, "Actor")
+        if len(found) == 1:
+            batch.existing(found[0])
+            batch.link(key, "conductedBy", found[0], where, sources, record_id=record_id)
+
+
+def _cited(batch, ref: str, where: str) -> str:
+    key = f"src/cns-ref-{slug(ref, 40)}-" + hashlib.sha1(ref.encode("utf-8")).hexdigest()[:8]
+    if re.fullmatch(r"https?://\S+", ref):
+        batch.source(key, where, publisher=urlsplit(ref).hostname or ref, title=ref, url=ref)
+    else:
+        batch.source(key, where, publisher="as cited in the CNS North Korea Missile Test Database", title=ref)
+    return key
+
+
+def system_candidates(name: str):
+    """`Hwasong-11A (KN-23)` -> the whole, then `Hwasong-11A`, `KN-23`; `Rail-mobile KN-23` -> `KN-23`."""
+    parts = [name] + [p.strip() for p in re.split(r"[()/,]|\bor\b", name) if p.strip()]
+    for part in parts:
+        words = part.split()
+        for i in range(len(words)):
+            yield " ".join(words[i:])
+
+
+def _system(batch, kb, name, mtype, where, file_src):
+    stats = batch.report.stats
+    if not name or name.casefold() in UNKNOWN:
+        stats["unidentified systems"] += 1
+        return None
+    for candidate in system_candidates(name):
+        found = kb.find(candidate, "WeaponSystem")
+        if len(found) == 1:
+            batch.existing(found[0])
+            return found[0]
+        if len(found) > 1:
+            batch.report.notes.append(f"{where}: {candidate!r} names {found}; tried a narrower part of {name!r}")
+    missile_class = TYPES[mtype.casefold()]
+    cls = "SpaceLaunchVehicle" if missile_class == "SLV" else "MissileSystem"
+    key = f"{'slv' if cls == 'SpaceLaunchVehicle' else 'missile'}/cns-{slug(name)}"
+    batch.entity(key, cls, where, {"name": {"en": name}, "missile_class": missile_class}, [file_src])
+    return key
+
+
+def _site(batch, kb, rec, lat, lon, where, file_src, prk):
+    name = _text(rec.get("Facility Name"))
+    if not name or name.casefold() in UNKNOWN:
+        return None
+    found = kb.find(name, "Place")
+    if not found and _text(rec.get("Other Name")):
+        found = kb.find(_text(rec.get("Other Name")), "Place")
+    if len(found) == 1:
+        batch.existing(found[0])
+        return found[0]
+    key = f"place/cns-{slug(name)}"
+    if key in batch.owned:
+        return key  # defined by an earlier row: its first coordinates stand
+    aliases = [a.strip() for a in _text(rec.get("Other Name")).split(";") if a.strip() and a.strip().casefold() not in UNKNOWN]
+    location = _text(rec.get("Facility Location"))
+    batch.entity(key, "LaunchSite", where, {
+        "name": {"en": name}, "alias": {"en": aliases} if aliases else None, "latitude": lat, "longitude": lon,
+        "description": {"en": location} if location and location.casefold() not in UNKNOWN else None,
+    }, [file_src])
+    if prk:
+        batch.existing(prk)
+        batch.link(key, "locatedIn", prk, where, [file_src])
+    return key

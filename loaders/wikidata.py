@@ -1,0 +1,223 @@
+"""Wikidata enrichment: SPARQL JSON results (the query below) or entity JSON (Special:EntityData).
+
+Wikidata never creates entities here: each item is matched to one already in the knowledge base
+(by QID, then ISO 3166-1 alpha-3 code, then English label) and enriched with what it lacks:
+`owl:sameAs` (the `wikidata` key), names in other languages (ko, ja, zh, ru, fr, de, es),
+the inception date (as `valid_from`) and memberships (P463 with start/end qualifiers, as
+MEMBER_OF relationships). A QID that disagrees with the one already known is reported, never
+overwritten. Produce the file by running `sparql_query()` at https://query.wikidata.org
+(download as JSON).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+
+from peninsula.loaders.sources import Batch, slug
+from peninsula.ontology import InputError
+
+ENTITY = "http://www.wikidata.org/entity/"
+LANGS = ("ko", "ja", "zh", "ru", "fr", "de", "es")
+PRECISION = {11: 10, 10: 7, 9: 4}  # Wikidata time precision -> characters of YYYY-MM-DD kept
+QID = re.compile(r"^Q[1-9][0-9]*$")
+
+QUERY = """\
+# Peninsula: Wikidata enrichment for the states of the knowledge base (run at query.wikidata.org,
+# download the result as JSON, then `peninsula load --format wikidata FILE`).
+SELECT ?item ?iso3 ?label ?inception ?inceptionPrecision ?org ?orgLabel ?start ?startPrecision ?end ?endPrecision
+WHERE {
+  VALUES ?iso3 { %s }
+  ?item wdt:P298 ?iso3 .
+  { ?item rdfs:label ?label . FILTER(LANG(?label) IN ("en", "ko", "ja", "zh", "ru", "fr", "de", "es")) }
+  UNION
+  { ?item p:P571/psv:P571 [ wikibase:timeValue ?inception ; wikibase:timePrecision ?inceptionPrecision ] }
+  UNION
+  { ?item p:P463 ?m . ?m ps:P463 ?org .
+    ?org rdfs:label ?orgLabel . FILTER(LANG(?orgLabel) = "en")
+    OPTIONAL { ?m pqv:P580 [ wikibase:timeValue ?start ; wikibase:timePrecision ?startPrecision ] }
+    OPTIONAL { ?m pqv:P582 [ wikibase:timeValue ?end ; wikibase:timePrecision ?endPrecision ] } }
+}
+"""
+
+
+def sparql_query(iso3_codes=None) -> str:
+    """The query a user runs; by default for every state in the curated knowledge base."""
+    if iso3_codes is None:
+        from peninsula.loaders.sources import KnowledgeBase
+
+        iso3_codes = sorted(KnowledgeBase.of(None).iso3)
+    return QUERY % " ".join(f'"{c}"' for c in iso3_codes)
+
+
+def _date(time: str, precision, where: str, field: str):
+    """`1948-09-09T00:00:00Z` (or `+1948-...`) at precision 11/10/9 -> 1948-09-09 / 1948-09 / 1948."""
+    m = re.match(r"^\+?(\d{4}-\d{2}-\d{2})T", str(time))
+    if not m:
+        raise InputError(f"{time!r} is not a Wikidata time", where=where, field=field)
+    try:
+        p = int(precision) if precision not in (None, "") else 11
+    except ValueError:
+        raise InputError(f"{precision!r} is not a time precision", where=where, field=field) from None
+    return m.group(1)[:PRECISION[p]] if p in PRECISION else None
+
+
+def _qid(uri: str, where: str, field: str) -> str:
+    q = str(uri).rsplit("/", 1)[-1]
+    if not QID.match(q):
+        raise InputError(f"{uri!r} is not a Wikidata item", where=where, field=field)
+    return q
+
+
+def _records_sparql(doc, path):
+    variables = doc.get("head", {}).get("vars", [])
+    if "item" not in variables:
+        raise InputError(f"SPARQL results without an `item` variable (vars: {variables})", where=str(path), field="item")
+    unread = [v for v in variables if v not in ("item", "iso3", "label", "inception", "inceptionPrecision", "org",
+                                                 "orgLabel", "start", "startPrecision", "end", "endPrecision")]
+    items: dict = defaultdict(lambda: {"iso3": set(), "labels": defaultdict(list), "inception": None,
+                                       "members": [], "where": None})
+    for n, row in enumerate(doc["results"]["bindings"], start=1):
+        where = f"{path} result {n}"
+        if "item" not in row:
+            raise InputError("a result without `item`", where=where, field="item")
+        rec = items[_qid(row["item"]["value"], where, "item")]
+        rec["where"] = rec["where"] or where
+        if "iso3" in row:
+            rec["iso3"].add(row["iso3"]["value"])
+        if "label" in row:
+            rec["labels"][row["label"].get("xml:lang", "")].append(row["label"]["value"])
+        if "inception" in row:
+            rec["inception"] = _date(row["inception"]["value"], row.get("inceptionPrecision", {}).get("value"),
+                                     where, "inception")
+        if "org" in row:
+            start = _date(row["start"]["value"], row.get("startPrecision", {}).get("value"), where, "start") \
+                if "start" in row else None
+            end = _date(row["end"]["value"], row.get("endPrecision", {}).get("value"), where, "end") \
+                if "end" in row else None
+            rec["members"].append((_qid(row["org"]["value"], where, "org"),
+                                   row.get("orgLabel", {}).get("value"), start, end))
+    return items, unread
+
+
+def _records_entities(doc, path):
+    items: dict = {}
+    unread = set()
+    for qid, ent in doc["entities"].items():
+        where = f"{path} entity {qid}"
+        _qid(qid, where, "id")
+        claims = ent.get("claims", {})
+        unread.update(p for p in claims if p not in ("P298", "P571", "P463"))
+        labels = defaultdict(list)
+        for lang, lab in (ent.get("labels") or {}).items():
+            labels[lang].append(lab["value"])
+
+        def value(snak):
+            return (snak.get("datavalue") or {}).get("value")
+
+        iso3 = {value(c["mainsnak"]) for c in claims.get("P298", []) if value(c["mainsnak"])}
+        inception = None
+        for c in claims.get("P571", []):
+            v = value(c["mainsnak"])
+            if v:
+                inception = _date(v["time"], v.get("precision"), where, "P571")
+        members = []
+        for c in claims.get("P463", []):
+            v = value(c["mainsnak"])
+            if not v:
+                continue
+            q = c.get("qualifiers", {})
+            start = next((_date(value(s)["time"], value(s).get("precision"), where, "P580")
+                          for s in q.get("P580", []) if value(s)), None)
+            end = next((_date(value(s)["time"], value(s).get("precision"), where, "P582")
+                        for s in q.get("P582", []) if value(s)), None)
+            members.append((v["id"], None, start, end))
+        items[qid] = {"iso3": iso3, "labels": labels, "inception": inception, "members": members, "where": where}
+    return items, sorted(unread)
+
+
+def read(path, kb, **_options) -> Batch:
+    try:
+        doc = json.loads(path.read_bytes().decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 ({exc.reason} at byte {exc.start})", where=str(path)) from None
+    except json.JSONDecodeError as exc:
+        raise InputError(f"not JSON ({exc.msg})", where=f"{path}:{exc.lineno}") from None
+    if isinstance(doc, dict) and "results" in doc and isinstance(doc["results"].get("bindings"), list):
+        items, unread = _records_sparql(doc, path)
+    elif isinstance(doc, dict) and isinstance(doc.get("entities"), dict):
+        items, unread = _records_entities(doc, path)
+    else:
+        raise InputError("neither SPARQL JSON results (head/results/bindings) nor entity JSON (entities)",
+                         where=str(path))
+    batch = Batch("wikidata", path, kb)
+    stats = batch.report.stats
+    for u in unread:
+        batch.report.unread[u] += 1
+    file_src = f"src/wikidata-{slug(path.stem)}"
+    batch.source(file_src, str(path), publisher="Wikidata", title=f"Wikidata query results ({path.name})")
+    matched: dict = {}
+    for qid, rec in items.items():
+        stats["read"] += 1
+        key = _match(kb, qid, rec)
+        if key is None:
+            stats["skipped"] += 1
+            stats["skipped (no entity in the knowledge base)"] += 1
+            continue
+        known = kb.get(key).get("wikidata")
+        if known and known != qid:
+            stats["skipped"] += 1
+            batch.report.notes.append(f"{rec['where']}: {key} is {known} in the knowledge base, not {qid}; left as is")
+            continue
+        matched[qid] = key
+    for qid, key in matched.items():
+        _enrich(batch, kb, key, qid, items[qid], matched, file_src)
+    return batch
+
+
+def _match(kb, qid, rec):
+    if qid in kb.qids:
+        return kb.qids[qid]
+    for code in rec["iso3"]:
+        if code in kb.iso3:
+            return kb.iso3[code]
+    for label in rec["labels"].get("en", []):
+        found = kb.find(label)
+        if len(found) == 1:
+            return found[0]
+    return None
+
+
+def _enrich(batch, kb, key, qid, rec, matched, file_src):
+    old = kb.get(key)
+    where = rec["where"]
+    batch.existing(key)
+    props: dict = {}
+    if not old.get("wikidata"):
+        props["wikidata"] = qid
+    names = {lang: texts[0] for lang, texts in rec["labels"].items()
+             if lang in LANGS and texts and not old.get(f"name_{lang}")}
+    if names:
+        props["name"] = names
+    if rec["inception"] and not old.get("valid_from"):
+        props["valid_from"] = rec["inception"]
+    if props:
+        batch.add(key, props, where)
+        batch.cite(key, [file_src])
+        batch.report.stats["enriched"] += 1
+    for org_qid, org_label, start, end in rec["members"]:
+        org = kb.qids.get(org_qid) or matched.get(org_qid)
+        if org is None and org_label:
+            found = kb.find(org_label, "Organization")
+            org = found[0] if len(found) == 1 else None
+        if org is None or not kb.is_a(org, "Organization"):
+            batch.report.stats["skipped memberships (organization not in the knowledge base)"] += 1
+            continue
+        previous = kb.edges.get((key, "MEMBER_OF", org))
+        if previous is not None and not str(previous.get("record_id", "")).startswith("Q"):
+            batch.report.stats["memberships already known"] += 1
+            continue
+        batch.existing(org)
+        batch.link(key, "memberOf", org, where, [file_src], valid_from=start, valid_to=end, record_id=qid)
+

@@ -1,0 +1,65 @@
+"""OpenSanctions / FollowTheMoney entities (JSON lines) end to end into an embedded FalkorDB store."""
+
+from __future__ import annotations
+
+import pytest
+from support import SAMPLES
+
+from peninsula.loaders.sources import load_source
+from peninsula.ontology import InputError
+
+FTM = SAMPLES / "ftm" / "entities.ftm.json"
+
+
+def _rels(store, rel):
+    rows = store.query(f"MATCH (a)-[r:{rel}]->(b) RETURN a.key AS src, b.key AS dst, properties(r) AS p ORDER BY src")
+    return [(r["src"], r["dst"], dict(r["p"])) for r in rows]
+
+
+def test_entities_and_edge_schemata(store):
+    report = load_source(store, "ftm", FTM)
+    assert report.stats["read"] == 10 and report.stats["created"] == 4
+    # the Company named as the curated KOMID is matched, not duplicated
+    assert store.query("MATCH (n:Entity) WHERE n.key STARTS WITH 'org/ftm-sample-komid' RETURN n.key") == []
+    person = store.query("MATCH (p:Person {key: 'person/ftm-sample-person-1'}) RETURN properties(p) AS p")[0]["p"]
+    assert person["name"] == "Sample Ftm Person" and person["record_id"] == "sample-person-1"
+    assert person["sources"] == ["src/ftm-entities-ftm"]
+    (regime, target, props), other = sorted(_rels(store, "DESIGNATES"), key=lambda r: r[0] != "regime/un-1718")
+    assert (regime, target) == ("regime/un-1718", "person/ftm-sample-person-1")
+    assert props["reference_number"] == "KPi.903" and props["valid_from"] == "2016-11-30"
+    assert other[0] == "regime/ftm-sample-treasury-office-sample-program"
+    [(src, dst, member)] = _rels(store, "MEMBER_OF")
+    assert (src, dst, member["valid_from"], member["valid_to"]) == (
+        "person/ftm-sample-person-1", "org/komid", "2010-01-01", "2014-12-31")
+    [(src, dst, lead)] = _rels(store, "LEADS")
+    assert (dst, lead["role"], lead["valid_from"]) == ("org/ftm-sample-org-2", "Director", "2015-05")
+    [(src, dst, part)] = _rels(store, "PART_OF")
+    assert (src, dst, part["note"]) == ("org/ftm-sample-org-2", "org/komid", "ownership (51%)")
+    # schemata with no class in the ontology are counted and their fields audited
+    assert report.stats["skipped Vessel"] == 1 and report.stats["skipped Address"] == 1
+    assert report.unread["Vessel.imoNumber"] == 1
+
+
+def test_second_load_changes_nothing(store):
+    load_source(store, "ftm", FTM)
+    counts = store.counts()
+    again = load_source(store, "ftm", FTM)
+    assert not again.counters.changed and store.counts() == counts
+
+
+@pytest.mark.parametrize(("line", "text", "field", "match"), [
+    (3, '{"id": "sample-person-1", "schema": "Person", "properties": {"name": ["Cut', None, "truncated"),
+    (4, '{"id": "sample-org-2", "schema": "Organization", "properties": {"name": "Not a list"}}', "properties", "lists"),
+    (5, '{"schema": "Directorship", "properties": {}}', "id", "id"),
+    (7, '{"id": "m", "schema": "Membership", "properties": {"member": ["sample-person-1"], '
+        '"organization": ["sample-komid"], "startDate": ["sometime"]}}', "properties.startDate", "not a date"),
+])
+def test_bad_lines_name_the_line_and_field(store, tmp_path, line, text, field, match):
+    lines = FTM.read_text("utf-8").splitlines()
+    lines[line - 1] = text
+    path = tmp_path / "bad.json"
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    with pytest.raises(InputError, match=match) as info:
+        load_source(store, "ftm", path)
+    assert info.value.where == f"{path}:{line}" and info.value.field == field
+    assert store.query("MATCH (n) RETURN count(n) AS n")[0]["n"] == 0

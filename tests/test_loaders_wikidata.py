@@ -1,0 +1,85 @@
+"""Wikidata enrichment (SPARQL JSON results and entity JSON) end to end into an embedded store."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from support import SAMPLES
+
+from peninsula.loaders.sources import load_source
+from peninsula.loaders.wikidata import sparql_query
+from peninsula.ontology import InputError
+
+SPARQL = SAMPLES / "wikidata" / "states.sparql.json"
+ENTITIES = SAMPLES / "wikidata" / "japan.entity.json"
+
+
+def _node(store, key):
+    rows = store.query("MATCH (n:Entity {key: $key}) RETURN properties(n) AS p", {"key": key})
+    return dict(rows[0]["p"]) if rows else None
+
+
+def test_sparql_results_enrich_matched_states(store):
+    report = load_source(store, "wikidata", SPARQL)
+    prk, kor = _node(store, "state/PRK"), _node(store, "state/KOR")
+    assert prk["wikidata"] == "Q423" and kor["wikidata"] == "Q884"  # matched by ISO3
+    assert prk["name_ja"] == "朝鮮民主主義人民共和国" and kor["name_ja"] == "大韓民国"
+    assert prk["name"] == "North Korea" and prk["name_ko"] == "조선민주주의인민공화국"  # kept, not replaced
+    assert prk["valid_from"] == "1948-09-09"  # inception at day precision
+    assert "src/wikidata-states-sparql" in prk["sources"] and len(prk["sources"]) > 1
+    # Taiwan is not in the knowledge base: Wikidata enriches, it never creates
+    assert report.stats["skipped (no entity in the knowledge base)"] == 1
+    assert store.query("MATCH (s:State) RETURN count(s) AS n")[0]["n"] == 2
+    # both UN memberships are already curated: no second MEMBER_OF
+    assert report.stats["memberships already known"] == 2
+    assert store.query("MATCH ()-[r:MEMBER_OF]->() RETURN count(r) AS n")[0]["n"] == 0
+
+
+def test_entity_json(store):
+    report = load_source(store, "wikidata", ENTITIES)
+    jpn = _node(store, "state/JPN")
+    assert jpn["wikidata"] == "Q17" and jpn["name_ko"] == "일본"
+    assert _node(store, "org/un")["wikidata"] == "Q1065"  # matched by its English label
+    assert report.stats["memberships already known"] == 1
+    assert report.unread == {"P297": 1}
+
+
+def test_second_load_changes_nothing(store):
+    load_source(store, "wikidata", SPARQL)
+    counts = store.counts()
+    again = load_source(store, "wikidata", SPARQL)
+    assert not again.counters.changed and store.counts() == counts
+
+
+def test_a_different_qid_is_reported_not_overwritten(store, tmp_path):
+    load_source(store, "wikidata", SPARQL)
+    doc = json.loads(ENTITIES.read_text("utf-8"))
+    # deliberately inconsistent input: an item claiming the ISO3 code of a state already linked to Q423
+    doc["entities"]["Q17"]["claims"]["P298"][0]["mainsnak"]["datavalue"]["value"] = "PRK"
+    path = tmp_path / "conflict.json"
+    path.write_text(json.dumps(doc), "utf-8")
+    report = load_source(store, "wikidata", path)
+    assert _node(store, "state/PRK")["wikidata"] == "Q423"
+    assert any("Q423" in note and "Q17" in note for note in report.notes)
+
+
+@pytest.mark.parametrize(("text", "match"), [
+    ("{not json", "not JSON"),
+    ('{"something": []}', "neither SPARQL JSON"),
+    ('{"head": {"vars": ["x"]}, "results": {"bindings": []}}', "item"),
+    ('{"head": {"vars": ["item", "inception"]}, "results": {"bindings": [{"item": {"value": '
+     '"http://www.wikidata.org/entity/Q423"}, "inception": {"value": "09/09/1948"}}]}}', "not a Wikidata time"),
+])
+def test_bad_files(store, tmp_path, text, match):
+    path = tmp_path / "bad.json"
+    path.write_text(text, "utf-8")
+    with pytest.raises(InputError, match=match) as info:
+        load_source(store, "wikidata", path)
+    assert str(path) in info.value.where
+    assert store.query("MATCH (n) RETURN count(n) AS n")[0]["n"] == 0
+
+
+def test_the_shipped_query_covers_the_knowledge_base_states():
+    text = sparql_query()
+    assert '"PRK"' in text and '"KOR"' in text and "wdt:P298" in text and "P463" in text
