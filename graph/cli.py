@@ -130,7 +130,10 @@ def load(app, path, fmt, all_regimes, encoding, stream):
         if fmt in source_formats:
             from peninsula.loaders.sources import load_source, prepare_source
 
-            prepared = prepare_source(store, fmt, path, all_regimes=all_regimes, encoding=encoding)
+            progress, advance = _progress(None, f"reading {path.name}")  # records read; total unknown
+            with progress:
+                prepared = prepare_source(store, fmt, path, reading=advance, all_regimes=all_regimes,
+                                          encoding=encoding)
             progress, advance = _progress(len(prepared[0]) + len(prepared[1]), "writing")
             with progress:
                 report = load_source(store, fmt, path, progress=advance, prepared=prepared)

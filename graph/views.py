@@ -3,7 +3,8 @@
     render(nodes, edges, title=...)      nodes/edges in the store's shape -> HTML
     named_view(store, "alliances")       the edges of some relationship families, their ends, their sources
     query_view(rows, spec, store)        a query result whose header says `graph: from=A to=B type=T`
-    View(html)                           shows in Jupyter (an iframe srcdoc), saves to a file
+    View                                 what they return: a str that shows inline in Jupyter (iframe srcdoc)
+    write_view(page, path)               writes inside path's folder only (no `..`, never through a symlink)
 
 The page is our own template (graph/templates/view.html + view.js + view.css) around the
 vis-network build that ships inside the pyvis package, inlined. Data travels as JSON inside a
@@ -15,11 +16,14 @@ iteration), so the picture is the same on every machine and vis-network's physic
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 import math
+import os
 import random
 import re
+import tempfile
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import cache
@@ -28,7 +32,7 @@ from pathlib import Path
 
 from rdflib import OWL, RDF
 
-from peninsula.ontology import QueryError, load
+from peninsula.ontology import InputError, QueryError, load
 
 FAMILY_COLORS = {
     "membership": "#5d6d7e", "agreement": "#27ae60", "alliance": "#2e86de", "sanction": "#c0392b",
@@ -37,6 +41,8 @@ FAMILY_COLORS = {
 }
 PIXELS = 150.0  # one ideal edge length of the layout, in screen pixels
 SEED = 1729
+FAR_FIELD_ABOVE = 1000  # nodes; smaller graphs get only the cut-off repulsion (it reads better on hub graphs)
+PULL_CAP = 2.0  # edges longer than this pull like springs (linear), not d^2: dense graphs do not collapse
 _YEAR = re.compile(r"^\s*(-?\d{1,4})")
 
 
@@ -93,11 +99,13 @@ def valid_in(span: tuple[int | None, int | None], year_from: int, year_to: int) 
 
 
 # ---------------------------------------------------------------------------- layout
-def layout(keys: list[str], pairs, *, seed: int = SEED) -> dict[str, tuple[float, float]]:
+def layout(keys: list[str], pairs, *, seed: int = SEED, iterations: int | None = None) -> dict[str, tuple[float, float]]:
     """Stable positions (pixels) for the nodes: seeded Fruchterman-Reingold, repulsion on a grid.
 
-    Each iteration costs O(nodes + edges) (only nodes within two cells repel), and the number of
-    iterations falls as the graph grows, so 10k nodes build in seconds without numpy."""
+    Near repulsion only between nodes within the cut-off (found on a grid), attraction along the
+    edges, and above FAR_FIELD_ABOVE nodes the far field of the repulsion as for a disc (a sort):
+    each iteration costs O(n log n + edges), the number of iterations falls as the graph grows,
+    so 10k nodes lay out in seconds without numpy (networkx's spring layout is O(n^2) per step)."""
     keys = sorted(keys)
     n = len(keys)
     if n == 0:
@@ -111,10 +119,12 @@ def layout(keys: list[str], pairs, *, seed: int = SEED) -> dict[str, tuple[float
     side = math.sqrt(n) * 1.2
     xs = [rnd.uniform(-side / 2, side / 2) for _ in range(n)]
     ys = [rnd.uniform(-side / 2, side / 2) for _ in range(n)]
-    iterations = 150 if n <= 1000 else 60 if n <= 2000 else 25
+    if iterations is None:
+        iterations = 150 if n <= 1000 else 60 if n <= 2000 else 25
     cell = 3.0 if n <= 1000 else 2.0  # repulsion cutoff, in ideal edge lengths (k = 1)
     cutoff2 = cell * cell
-    gravity = 0.06 if n <= 300 else 0.03
+    far = n > FAR_FIELD_ABOVE
+    gravity = 1.0 if far else 0.06 if n <= 300 else 0.03
     temp = side / 6
     cool = temp / (iterations + 1)
     for _ in range(iterations):
@@ -144,9 +154,18 @@ def layout(keys: list[str], pairs, *, seed: int = SEED) -> dict[str, tuple[float
                         fy[i] += dy * f
                         fx[j] -= dx * f
                         fy[j] -= dy * f
+        if far:
+            # the far field of every other node's repulsion, as for a disc: |F| = (nodes nearer the
+            # centre) / r, outward. Sorting is O(n log n); without it big graphs collapse into a
+            # dense core that the cut-off repulsion cannot open, and each iteration grows superlinear.
+            cx, cy = sum(xs) / n, sum(ys) / n
+            for rank, (r2, i) in enumerate(sorted(((xs[i] - cx) ** 2 + (ys[i] - cy) ** 2, i) for i in range(n))):
+                if r2 > 1e-9:
+                    fx[i] += (xs[i] - cx) * rank / r2
+                    fy[i] += (ys[i] - cy) * rank / r2
         for i, j in links:
             dx, dy = xs[i] - xs[j], ys[i] - ys[j]
-            d = math.sqrt(dx * dx + dy * dy)
+            d = min(math.sqrt(dx * dx + dy * dy), PULL_CAP)
             fx[i] -= dx * d
             fy[i] -= dy * d
             fx[j] += dx * d
@@ -161,7 +180,8 @@ def layout(keys: list[str], pairs, *, seed: int = SEED) -> dict[str, tuple[float
             ys[i] += gy
         temp = max(temp - cool, 0.01)
     mx, my = sum(xs) / n, sum(ys) / n
-    return {k: (round((xs[i] - mx) * PIXELS, 1), round((ys[i] - my) * PIXELS, 1)) for i, k in enumerate(keys)}
+    # whole pixels: vis-network truncates positions to integers anyway
+    return {k: (float(round((xs[i] - mx) * PIXELS)), float(round((ys[i] - my) * PIXELS))) for i, k in enumerate(keys)}
 
 
 # ---------------------------------------------------------------------------- data for the page
@@ -223,23 +243,61 @@ def _asset(name: str) -> str:
 
 
 def _legend_html(classes: list[dict], types: list[dict]) -> tuple[str, str]:
+    """Legend rows: a checkbox shows or hides the kind; the row itself selects its members."""
     esc = html.escape
-    rows = [f'<li><button type="button" class="pen-leg" data-cls="{esc(c["name"])}" data-count="{c["count"]}" '
-            f'title="click: show or hide; double-click: select them">'
+    rows = [f'<li class="pen-row"><input type="checkbox" class="pen-vis" data-cls="{esc(c["name"])}" checked '
+            f'aria-label="show {esc(c["label"])}" title="show or hide">'
+            f'<button type="button" class="pen-leg" data-cls="{esc(c["name"])}" data-count="{c["count"]}" '
+            f'title="select every {esc(c["label"])}">'
             f'<span class="pen-sw pen-shape-{esc(c["shape"])}" style="--c:{esc(c["color"])}"></span>'
             f'<span class="pen-leg-name">{esc(c["label"])}</span><span class="pen-count">{c["count"]}</span>'
             f'</button></li>' for c in classes]
-    trows = [f'<li><button type="button" class="pen-leg" data-type="{esc(t["type"])}" data-count="{t["count"]}" '
-             f'title="{esc(t["family"])}: click to show or hide">'
+    trows = [f'<li class="pen-row"><input type="checkbox" class="pen-vis" data-type="{esc(t["type"])}" checked '
+             f'aria-label="show {esc(t["label"])}" title="show or hide">'
+             f'<button type="button" class="pen-leg" data-type="{esc(t["type"])}" data-count="{t["count"]}" '
+             f'title="{esc(t["family"])}: select every {esc(t["label"])} relationship">'
              f'<span class="pen-line{" pen-dashed" if t["dashed"] else ""}" style="--c:{esc(t["color"])}"></span>'
              f'<span class="pen-leg-name">{esc(t["label"])}</span><span class="pen-count">{t["count"]}</span>'
              f'</button></li>' for t in types]
     return "\n".join(rows), "\n".join(trows)
 
 
+SCREEN = (760.0, 540.0)  # the network's share of a 1366x768 classroom projector, in CSS pixels
+LABEL_TIERS = ((8, 19.0), (24, 13.0))  # at the zoom that fits the view: the 8 best-connected nodes read at 19 px, the next 16 at 13
+LABEL_REST = 5.0  # ...the rest at 5 px, below the page's draw threshold (8 px): they appear once zoomed in 1.6x
+LABEL_THRESHOLD = 8
+
+
+def label_sizes(rank_by: dict, positions: dict, labels: dict | None = None) -> dict:
+    """Label sizes in world units: at the zoom that fits the whole network on a projector, the
+    highest-ranked nodes read at 19 and 13 CSS pixels and the rest appear on zooming in. A large
+    label that would overlap one already placed at the fitted zoom drops to the small size."""
+    xs = [positions.get(k, (0.0, 0.0))[0] for k in rank_by]
+    ys = [positions.get(k, (0.0, 0.0))[1] for k in rank_by]
+    if not xs:
+        return {}
+    fit = min(SCREEN[0] / (max(xs) - min(xs) + 120), SCREEN[1] / (max(ys) - min(ys) + 120), 1.0)
+    ranked = sorted(rank_by, key=lambda k: (tuple(-v for v in rank_by[k]), k))
+    placed: list[tuple[float, float, float, float]] = []
+    out = {}
+    for key in ranked:
+        px = next((size for limit, size in LABEL_TIERS if len(placed) < limit), LABEL_REST)
+        if px > LABEL_REST:
+            x, y = positions.get(key, (0.0, 0.0))
+            size = px / fit
+            half = 0.29 * size * len((labels or {}).get(key, key)) + 4 / fit
+            box = (x - half, y + 8 / fit, x + half, y + 8 / fit + 1.25 * size)
+            if any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in placed):
+                px = LABEL_REST
+            else:
+                placed.append(box)
+        out[key] = round(px / fit, 1)
+    return out
+
+
 def render(nodes, edges, *, title: str, ontology=None, sources: dict | None = None,
            positions: dict | None = None, years: tuple[int | None, int | None] | None = None,
-           description: str = "") -> str:
+           description: str = "") -> View:
     """One self-contained HTML page for the nodes and edges (store shape); `sources` maps source
     keys to Source props for the inspector; `years` is the year range shown first."""
     ont = ontology or load()
@@ -263,6 +321,8 @@ def render(nodes, edges, *, title: str, ontology=None, sources: dict | None = No
 
     scores = {k: score(k, n.get("props") or {}) for k, n in by_key.items()}
     top = max(scores.values(), default=0.0) or 1.0
+    fonts = label_sizes({k: (degree[k], scores[k]) for k in by_key}, positions,
+                        {k: _label(str((n.get("props") or {}).get("name") or k)) for k, n in by_key.items()})
     class_count: Counter = Counter()
     events: Counter = Counter()
     starts: Counter = Counter()
@@ -282,7 +342,7 @@ def render(nodes, edges, *, title: str, ontology=None, sources: dict | None = No
         out_nodes.append({
             "id": key, "label": _label(name), "name": name, "cls": cls, "x": x, "y": y,
             "size": round(12 + 26 * math.sqrt(max(scores[key], 0.0) / top), 1),
-            "font": round(14 + 34 * (max(scores[key], 0.0) / top) ** 0.6), "y0": y0, "y1": y1,
+            "font": fonts[key], "y0": y0, "y1": y1,
             "props": _clean({k: v for k, v in props.items() if k not in ("key",)}),
         })
     type_count: Counter = Counter()
@@ -317,7 +377,7 @@ def render(nodes, edges, *, title: str, ontology=None, sources: dict | None = No
         "sources": {str(k): _clean(v) for k, v in (sources or {}).items()},
         "years": {"min": lo, "max": hi}, "initial": {"from": initial[0], "to": initial[1]},
         "hist": [[y, events[y], starts[y]] for y in range(lo, hi + 1)] if lo is not None else [],
-        "large": len(out_nodes) > 2000,
+        "large": len(out_nodes) > 2000, "labelThreshold": LABEL_THRESHOLD,
     }
     legend, type_legend = _legend_html(classes, types)
     parts = {
@@ -327,7 +387,7 @@ def render(nodes, edges, *, title: str, ontology=None, sources: dict | None = No
         "VIS_CSS": _asset("vis-network.css"), "CSS": _asset("view.css"),
         "VIS_JS": _asset("vis-network.min.js"), "JS": _asset("view.js"),
     }
-    return re.sub(r"\{\{([A-Z_]+)\}\}", lambda m: parts[m.group(1)], _asset("view.html"))
+    return View(re.sub(r"\{\{([A-Z_]+)\}\}", lambda m: parts[m.group(1)], _asset("view.html")))
 
 
 # ---------------------------------------------------------------------------- from a store
@@ -363,7 +423,7 @@ def _years(as_of, year_from, year_to) -> tuple[int | None, int | None]:
     return year_of(year_from), year_of(year_to)
 
 
-def named_view(store, name: str, *, as_of=None, year_from=None, year_to=None) -> str:
+def named_view(store, name: str, *, as_of=None, year_from=None, year_to=None) -> View:
     """The view of one family group (VIEWS): its edges, their end nodes and the sources they cite.
 
     as_of / year_from / year_to set the year range the page opens on; the slider covers all years."""
@@ -391,8 +451,13 @@ def graph_spec(spec) -> dict:
     return out
 
 
-def query_view(rows, spec, store, *, title: str = "Query result") -> str:
-    """A query result drawn as a graph: the from/to columns hold node keys, type the relationship."""
+ROW_PROPS = {"valid_from": "valid_from", "since": "valid_from", "valid_to": "valid_to", "until": "valid_to",
+             "date": "date", "sources": "sources", "note": "note", "kind": "kind"}
+
+
+def query_view(rows, spec, store, *, title: str = "Query result", as_of=None, year_from=None, year_to=None) -> View:
+    """A query result drawn as a graph: the from/to columns hold node keys, type the relationship;
+    columns valid_from/since, valid_to/until, date, sources, note and kind become its properties."""
     g = graph_spec(spec)
     known = load().rel_types
     edges = []
@@ -402,32 +467,83 @@ def query_view(rows, spec, store, *, title: str = "Query result") -> str:
             continue
         rel = row.get(g.get("type", ""), g.get("type")) if g.get("type") else None
         rel = rel if rel in known else "RELATED"
-        props = {k: row[k] for k in ("valid_from", "valid_to", "date", "sources", "note", "kind") if row.get(k)}
+        props = {}
+        for column, prop in ROW_PROPS.items():
+            if row.get(column) not in (None, "", []):
+                props.setdefault(prop, row[column])
         edges.append({"type": rel, "key": f"row/{i}", "src": str(src), "dst": str(dst), "props": props})
     nodes = fetch_nodes(store, {k for e in edges for k in (e["src"], e["dst"])})
-    return render(nodes, edges, title=title, sources=fetch_sources(store, nodes))
+    return render(nodes, edges, title=title, sources=fetch_sources(store, nodes + edges),
+                  years=_years(as_of, year_from, year_to))
+
+
+def file_name(name: str) -> str:
+    """A view or query name ('alliances', 'pack/name') -> a plain file name ('pack-name.html').
+
+    Separators, `..` and anything outside [A-Za-z0-9._-] are replaced, so the name can never
+    point outside the folder it is written into."""
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", str(name)).strip(".-") or "view"
+    return stem if stem.endswith(".html") else f"{stem}.html"
+
+
+def output_path(output, name: str, *, default_dir="out/views") -> Path:
+    """Where `peninsula view -o OUTPUT` writes: OUTPUT ending in .html is the file itself; any
+    other OUTPUT is a folder that receives `file_name(name)`; no OUTPUT means `default_dir`."""
+    if output is None:
+        return Path(default_dir) / file_name(name)
+    output = Path(output)
+    if output.suffix.lower() == ".html" and not output.is_dir():
+        return output
+    return output / file_name(name)
 
 
 def write_view(html_text: str, path) -> Path:
+    """Write the page to `path` inside its folder, never anywhere else.
+
+    The file name must be a plain name (no `..`); the text goes to a fresh temporary file in the
+    folder (created exclusively, so never through a planted symlink) that then replaces the
+    target by rename: a symlink at the target is replaced, not followed."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(html_text, encoding="utf-8")
-    return path
+    if path.name in ("", ".", ".."):
+        raise InputError(f"refusing to write a view to {str(path)!r}: not a file name", field="output")
+    folder = path.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / path.name
+    if target.is_dir() and not target.is_symlink():
+        raise InputError(f"{target} is a folder; give -o a folder or a file name ending in .html", field="output")
+    fd, tmp = tempfile.mkstemp(prefix=".view-", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(html_text)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return target
 
 
-class View:
-    """A rendered view for notebooks: displays inline as an iframe, saves to a file."""
+class View(str):
+    """A rendered page: a str (write it anywhere) that also shows itself inline in Jupyter.
 
-    def __init__(self, html_text: str, height: int = 720):
-        self.html = html_text
-        self.height = height
+    `_repr_html_` wraps the page in a sandboxed `<iframe srcdoc=...>`, so its scripts and styles
+    stay inside the frame and the notebook needs no extension and no network."""
+
+    height = 720
+
+    @property
+    def html(self) -> str:
+        return str(self)
 
     def _repr_html_(self) -> str:
-        return (f'<iframe srcdoc="{html.escape(self.html, quote=True)}" style="width:100%;height:{self.height}px;'
-                f'border:1px solid #ddd" sandbox="allow-scripts allow-popups"></iframe>')
+        return (f'<iframe srcdoc="{html.escape(str(self), quote=True)}" style="width:100%;height:{self.height}px;'
+                f'border:1px solid #ddd" sandbox="allow-scripts allow-popups allow-popups-to-escape-sandbox" '
+                f'title="Peninsula view"></iframe>')
+
+    def __repr__(self) -> str:
+        m = re.search(r"<title>(.*?) · Peninsula</title>", self)
+        return f"<View {html.unescape(m.group(1)) if m else ''!r}: {len(self):,} characters>"
 
     def save(self, path) -> Path:
-        return write_view(self.html, path)
-
-    def __str__(self) -> str:
-        return self.html
+        return write_view(self, path)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import html
 import json
+import math
 import re
 
 import pytest
 
 from peninsula.graph import chart, views
-from peninsula.ontology import QueryError, load
+from peninsula.ontology import InputError, QueryError, load
 
 EVIL = "</script><img src=x onerror=alert(1)>"
 EVIL_IMG = "<img src=x onerror=alert(1)>"
@@ -224,17 +225,19 @@ def test_given_positions_are_used():
     assert all((n["x"], n["y"]) == positions[n["id"]] for n in data["nodes"])
 
 
-def test_layout_is_linear_enough():
-    import time
+def test_big_layouts_do_not_collapse():
+    """Above FAR_FIELD_ABOVE nodes a random graph keeps about one node per unit area (the grid's
+    work per node stays bounded); without the far field this graph packs ~18 per unit area."""
+    import random
 
-    def build(n):
-        keys = [f"n{i}" for i in range(n)]
-        pairs = [(f"n{i}", f"n{(i * 7 + 1) % n}") for i in range(n)]
-        t = time.perf_counter()
-        views.layout(keys, pairs)
-        return time.perf_counter() - t
-
-    assert build(3000) < 15 * max(build(300), 0.01)
+    n = views.FAR_FIELD_ABOVE + 500
+    rnd = random.Random(3)
+    keys = [f"n{i}" for i in range(n)]
+    pos = views.layout(keys, [(f"n{i}", f"n{rnd.randrange(n)}") for i in range(n)] +
+                       [(f"n{i}", f"n{rnd.randrange(n // 50)}") for i in range(n)])
+    r2 = sum((x / views.PIXELS) ** 2 + (y / views.PIXELS) ** 2 for x, y in pos.values()) / n
+    assert n / (math.pi * r2) < 5
+    assert len(set(pos.values())) == n
 
 
 # ---------------------------------------------------------------------------- time
@@ -297,14 +300,80 @@ def test_query_view(sample_store):
         views.graph_spec("graph: from=a")
 
 
-def test_view_for_notebooks(tmp_path):
+def test_view_shows_inline_in_jupyter():
+    from IPython.core.formatters import DisplayFormatter
+
+    nodes, edges = sample_graph()
+    page = views.render(nodes, edges, title="Alliances <b>")
+    assert isinstance(page, views.View) and isinstance(page, str)
+    data, _ = DisplayFormatter().format(page)  # what a notebook cell returning the page shows
+    frame = data["text/html"]
+    assert frame.startswith('<iframe srcdoc="') and "<script" not in frame and EVIL_IMG not in frame
+    assert 'sandbox="allow-scripts' in frame and "allow-same-origin" not in frame
+    assert html.unescape(frame.split('srcdoc="', 1)[1].split('" style=', 1)[0]) == page
+    assert data["text/plain"] == f"<View 'Alliances <b>': {len(page):,} characters>"
+
+
+# ---------------------------------------------------------------------------- writing files
+def test_write_view_and_file_names(tmp_path):
     nodes, edges = sample_graph()
     page = views.render(nodes, edges, title="t")
-    frame = views.View(page)._repr_html_()
-    assert frame.startswith("<iframe srcdoc=\"") and "<script" not in frame and EVIL_IMG not in frame
-    assert html.unescape(frame.split('srcdoc="', 1)[1].split('" style=', 1)[0]) == page
     path = views.write_view(page, tmp_path / "out" / "v.html")
     assert path.read_text(encoding="utf-8") == page
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["v.html"]  # no temporary file left
+    assert views.file_name("alliances") == "alliances.html"
+    assert views.file_name("alliances/network_as_of") == "alliances-network_as_of.html"
+    assert views.file_name("../../etc/passwd") == "etc-passwd.html"
+    assert views.file_name("..") == "view.html"
+    assert views.output_path(None, "missiles") == views.Path("out/views/missiles.html")
+    assert views.output_path(tmp_path / "x.html", "missiles") == tmp_path / "x.html"
+    assert views.output_path(tmp_path / "dir", "../../../up") == tmp_path / "dir" / "up.html"
+    with pytest.raises(InputError):
+        views.write_view(page, tmp_path / "..")
+
+
+def test_write_view_replaces_a_symlink_instead_of_following_it(tmp_path):
+    outside = tmp_path / "outside.txt"
+    outside.write_text("keep me", encoding="utf-8")
+    folder = tmp_path / "views"
+    folder.mkdir()
+    (folder / "alliances.html").symlink_to(outside)
+    written = views.write_view(views.View("<p>new</p>"), views.output_path(folder, "alliances"))
+    assert written == folder / "alliances.html" and not written.is_symlink()
+    assert written.read_text(encoding="utf-8") == "<p>new</p>"
+    assert outside.read_text(encoding="utf-8") == "keep me"
+
+
+# ---------------------------------------------------------------------------- the CLI
+def test_cli_view_named_and_query(tmp_path):
+    from click.testing import CliRunner
+
+    from peninsula.graph.cli import main
+    from peninsula.graph.store import open_store
+
+    uri = f"embedded:{tmp_path / 'cli.db'}"
+    with open_store(uri) as store:
+        store.write(*sample_graph())
+    uri = ["--store", uri]
+    run = CliRunner().invoke
+    out = tmp_path / "views"
+    result = run(main, [*uri, "view", "alliances", "--as-of", "2006-10-01", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    data = data_of((out / "alliances.html").read_text(encoding="utf-8"))
+    assert data["initial"] == {"from": 2006, "to": 2006}
+    result = run(main, [*uri, "view", "sanctions", "--from", "2000", "--to", "2010", "-o", str(out / "s.html")])
+    assert result.exit_code == 0, result.output
+    assert data_of((out / "s.html").read_text(encoding="utf-8"))["initial"] == {"from": 2000, "to": 2010}
+    result = run(main, [*uri, "view", "--query", "alliances/network_as_of", "--as-of", "1955", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    data = data_of((out / "alliances-network_as_of.html").read_text(encoding="utf-8"))
+    assert sorted((e["from"], e["to"]) for e in data["edges"]) == [("state/USA", "state/KOR")]  # in force in 1955
+    assert data["initial"] == {"from": 1955, "to": 1955}
+    result = run(main, [*uri, "view", "--query", "../../alliances/network_as_of", "-o", str(out)])
+    assert result.exit_code != 0 and not list(tmp_path.glob("*.html"))
+    result = run(main, [*uri, "view", "nope", "-o", str(out)])
+    assert result.exit_code == 2 and "alliances" in result.output
+    assert sorted(p.name for p in out.iterdir()) == ["alliances-network_as_of.html", "alliances.html", "s.html"]
 
 
 # ---------------------------------------------------------------------------- chart

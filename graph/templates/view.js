@@ -18,7 +18,7 @@
     edgeById.set(e.id, e); e._shown = true;
     adjacency.get(e.from).push(e); if (e.to !== e.from) adjacency.get(e.to).push(e);
   });
-  var state = { from: D.initial.from, to: D.initial.to, hiddenClasses: new Set(), hiddenTypes: new Set(), selected: null };
+  var state = { from: D.initial.from, to: D.initial.to, hiddenClasses: new Set(), hiddenTypes: new Set(), selected: null, group: null };
 
   function span(a, b) {
     if (a === null && b === null) return "";
@@ -68,7 +68,7 @@
     layout: { improvedLayout: false, randomSeed: 1 },
     interaction: { hover: !large, tooltipDelay: 120, hideEdgesOnDrag: large, hideEdgesOnZoom: large, multiselect: true, navigationButtons: false, keyboard: false },
     nodes: { font: { size: 15, face: "system-ui, sans-serif", color: "#1f2933", strokeWidth: 4, strokeColor: "#ffffff" },
-             scaling: { label: { enabled: false, drawThreshold: 5 } } },
+             scaling: { label: { enabled: false, drawThreshold: D.labelThreshold || 8 } } },
     edges: { smooth: large ? false : { enabled: true, type: "continuous", roundness: 0.2 }, selectionWidth: 2, hoverWidth: 0.8 }
   });
   $("pen-app").setAttribute("data-drawn", String(nodes.length));
@@ -105,11 +105,13 @@
       var y = +g.getAttribute("data-year");
       g.setAttribute("class", y >= state.from && y <= state.to ? "pen-in" : "");
     });
-    document.querySelectorAll(".pen-leg[data-cls]").forEach(function (b) {
-      b.classList.toggle("pen-hidden", state.hiddenClasses.has(b.getAttribute("data-cls")));
+    document.querySelectorAll("#pen-legend [data-cls]").forEach(function (b) {
+      var off = state.hiddenClasses.has(b.getAttribute("data-cls"));
+      if (b.type === "checkbox") b.checked = !off; else b.classList.toggle("pen-hidden", off);
     });
-    document.querySelectorAll(".pen-leg[data-type]").forEach(function (b) {
-      b.classList.toggle("pen-hidden", state.hiddenTypes.has(b.getAttribute("data-type")));
+    document.querySelectorAll("#pen-legend [data-type]").forEach(function (b) {
+      var off = state.hiddenTypes.has(b.getAttribute("data-type"));
+      if (b.type === "checkbox") b.checked = !off; else b.classList.toggle("pen-hidden", off);
     });
     if (!skipHash) writeHash();
   }
@@ -167,23 +169,26 @@
   }
 
   // ---------------------------------------------------------------- legend
-  document.querySelectorAll(".pen-leg[data-cls]").forEach(function (b) {
-    var cls = b.getAttribute("data-cls");
-    b.addEventListener("click", function () {
-      if (state.hiddenClasses.has(cls)) state.hiddenClasses.delete(cls); else state.hiddenClasses.add(cls);
+  // the checkbox shows or hides a kind; the row selects every visible member (nodes or relationships)
+  document.querySelectorAll(".pen-vis[data-cls]").forEach(function (box) {
+    var cls = box.getAttribute("data-cls");
+    box.addEventListener("change", function () {
+      if (box.checked) state.hiddenClasses.delete(cls); else state.hiddenClasses.add(cls);
       apply();
-    });
-    b.addEventListener("dblclick", function () {
-      state.hiddenClasses.delete(cls); apply();
-      network.selectNodes(D.nodes.filter(function (n) { return n.cls === cls && visible.has(n.id); }).map(function (n) { return n.id; }));
     });
   });
-  document.querySelectorAll(".pen-leg[data-type]").forEach(function (b) {
-    var t = b.getAttribute("data-type");
-    b.addEventListener("click", function () {
-      if (state.hiddenTypes.has(t)) state.hiddenTypes.delete(t); else state.hiddenTypes.add(t);
+  document.querySelectorAll(".pen-vis[data-type]").forEach(function (box) {
+    var t = box.getAttribute("data-type");
+    box.addEventListener("change", function () {
+      if (box.checked) state.hiddenTypes.delete(t); else state.hiddenTypes.add(t);
       apply();
     });
+  });
+  document.querySelectorAll(".pen-leg[data-cls]").forEach(function (b) {
+    b.addEventListener("click", function () { selectGroup("cls", b.getAttribute("data-cls")); });
+  });
+  document.querySelectorAll(".pen-leg[data-type]").forEach(function (b) {
+    b.addEventListener("click", function () { selectGroup("type", b.getAttribute("data-type")); });
   });
 
   // ---------------------------------------------------------------- inspector
@@ -262,10 +267,43 @@
     body.appendChild(propTable(e.props, [["type", e.type], ["years", span(e.y0, e.y1)]]));
     body.appendChild(sourceList(e.props.sources));
   }
+  function showGroup(kind, name) {
+    var info = kind === "cls" ? classInfo[name] : typeInfo[name];
+    if (!info) return;
+    body.replaceChildren(); empty.hidden = true; body.hidden = false;
+    var items = kind === "cls"
+      ? D.nodes.filter(function (n) { return n.cls === name; })
+      : D.edges.filter(function (e) { return e.type === name; });
+    var shown = items.filter(function (x) { return x._shown; });
+    body.appendChild(el("h3", info.label));
+    body.appendChild(kindBadge(shown.length + " of " + items.length + " shown", info.color));
+    var ul = el("ul", null, "pen-list");
+    shown.slice(0, 300).forEach(function (x) {
+      var li = el("li");
+      if (kind === "cls") { li.appendChild(nodeLink(x.id)); }
+      else {
+        li.appendChild(nodeLink(x.from)); li.appendChild(el("span", " → "));
+        li.appendChild(nodeLink(x.to));
+      }
+      var s = span(x.y0, x.y1); if (s) li.appendChild(el("span", " (" + s + ")", "pen-muted"));
+      ul.appendChild(li);
+    });
+    body.appendChild(ul);
+  }
+  function selectGroup(kind, name, quiet) {
+    state.selected = null; state.group = kind + ":" + name;
+    if (kind === "cls") {
+      network.setSelection({ nodes: D.nodes.filter(function (n) { return n.cls === name && n._shown; }).map(function (n) { return n.id; }), edges: [] });
+    } else {
+      network.setSelection({ nodes: [], edges: D.edges.filter(function (e) { return e.type === name && e._shown; }).map(function (e) { return e.id; }) });
+    }
+    showGroup(kind, name);
+    if (!quiet) writeHash();
+  }
   function clearInspector() { body.hidden = true; empty.hidden = false; body.replaceChildren(); }
   function select(key, focus) {
     if (!nodeByKey.has(key)) return;
-    state.selected = key;
+    state.selected = key; state.group = null;
     network.selectNodes([key]);
     showNode(key);
     if (focus) network.focus(key, { scale: Math.max(network.getScale(), 1.0), animation: { duration: 400 } });
@@ -273,8 +311,9 @@
   }
   network.on("click", function (p) {
     if (p.nodes.length) { select(p.nodes[0], false); return; }
-    if (p.edges.length) { state.selected = null; showEdge(p.edges[0]); writeHash(); return; }
-    state.selected = null; clearInspector(); writeHash();
+    state.selected = null; state.group = null;
+    if (p.edges.length) { showEdge(p.edges[0]); writeHash(); return; }
+    clearInspector(); writeHash();
   });
 
   // ---------------------------------------------------------------- search (name, Hangul name, aliases, key)
@@ -315,6 +354,7 @@
       if (state.hiddenClasses.size) p.set("hide", Array.from(state.hiddenClasses).join(","));
       if (state.hiddenTypes.size) p.set("hidetypes", Array.from(state.hiddenTypes).join(","));
       if (state.selected) p.set("sel", state.selected);
+      else if (state.group) p.set("group", state.group);
       var pos = network.getViewPosition();
       p.set("cam", [pos.x.toFixed(0), pos.y.toFixed(0), network.getScale().toFixed(3)].join(","));
       try { history.replaceState(null, "", "#" + p.toString()); } catch (err) { /* sandboxed frames */ }
@@ -331,7 +371,7 @@
     (p.get("hidetypes") || "").split(",").forEach(function (t) { if (typeInfo[t]) state.hiddenTypes.add(t); });
     var c = (p.get("cam") || "").split(",").map(Number);
     if (c.length === 3 && c.every(isFinite) && c[2] > 0) cam = { position: { x: c[0], y: c[1] }, scale: c[2] };
-    return { sel: p.get("sel"), cam: cam };
+    return { sel: p.get("sel"), group: p.get("group"), cam: cam };
   }
   var restored = readHash();
   setupTime();
@@ -340,6 +380,7 @@
     setTimeout(function () {
       if (restored.cam) network.moveTo(restored.cam); else network.fit();
       if (restored.sel && nodeByKey.has(restored.sel)) { state.selected = restored.sel; network.selectNodes([restored.sel]); showNode(restored.sel); }
+      else if (/^(cls|type):/.test(restored.group || "")) { var g = restored.group.split(":"); selectGroup(g[0], g.slice(1).join(":"), true); }
       restoring = false;
       document.body.setAttribute("data-ready", "1");
     }, 0);
@@ -350,7 +391,8 @@
     state.hiddenClasses.clear(); state.hiddenTypes.clear();
     state.from = D.years.min; state.to = D.years.max;
     fromInput.value = state.from; toInput.value = state.to;
-    apply(); network.fit(); clearInspector(); state.selected = null;
+    state.selected = null; state.group = null; network.unselectAll();
+    apply(); network.fit(); clearInspector();
   });
 
   window.peninsula = {
