@@ -8,4 +8,4 @@ WHERE (r.valid_from IS NULL OR r.valid_from <= $as_of)
   AND (r.valid_to IS NULL OR r.valid_to >= $as_of)
 RETURN a.key AS from, 'ALLIED_WITH' AS type, b.key AS to, a.name AS state, b.name AS ally,
        r.valid_from AS since, r.sources AS sources
-ORDER BY state, ally
+ORDER BY state, ally, since

@@ -1,0 +1,8 @@
+// title: Launches per site
+// description: Test and launch events per launch place up to the date, with the first and latest.
+// audience: analyst
+// param as_of: date = 2025-12-31
+MATCH (e:Event)-[:LAUNCHED_FROM]->(p:Place)
+WHERE e.date <= $as_of
+RETURN p.key AS site, p.name AS name, count(e) AS launches, min(e.date) AS first, max(e.date) AS latest
+ORDER BY launches DESC, site
