@@ -6,6 +6,23 @@ flown (resolved against the knowledge base by name, alias or designation), its l
 unknown), mixed `Date Entered/Updated`; `9:20:00 AM` or blank/`Unknown` times; apogee and
 distance as text with units and ranges (`between 25 and 90 km`, `Unknown`, `N/A`); in the
 XLSX, the header on row 2 of the sheet `Missile Tests`, Excel serial dates and day fractions.
+
+Launches the knowledge base already has (data/tests.yaml) are not loaded twice. A row is a
+candidate for a curated launch event (MissileTest or SatelliteLaunch, not one an earlier CNS
+load created) with exactly the same date as written (`2017-07-04`; `Sep-84` only matches a
+curated `1984-09`) that TESTED the row's system; a row whose system is unknown is a candidate
+only for curated events with no known system that day. For each (date, system), the rows and
+the curated events are paired one to one when their numbers are equal: in order, the rows by
+launch time then file order, the curated events by launch time then key (`...-a` before
+`...-b`). A paired row creates no test: it enriches the curated one with its record id, the
+apogee, distance and launch time that test lacks (curated values are never replaced), the
+CNS sources, and a launch site or agency link of a kind the test has none of. When the numbers
+differ (a curated salvo recorded as one event, CNS listing each missile; or a day the curated
+data splits differently) nothing is guessed: every row of that group becomes a new test and
+the report carries a note naming the rows and the curated tests, so an analyst can merge them.
+A curated event that flew two systems is paired with one row at most. One test per row holds
+either way. Dates are compared as written: curated dates are local (KST) dates, so a CNS row
+dated in UTC on the day before does not pair.
 """
 
 from __future__ import annotations
@@ -207,12 +224,11 @@ def _text(value) -> str:
 def read(path, kb, *, encoding: str | None = None, **_options) -> Batch:
     excel = path.suffix.lower() in (".xlsx", ".xlsm")
     rows = _xlsx_rows(path) if excel else _csv_rows(path, encoding)
-    batch = Batch("cns", path, kb)
+    batch = Batch("cns", path, kb, progress=_options.get("progress"))
     stats, unread = batch.report.stats, batch.report.unread
-    file_src = f"src/cns-{slug(path.stem)}"
-    seen_ids: dict = {}
-    updated: list = []
-    prk = kb.iso3.get("PRK")
+    ctx = {"file_src": f"src/cns-{slug(path.stem)}", "prk": kb.iso3.get("PRK"), "seen_ids": {}, "updated": []}
+    curated = curated_tests(kb)
+    pending: dict = {}  # (date, system) -> rows that may be launches the knowledge base already has
     header_where = str(path)
     for kind, where, record in rows:
         if kind == "header":
@@ -225,25 +241,35 @@ def read(path, kb, *, encoding: str | None = None, **_options) -> Batch:
                 if c and c not in COLUMNS:
                     unread[c] += 1
             continue
-        stats["read"] += 1
-        _row(batch, kb, record, where, excel, file_src, seen_ids, updated, prk)
+        batch.tick()
+        row = _parse(batch, kb, record, where, excel, ctx)
+        row["pos"] = stats["read"]
+        group = (row["date"], row["system"])
+        if group in curated:
+            pending.setdefault(group, []).append(row)
+        else:
+            _new_test(batch, kb, row, ctx)
     if not stats["read"]:
         raise InputError("no data rows", where=header_where)
+    _match_curated(batch, kb, curated, pending, ctx)
     if not EXPECTED_ROWS[0] <= stats["read"] <= EXPECTED_ROWS[1]:
         batch.report.notes.append(f"{stats['read']} rows is outside the expected {EXPECTED_ROWS}")
-    batch.source(file_src, header_where, name={"en": f"CNS North Korea Missile Test Database ({path.name})"},
+    updated = ctx["updated"]
+    batch.source(ctx["file_src"], header_where, name={"en": f"CNS North Korea Missile Test Database ({path.name})"},
                  publisher=PUBLISHER, title=f"CNS North Korea Missile Test Database ({path.name})",
                  date=max(updated) if updated else None)
     return batch
 
 
-def _row(batch, kb, rec, where, excel, file_src, seen_ids, updated, prk):
+def _parse(batch, kb, rec, where, excel, ctx) -> dict:
+    """One row checked and read into plain values (its system resolved); nothing about the test yet."""
+    seen_ids = ctx["seen_ids"]
     rid = _text(rec.get("F1"))
     if rid.endswith(".0"):
         rid = rid[:-2]
     date = parse_date(rec.get("Date"), where, "Date", excel)
     if _text(rec.get("Date Entered/Updated")):
-        updated.append(parse_date(rec.get("Date Entered/Updated"), where, "Date Entered/Updated", excel))
+        ctx["updated"].append(parse_date(rec.get("Date Entered/Updated"), where, "Date Entered/Updated", excel))
     time = parse_time(rec.get("Launch Time (UTC)", ""), where, "Launch Time (UTC)")
     name = _text(rec.get("Missile Name"))
     mtype = _text(rec.get("Missile Type"))
@@ -269,7 +295,7 @@ def _row(batch, kb, rec, where, excel, file_src, seen_ids, updated, prk):
         seen_ids[key] = where
     record_id = f"F1={rid}" if rid else where.rsplit(" ", 1)[-1]
 
-    sources = [file_src]
+    sources = [ctx["file_src"]]
     for ref in (s.strip() for s in _text(rec.get("Source(s)")).split(";")):
         if ref:
             sources.append(_cited(batch, ref, where))
@@ -285,25 +311,116 @@ def _row(batch, kb, rec, where, excel, file_src, seen_ids, updated, prk):
     info = _text(rec.get("Additional Information"))
     description = " ".join(x for x in [info, ("(" + "; ".join(notes) + ")") if notes else ""] if x)
     label = name if name and name.casefold() != "unknown" else "Unidentified missile"
-    batch.entity(key, "MissileTest", where, {
-        "name": {"en": f"{label} test, {date}" + (f" {time[:5]} UTC" if time else "")},
-        "date": date, "launch_time": time, "apogee_km": apogee, "distance_km": distance,
-        "outcome": OUTCOMES[outcome_text.casefold()], "description": {"en": description} if description else None,
-        "record_id": record_id,
-    }, sources)
+    return {
+        "where": where, "key": key, "record_id": record_id, "date": date, "time": time, "rec": rec,
+        "lat": lat, "lon": lon, "sources": sources,
+        "apogee": None if apogee_text else apogee, "distance": None if distance_text else distance,  # plain values
+        "system": _system(batch, kb, name, mtype, where, ctx["file_src"]),
+        "props": {
+            "name": {"en": f"{label} test, {date}" + (f" {time[:5]} UTC" if time else "")},
+            "date": date, "launch_time": time, "apogee_km": apogee, "distance_km": distance,
+            "outcome": OUTCOMES[outcome_text.casefold()],
+            "description": {"en": description} if description else None, "record_id": record_id,
+        },
+    }
 
-    system = _system(batch, kb, name, mtype, where, file_src)
-    if system:
-        batch.link(key, "tested", system, where, sources, record_id=record_id)
-    site = _site(batch, kb, rec, lat, lon, where, file_src, prk)
-    if site:
-        batch.link(key, "launchedFrom", site, where, sources, record_id=record_id)
-    agency = _text(rec.get("Launch Agency/Authority"))
-    if agency and agency.casefold() not in UNKNOWN:
+
+def _new_test(batch, kb, row, ctx):
+    """A MissileTest of the row's own (`event/cns-<F1>`), linked to its system, site and agency."""
+    key, where, sources, record_id = row["key"], row["where"], row["sources"], row["record_id"]
+    batch.entity(key, "MissileTest", where, row["props"], sources)
+    if row["system"]:
+        batch.link(key, "tested", row["system"], where, sources, record_id=record_id)
+    _links(batch, kb, key, row, ctx)
+
+
+def _links(batch, kb, key, row, ctx, only_missing: bool = False):
+    """Launch site and conducting agency; on a curated test, only a kind of link it does not have yet."""
+    where, sources, record_id = row["where"], row["sources"], row["record_id"]
+
+    def lacks(rel_type):
+        return not only_missing or not any(s == key and t == rel_type for s, t, _ in kb.edges)
+
+    if lacks("LAUNCHED_FROM"):
+        site = _site(batch, kb, row["rec"], row["lat"], row["lon"], where, ctx["file_src"], ctx["prk"])
+        if site:
+            batch.link(key, "launchedFrom", site, where, sources, record_id=record_id)
+    agency = _text(row["rec"].get("Launch Agency/Authority"))
+    if agency and agency.casefold() not in UNKNOWN and lacks("CONDUCTED_BY"):
         found = kb.find(agency, "Actor")
         if len(found) == 1:
             batch.existing(found[0])
             batch.link(key, "conductedBy", found[0], where, sources, record_id=record_id)
+
+
+# ---------------------------------------------------------------------------- curated tests
+LAUNCH_EVENTS = ("MissileTest", "SatelliteLaunch")
+
+
+def curated_tests(kb) -> dict:
+    """(date, system key or None) -> the knowledge base's launch events that day, in launch-time then key order.
+
+    A curated event that flew two systems is listed under both; one with no TESTED system under None.
+    Tests created by a CNS load (`event/cns-*`) are not candidates: they are this loader's own."""
+    tested: dict = {}
+    for src, rel_type, dst in kb.edges:
+        if rel_type == "TESTED":
+            tested.setdefault(src, set()).add(dst)
+    out: dict = {}
+    for key, props in kb.nodes.items():
+        if key.startswith("event/cns-") or not props.get("date"):
+            continue
+        if not any(c in LAUNCH_EVENTS for c in kb.classes(key)):
+            continue
+        for system in sorted(tested.get(key, set())) or [None]:
+            out.setdefault((str(props["date"]), system), []).append(key)
+    for keys in out.values():
+        keys.sort(key=lambda k: (str(kb.nodes[k].get("launch_time") or "99"), k))
+    return out
+
+
+def _match_curated(batch, kb, curated, pending, ctx):
+    """Pair the rows of each (date, system) with the curated tests of that day and system, one to one.
+
+    Same number on both sides: paired in order (rows by launch time, then file order; curated tests
+    by launch time, then key). Otherwise the rows stay new tests and a note says so. A curated test
+    is paired with one row at most, even when it flew two systems."""
+    stats, claimed = batch.report.stats, {}
+    for (date, system), rows in sorted(pending.items(), key=lambda kv: kv[1][0]["pos"]):
+        rows.sort(key=lambda r: (r["time"] or "99", r["pos"]))
+        free = [k for k in curated[(date, system)] if k not in claimed]
+        if len(free) == len(rows):
+            for row, key in zip(rows, free, strict=True):
+                claimed[key] = row["where"]
+                _enrich(batch, kb, key, row, ctx)
+            continue
+        taken = [f"{k} (by {claimed[k]})" for k in curated[(date, system)] if k in claimed]
+        batch.report.notes.append(
+            f"{rows[0]['where']}: {len(rows)} row(s) of {system or 'an unidentified system'} on {date} for "
+            f"{len(free)} curated test(s) {free}" + (f", already paired: {taken}" if taken else "")
+            + "; not paired, loaded as new tests: check for duplicates")
+        stats["rows not paired (ambiguous)"] += len(rows)
+        for row in rows:
+            _new_test(batch, kb, row, ctx)
+
+
+def _enrich(batch, kb, key, row, ctx):
+    """The row is this curated test: cite the file on it, add its record id and what the test lacks.
+
+    Apogee and distance are copied only when the row gives a plain number (`512 km`), never a
+    range or a bound (`between 25 and 90 km`, `below 20 km`), whose text a curated test cannot carry."""
+    old = kb.get(key)
+    batch.existing(key)
+    props = {"apogee_km": row["apogee"], "distance_km": row["distance"], "launch_time": row["time"]}
+    props = {k: v for k, v in props.items() if v is not None and old.get(k) is None}
+    if old.get("record_id") in (None, row["record_id"]):
+        props["record_id"] = row["record_id"]
+    else:
+        batch.report.notes.append(f"{row['where']}: {key} already has record id {old['record_id']}; kept")
+    batch.add(key, props, row["where"])
+    batch.cite(key, row["sources"])
+    batch.report.stats["paired with curated tests"] += 1
+    _links(batch, kb, key, row, ctx, only_missing=True)
 
 
 def _cited(batch, ref: str, where: str) -> str:

@@ -7,6 +7,7 @@ links to an entity defined in another file. The format is described in data/READ
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -15,6 +16,7 @@ from pathlib import Path
 import yaml
 from rdflib import RDF, XSD, Graph, Literal
 
+from peninsula.loaders.guard import INT64, LANG_RE, check_text, check_yaml_expansion
 from peninsula.loaders.mapping import date_type, term_of
 from peninsula.ontology import PEN, InputError, ValidationError, load
 from peninsula.ontology.model import WIKIDATA
@@ -29,7 +31,19 @@ class _LineLoader(yaml.SafeLoader):
     """A safe loader that remembers the line of every mapping as `__line__`."""
 
     def construct_mapping(self, node, deep=False):
+        seen = set()
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
+                if key_node.value in seen:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f"duplicate key {key_node.value!r} (the second would silently replace the first)",
+                        key_node.start_mark)
+                seen.add(key_node.value)
         mapping = super().construct_mapping(node, deep=deep)
+        for key_node, _ in node.value:
+            if key_node.tag not in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:merge"):
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"a key must be text, got {key_node.value!r} (quote it)", key_node.start_mark)
         mapping["__line__"] = node.start_mark.line + 1
         return mapping
 
@@ -66,8 +80,13 @@ def read_yaml(path: Path) -> dict:
         raise InputError(f"malformed YAML: {getattr(exc, 'problem', exc)}", where=f"{path}{line}") from None
     if doc is None:
         raise InputError("the file is empty", where=str(path))
+    check_yaml_expansion(doc, str(path))
     if not isinstance(doc, dict) or not set(doc) - {"__line__"} <= {"sources", "entities"}:
         raise InputError("a data file is a mapping with `sources` and `entities` lists", where=str(path))
+    for name in ("sources", "entities"):
+        if doc.get(name) is not None and not isinstance(doc[name], list):
+            raise InputError(f"`{name}` is a list of mappings (items starting with `- id:`)", where=str(path),
+                             field=name)
     return doc
 
 
@@ -86,10 +105,13 @@ def read_files(files) -> Curated:
     pending_links = []
     for path in files:
         doc = read_yaml(Path(path))
-        for item in doc.get("sources") or []:
-            _entity(cur, ont, path, item, defined, pending_links, default_type="Source")
-        for item in doc.get("entities") or []:
-            _entity(cur, ont, path, item, defined, pending_links)
+        for section in ("sources", "entities"):
+            for i, item in enumerate(doc.get(section) or []):
+                if not isinstance(item, dict):
+                    raise InputError(f"each entry is a mapping (starting with `id:`), got {item!r}"[:200],
+                                     where=f"{path} {section}[{i}]")
+                _entity(cur, ont, path, item, defined, pending_links,
+                        default_type="Source" if section == "sources" else None)
     for where, prop, target in pending_links:
         if target not in defined:
             raise InputError(f"dangling reference: {target!r} is not defined in any data file", where=where, field=prop)
@@ -105,13 +127,13 @@ def _entity(cur, ont, path, item, defined, pending, default_type=None):
     if not isinstance(item, dict):
         raise InputError("each entry is a mapping", where=where)
     key = item.get("id")
-    if not isinstance(key, str) or not KEY_RE.match(key):
+    if not isinstance(key, str) or not KEY_RE.fullmatch(key):
         raise InputError(f"id {key!r} is not a key such as state/PRK (prefix/slug)", where=where, field="id")
     s = term_of(key)
     type_name = item.get("type", default_type)
     g = cur.graph
     if type_name is not None:
-        cls = ont.classes.get(type_name)
+        cls = ont.classes.get(type_name) if isinstance(type_name, str) else None
         if cls is None or type_name == "Entity":
             raise InputError(f"unknown class {type_name!r}", where=where, field="type")
         if key in defined:
@@ -136,7 +158,10 @@ def _entity(cur, ont, path, item, defined, pending, default_type=None):
         g.add((s, PEN.source, term_of(src)))
         pending.append((where, "sources", src))
     counts: dict = {}
-    for link in item.get("links") or []:
+    links = item.get("links") or []
+    if not isinstance(links, list):
+        raise InputError("links is a list of mappings with rel, to and sources", where=where, field="links")
+    for link in links:
         _link(cur, ont, path, s, key, link, pending, counts)
 
 
@@ -168,7 +193,7 @@ def _link(cur, ont, path, s, key, link, pending, counts):
     if prop is None or prop.kind != "object" or prop.name == "source":
         raise InputError(f"unknown relationship {rel!r}", where=where, field="rel")
     target = link.get("to")
-    if not isinstance(target, str) or not KEY_RE.match(target):
+    if not isinstance(target, str) or not KEY_RE.fullmatch(target):
         raise InputError(f"`to` must be an entity key, got {target!r}", where=where, field="to")
     pending.append((where, "to", target))
     o = term_of(target)
@@ -202,7 +227,7 @@ def _values(ont, k, v, where):
 
     if k == "wikidata":
         for q in v if isinstance(v, list) else [v]:
-            if not isinstance(q, str) or not QID_RE.match(q):
+            if not isinstance(q, str) or not QID_RE.fullmatch(q):
                 raise InputError(f"{q!r} is not a Wikidata QID such as Q423", where=where, field=k)
             yield OWL.sameAs, URIRef(WIKIDATA + q)
         return
@@ -219,9 +244,12 @@ def _values(ont, k, v, where):
         for lang, texts in v.items():
             if lang == "__line__":
                 continue
+            if not isinstance(lang, str) or not LANG_RE.fullmatch(lang):
+                raise InputError(f"{lang!r} is not a language tag such as en or ko", where=where, field=k)
             for text in texts if isinstance(texts, list) else [texts]:
                 if not isinstance(text, str) or not text.strip():
                     raise InputError(f"{lang}: expected text, got {text!r}", where=where, field=k)
+                check_text(text, where, k)
                 yield prop.iri, Literal(text, lang=lang)
         return
     values = v if isinstance(v, list) and prop.multi else [v]
@@ -256,22 +284,30 @@ def _literal(prop, value, where):
             number = Decimal(str(value).replace(",", ""))
         except InvalidOperation:
             raise InputError(f"{value!r} is not a number", where=where, field=k) from None
-        if not number.is_finite():
+        if not number.is_finite() or not math.isfinite(float(number)):
             raise InputError(f"{value!r} is not a finite number", where=where, field=k)
         return Literal(Decimal(repr(float(number))), datatype=XSD.decimal)
     if rng == XSD.integer:
         if isinstance(value, bool) or not isinstance(value, int):
             raise InputError(f"{value!r} is not an integer", where=where, field=k)
+        if not -INT64 <= value < INT64:
+            raise InputError(f"{value} does not fit in 64 bits", where=where, field=k)
         return Literal(value, datatype=XSD.integer)
     if rng == XSD.boolean:
         if not isinstance(value, bool):
             raise InputError(f"{value!r} is not true or false", where=where, field=k)
         return Literal(value, datatype=XSD.boolean)
     if rng == XSD.double:
-        return Literal(float(value), datatype=XSD.double)
+        try:
+            number = float(value)
+        except (TypeError, ValueError, OverflowError):
+            raise InputError(f"{value!r} is not a number", where=where, field=k) from None
+        if isinstance(value, bool) or not math.isfinite(number):
+            raise InputError(f"{value!r} is not a finite number", where=where, field=k)
+        return Literal(number, datatype=XSD.double)
     if not isinstance(value, (str, int, float)) or isinstance(value, bool):
         raise InputError(f"expected text, got {value!r}", where=where, field=k)
-    value = str(value)
+    value = check_text(str(value), where, k)
     if rng == XSD.anyURI:
         if not re.match(r"^https?://\S+$", value):
             raise InputError(f"{value!r} is not an http(s) URL", where=where, field=k)

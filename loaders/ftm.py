@@ -74,7 +74,7 @@ def _date(values, where, field):
 
 
 def read(path, kb, **_options) -> Batch:
-    batch = Batch("ftm", path, kb)
+    batch = Batch("ftm", path, kb, progress=_options.get("progress"))
     stats, unread = batch.report.stats, batch.report.unread
     file_src = f"src/ftm-{slug(path.stem)}"
     keys: dict = {}  # FtM id -> graph key (first pass)
@@ -84,7 +84,7 @@ def read(path, kb, **_options) -> Batch:
         if obj["schema"] in THINGS:
             keys[obj["id"]] = _match(batch, kb, obj, where)
     for where, obj in _lines(path):
-        stats["read"] += 1
+        batch.tick()
         for field in obj:
             if field not in FIELDS:
                 unread[field] += 1

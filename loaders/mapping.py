@@ -88,7 +88,14 @@ def literal_to_value(lit: Literal, prop, where: str):
         raise InputError(f"{prop.name} needs {_short(expected)}, got {lit!r}", where=where, field=prop.name)
     if expected in NUMERIC:
         if not lit.ill_typed and lit.value is not None:
-            return prop.key, NUMERIC[expected](lit.value)
+            value = NUMERIC[expected](lit.value)
+            if (expected == XSD.decimal and Decimal(f"{value:.15g}") != lit.value) or (
+                    expected == XSD.double and float(f"{value:.15g}") != value):
+                raise InputError(f"{prop.name}: {str(lit)!r} has more significant digits than a store returns "
+                                 "(15); round it", where=where, field=prop.name)
+            if expected == XSD.integer and not -2**63 <= value < 2**63:
+                raise InputError(f"{prop.name}: {str(lit)!r} does not fit a 64-bit integer", where=where, field=prop.name)
+            return prop.key, value
         raise InputError(f"{prop.name}: {str(lit)!r} is not a valid {_short(expected)}", where=where, field=prop.name)
     return prop.key, str(lit)
 
@@ -123,13 +130,17 @@ def _short(iri) -> str:
     return str(iri).replace(str(XSD), "xsd:")
 
 
+LANG_SUFFIX = re.compile(r"^[a-z]{1,8}(_[a-z0-9]{1,8})*$")
+
+
 def prop_for_key(ont: Ontology, key: str):
+    """The property a graph key stands for: `name`, or `name_ko` / `name_zh_hant` for a language."""
     keys = ont.keys
     if key in keys:
         return keys[key]
-    head, _, lang = key.rpartition("_")
-    if head in keys and keys[head].is_lang and lang.isalpha():
-        return keys[head]
+    for prop in keys.values():
+        if prop.is_lang and key.startswith(prop.key + "_") and LANG_SUFFIX.match(key[len(prop.key) + 1:]):
+            return prop
     return None
 
 

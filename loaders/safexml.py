@@ -7,8 +7,11 @@ from peninsula.ontology import InputError
 
 def check_xml(data: bytes, where: str) -> None:
     """Refuse a DOCTYPE (and with it entities, external or expanding) before any parser sees it."""
-    head = data[:4096].lower()
-    if b"<!doctype" in head or b"<!entity" in data.lower():
+    lowered = data.lower()
+    utf16 = {b"\xff\xfe": "utf-16", b"\xfe\xff": "utf-16", b"\x00<": "utf-16-be", b"<\x00": "utf-16-le"}.get(data[:2])
+    if utf16:  # in UTF-16 the markup's bytes are interleaved with NULs
+        lowered = data.decode(utf16, errors="replace").lower().encode("utf-8")
+    if b"<!doctype" in lowered or b"<!entity" in lowered:  # anywhere: comments may push it past any window
         raise InputError("XML with a DOCTYPE or entity declarations is refused (entities are never expanded)",
                          where=where)
 

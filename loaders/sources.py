@@ -152,8 +152,9 @@ class SourceReport:
 class Batch:
     """The RDF one file produced, the existing entities it touched, and what was read and skipped."""
 
-    def __init__(self, fmt: str, path, kb: KnowledgeBase):
+    def __init__(self, fmt: str, path, kb: KnowledgeBase, progress=None):
         self.fmt, self.path, self.kb = fmt, str(path), kb
+        self.progress = progress  # called with 1 for every record read (the CLI's reading bar)
         self.ont = load()
         self.graph = Graph()
         self.origin: dict = {}
@@ -162,6 +163,12 @@ class Batch:
         self.owned: set = set()  # keys whose content this file defines (replaced on a reload)
         self.report = SourceReport(fmt, str(path))
         self._stmt_counts: Counter = Counter()
+
+    def tick(self):
+        """One more record read."""
+        self.report.stats["read"] += 1
+        if self.progress:
+            self.progress(1)
 
     # -- entities
     def existing(self, key: str):
@@ -279,10 +286,12 @@ def read_source(fmt: str, path, kb: KnowledgeBase | None = None, **options) -> B
     return module.read(path, kb if kb is not None else KnowledgeBase.of(None), **options)
 
 
-def prepare_source(store, fmt: str, path, **options):
-    """Read, match against the store and the curated data, validate and map: (nodes, edges, report)."""
+def prepare_source(store, fmt: str, path, *, reading=None, **options):
+    """Read, match against the store and the curated data, validate and map: (nodes, edges, report).
+
+    `reading`, when given, is called with 1 for every record read (a progress bar's advance)."""
     kb = KnowledgeBase.of(store)
-    batch = read_source(fmt, path, kb, **options)
+    batch = read_source(fmt, path, kb, progress=reading, **options)
     nodes, edges = batch.finish()
     report = batch.report
     report.nodes, report.edges = len(nodes), len(edges)

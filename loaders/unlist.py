@@ -91,8 +91,8 @@ def _births(elem, where: str) -> list[str]:
 
 
 def read(path, kb, *, all_regimes: bool = False, **_options) -> Batch:
-    batch = Batch("un-xml", path, kb)
-    stats, unread = batch.report.stats, batch.report.unread
+    batch = Batch("un-xml", path, kb, progress=_options.get("progress"))
+    unread = batch.report.unread
     file_src = f"src/un-consolidated-{slug(path.stem)}"
     generated = None
     root_seen = False
@@ -108,7 +108,7 @@ def read(path, kb, *, all_regimes: bool = False, **_options) -> Batch:
         if elem.tag not in ("INDIVIDUAL", "ENTITY"):
             continue
         n += 1
-        stats["read"] += 1
+        batch.tick()
         _record(batch, kb, elem, n, path, file_src, all_regimes, unread)
         elem.clear()
     if not root_seen:

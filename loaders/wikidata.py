@@ -151,7 +151,7 @@ def read(path, kb, **_options) -> Batch:
     else:
         raise InputError("neither SPARQL JSON results (head/results/bindings) nor entity JSON (entities)",
                          where=str(path))
-    batch = Batch("wikidata", path, kb)
+    batch = Batch("wikidata", path, kb, progress=_options.get("progress"))
     stats = batch.report.stats
     for u in unread:
         batch.report.unread[u] += 1
@@ -159,7 +159,7 @@ def read(path, kb, **_options) -> Batch:
     batch.source(file_src, str(path), publisher="Wikidata", title=f"Wikidata query results ({path.name})")
     matched: dict = {}
     for qid, rec in items.items():
-        stats["read"] += 1
+        batch.tick()
         key = _match(kb, qid, rec)
         if key is None:
             stats["skipped"] += 1

@@ -170,7 +170,7 @@ def _curie(g: Graph, iri) -> str:
 
 
 def parse(text: str) -> Ontology:
-    g = Graph()
+    g = Graph(bind_namespaces="none")  # the file's own prefixes: rdflib's defaults bind geo: to GeoSPARQL
     g.parse(data=text, format="turtle")
     ont = Ontology(graph=g)
     for s in g.subjects(RDF.type, OWL.Class):

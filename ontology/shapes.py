@@ -80,7 +80,7 @@ def validate(data: Graph, where=lambda s: f"<{s}>", warnings: bool = False) -> l
     ont = load()
     conforms, report, _ = shacl(data, shacl_graph=shapes_graph(), ont_graph=class_tree(), inference="none",
                                 advanced=True, allow_warnings=True)
-    if conforms:
+    if conforms and not warnings:  # with allow_warnings, warnings alone still conform
         return []
     problems = []
     for result in report.subjects(RDF.type, SH.ValidationResult):
@@ -94,8 +94,18 @@ def validate(data: Graph, where=lambda s: f"<{s}>", warnings: bool = False) -> l
         field = prop.key if prop else (str(path).rsplit("#", 1)[-1] if path is not None else "-")
         value = report.value(result, SH.value)
         shown = f" (value {value})" if value is not None and not isinstance(value, BNode) else ""
-        problems.append(f"{where(focus)}: {key_of(focus)}, field {field!r}: {message}{shown}")
+        problems.append(f"{where(focus)}: {_name(data, ont, focus, key_of)}, field {field!r}: {message}{shown}")
     return sorted(set(problems))
+
+
+def _name(data: Graph, ont, focus, key_of) -> str:
+    """An entity's key; a relationship's statement as `src -TYPE-> dst [statement key]`."""
+    s, p, o = (data.value(focus, x) for x in (RDF.subject, RDF.predicate, RDF.object))
+    if s is None or p is None or o is None:
+        return key_of(focus)
+    prop = ont.by_iri(p)
+    rel = prop.rel_type if prop is not None and prop.rel_type else str(p)
+    return f"{key_of(s)} -{rel}-> {key_of(o)} [{key_of(focus)}]"
 
 
 __all__ = ["derived_shapes", "shapes_graph", "validate", "XSD"]

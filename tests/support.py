@@ -21,3 +21,30 @@ def require(tool: str, why: str) -> str:
             pytest.fail(message)
         pytest.skip(message)
     return path
+
+
+def checksum(store) -> str:
+    """SHA-256 of the whole graph: every node (labels, properties) and every relationship (type, end
+    keys, properties), each as canonical JSON, sorted. Equal checksums mean equal graphs."""
+    import hashlib
+    import json
+
+    def canon(value) -> str:
+        return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+
+    nodes = sorted(canon([sorted(r["labels"]), r["props"]]) for r in store.query(
+        "MATCH (n) RETURN labels(n) AS labels, properties(n) AS props"))
+    edges = sorted(canon([r["src"], r["type"], r["dst"], r["props"]]) for r in store.query(
+        "MATCH (a)-[r]->(b) RETURN a.key AS src, type(r) AS type, b.key AS dst, properties(r) AS props"))
+    digest = hashlib.sha256()
+    for line in ["nodes", *nodes, "edges", *edges]:
+        digest.update(line.encode("utf-8") + b"\n")
+    return digest.hexdigest()
+
+
+def store_checksum(uri: str) -> str:
+    """Open the store at `uri`, take its checksum, close it (a CLI run in between needs it closed)."""
+    from peninsula.graph.store import open_store
+
+    with open_store(uri) as store:
+        return checksum(store)

@@ -36,19 +36,23 @@ def _xlsx(tmp_path):
 def test_csv_rows_become_tests_linked_to_the_knowledge_base(store):
     report = load_source(store, "cns", CSV)
     assert report.stats["read"] == 8
-    tests = store.query("MATCH (t:MissileTest) RETURN t.key AS key ORDER BY key")
-    assert [r["key"] for r in tests] == [f"event/cns-{i}" for i in range(1, 9)]
+    tests = store.query("MATCH (t:MissileTest) WHERE t.key STARTS WITH 'event/cns-' RETURN t.key AS key ORDER BY key")
+    assert [r["key"] for r in tests] == [f"event/cns-{i}" for i in (1, 2, 3, 4, 8)]
+    # rows 5-7 are launches the curated data has (same date, same system): paired, not duplicated
+    assert report.stats["paired with curated tests"] == 3
+    assert _node(store, "event/test-2021-09-15")["record_id"] == "F1=5"  # Rail-mobile KN-23
+    assert _node(store, "event/test-2017-07-04")["record_id"] == "F1=6"
+    assert _node(store, "event/launch-2012-12-12")["record_id"] == "F1=7"  # a SatelliteLaunch (Unha-3)
     # names with qualifiers and parentheses resolve to the curated systems
     assert _out(store, "event/cns-3", "TESTED")[0][0] == "missile/kn-23"
-    assert _out(store, "event/cns-5", "TESTED")[0][0] == "missile/kn-23"  # Rail-mobile KN-23
+    assert _out(store, "event/test-2021-09-15", "TESTED") == []  # the curated edge is the build's, not re-made
     assert _out(store, "event/cns-2", "TESTED")[0][0] == "missile/scud-c"  # Hwasong-6 is an alias
-    assert _out(store, "event/cns-7", "TESTED")[0][0] == "slv/unha-3"
     assert _out(store, "event/cns-8", "TESTED") == []  # Unknown missile: no system invented
     assert _node(store, "missile/kn-23")["designation"] == "KN-23"  # the curated node, not a copy
     assert store.query("MATCH (m:WeaponSystem) WHERE m.key STARTS WITH 'missile/cns-' RETURN m.key") == []
     # sites: matched by name or by Other Name, or created with coordinates in the DPRK
     assert _out(store, "event/cns-1", "LAUNCHED_FROM")[0][0] == "place/tonghae"
-    assert _out(store, "event/cns-7", "LAUNCHED_FROM")[0][0] == "place/sohae"
+    assert _out(store, "event/launch-2012-12-12", "LAUNCHED_FROM") == []  # curated has one: none added
     site = _node(store, "place/cns-sample-peninsula-launch-area")
     assert (site["latitude"], site["longitude"]) == (39.17, 127.49)
     assert _out(store, "place/cns-sample-peninsula-launch-area", "LOCATED_IN")[0][0] == "state/PRK"
@@ -95,6 +99,14 @@ def test_load_into_the_built_knowledge_base_keeps_curated_nodes(store):
     assert _node(store, "missile/kn-23") == before
     assert report.stats["matched"] >= 8
     assert len(_out(store, "event/cns-3", "TESTED")) == 1
+    # paired curated tests keep their one TESTED and LAUNCHED_FROM edge; their curated values stand
+    assert [d for d, _ in _out(store, "event/test-2021-09-15", "TESTED")] == ["missile/kn-23"]
+    assert [d for d, _ in _out(store, "event/launch-2012-12-12", "LAUNCHED_FROM")] == ["place/sohae"]
+    hwasong14 = _node(store, "event/test-2017-07-04")
+    assert (hwasong14["distance_km"], hwasong14["record_id"]) == (934, "F1=6")  # the row says 933 km
+    assert "src/cns-missile-tests" in hwasong14["sources"] and "src/thediplomat-2017-07-hwasong-14" in hwasong14["sources"]
+    assert store.query("MATCH (t:Event {date: '2017-07-04'})-[:TESTED]->(:Entity {key: 'missile/hwasong-14'}) "
+                       "RETURN count(t) AS n")[0]["n"] == 1
 
 
 def test_xlsx_header_on_row_two_serial_dates_and_day_fractions(store, tmp_path):
@@ -153,7 +165,7 @@ def test_cli_load(tmp_path):
     db = f"embedded:{tmp_path / 'cli.db'}"
     result = CliRunner().invoke(main, ["--store", db, "load", "--format", "cns", str(CSV)])
     assert result.exit_code == 0, result.output
-    assert "read 8 records" in result.output and "created 17 entities" in result.output
+    assert "read 8 records" in result.output and "created 14 entities" in result.output
     again = CliRunner().invoke(main, ["--store", db, "load", "--format", "cns", str(CSV)])
     assert again.exit_code == 0 and "0 nodes created, 0 relationships created, 0 properties set" in again.output
     bad = _rewrite(tmp_path, b"4-May-19", b"4-Mai-19")
@@ -185,3 +197,66 @@ def test_value_parsers():
     assert list(system_candidates("Rail-mobile KN-23"))[-1] == "KN-23"
     assert "KN-23" in list(system_candidates("Hwasong-11A (KN-23)"))
 
+
+
+MATCHES = SAMPLES / "cns" / "curated_matches.csv"
+
+
+def test_rows_pair_with_curated_tests_one_to_one(store):
+    report = load_source(store, "cns", MATCHES)
+    assert report.stats["read"] == 11
+    # two Musudan rows on 28-Apr-16, two curated tests that day: paired in order (a, then b)
+    assert _node(store, "event/test-2016-04-28-a")["record_id"] == "F1=101"
+    assert _node(store, "event/test-2016-04-28-b")["record_id"] == "F1=102"
+    # what the curated launch lacks is added (a time, a plain apogee); a bound is not copied
+    assert _node(store, "event/launch-2016-02-07")["launch_time"] == "00:30:00"
+    assert _node(store, "event/launch-2023-11-21")["apogee_km"] == 512
+    hwasong17 = _node(store, "event/test-2022-03-16")
+    assert hwasong17["record_id"] == "F1=108" and "apogee_km" not in hwasong17
+    # an unknown system pairs with the curated test of unknown system that day
+    assert _node(store, "event/test-2017-03-22")["record_id"] == "F1=109"
+    # a curated event under two systems is paired once; the other row stays a test of its own
+    assert _node(store, "event/test-2022-03-24")["record_id"] == "F1=110"
+    new = [r["key"] for r in store.query(
+        "MATCH (t:MissileTest) WHERE t.key STARTS WITH 'event/cns-' RETURN t.key AS key ORDER BY key")]
+    assert new == ["event/cns-103", "event/cns-104", "event/cns-105", "event/cns-111"]
+    assert report.stats["paired with curated tests"] == 7
+    assert report.stats["rows not paired (ambiguous)"] == 4
+    # the ambiguous groups are reported, naming the rows and the curated tests
+    one_for_two, = [n for n in report.notes if "event/test-2016-06-22-a" in n]
+    assert f"{MATCHES}:4" in one_for_two and "event/test-2016-06-22-b" in one_for_two
+    salvo, = [n for n in report.notes if "event/test-2017-03-06" in n]
+    assert "2 row(s) of missile/scud-er" in salvo
+    taken, = [n for n in report.notes if "missile/hwasong-15" in n]
+    assert "already paired" in taken and "event/test-2022-03-24" in taken
+
+
+def test_pairing_in_the_built_knowledge_base_is_idempotent(store):
+    from peninsula.graph.build import build
+
+    build(store, derive=False)
+    launches = store.query("MATCH (t:Event) WHERE t:MissileTest OR t:SatelliteLaunch RETURN count(t) AS n")[0]["n"]
+    before = _node(store, "event/launch-2016-02-07")
+    first = load_source(store, "cns", MATCHES)
+    assert first.counters.changed
+    # four rows became tests; the seven others enriched curated ones
+    assert store.query("MATCH (t:Event) WHERE t:MissileTest OR t:SatelliteLaunch "
+                       "RETURN count(t) AS n")[0]["n"] == launches + 4
+    after = _node(store, "event/launch-2016-02-07")
+    assert {k: v for k, v in after.items() if k not in ("launch_time", "record_id", "sources")} == \
+        {k: v for k, v in before.items() if k != "sources"}
+    assert set(before["sources"]) < set(after["sources"])
+    assert [d for d, _ in _out(store, "event/test-2016-04-28-a", "TESTED")] == ["missile/musudan"]
+    counts = store.counts()
+    second = load_source(store, "cns", MATCHES)
+    assert not second.counters.changed, second.counters
+    assert store.counts() == counts
+    assert second.stats["paired with curated tests"] == 7  # the same pairs, not the loader's own tests
+
+
+def test_reading_reports_progress_per_row(store):
+    from peninsula.loaders.sources import prepare_source
+
+    ticks = []
+    _, _, report = prepare_source(store, "cns", CSV, reading=ticks.append)
+    assert sum(ticks) == report.stats["read"] == 8

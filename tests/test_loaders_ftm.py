@@ -63,3 +63,17 @@ def test_bad_lines_name_the_line_and_field(store, tmp_path, line, text, field, m
         load_source(store, "ftm", path)
     assert info.value.where == f"{path}:{line}" and info.value.field == field
     assert store.query("MATCH (n) RETURN count(n) AS n")[0]["n"] == 0
+
+
+def test_an_entity_with_a_wikidata_id_matches_the_entity_of_that_qid(store):
+    load_source(store, "wikidata", SAMPLES / "wikidata" / "japan.entity.json")  # gives org/un its QID, Q1065
+    report = load_source(store, "ftm", SAMPLES / "ftm" / "wikidata.ftm.json")
+    # the name matches nothing in the knowledge base: the QID alone matched it, nothing was created for it
+    assert store.query("MATCH (n:Entity) WHERE n.key STARTS WITH 'org/ftm-' RETURN n.key") == []
+    un = store.query("MATCH (n:Entity {key: 'org/un'}) RETURN properties(n) AS p")[0]["p"]
+    assert un["name"] == "United Nations" and un["wikidata"] == "Q1065"  # curated content left alone
+    assert [(s, d) for s, d, _ in _rels(store, "MEMBER_OF")] == [("person/ftm-sample-person-9", "org/un")]
+    assert report.stats["created"] == 2  # the person and the file's Source
+    counts = store.counts()
+    assert not load_source(store, "ftm", SAMPLES / "ftm" / "wikidata.ftm.json").counters.changed
+    assert store.counts() == counts

@@ -83,3 +83,17 @@ def test_bad_files(store, tmp_path, text, match):
 def test_the_shipped_query_covers_the_knowledge_base_states():
     text = sparql_query()
     assert '"PRK"' in text and '"KOR"' in text and "wdt:P298" in text and "P463" in text
+
+
+def test_a_membership_the_knowledge_base_lacks_becomes_member_of(store):
+    iaea = SAMPLES / "wikidata" / "iaea.entity.json"  # Japan (Q17) P463 the IAEA (Q41984), no qualifiers
+    report = load_source(store, "wikidata", iaea)
+    assert _node(store, "org/iaea")["wikidata"] == "Q41984"  # matched by its English label
+    rows = store.query("MATCH (a:Entity)-[r:MEMBER_OF]->(b:Entity) RETURN a.key AS a, b.key AS b, properties(r) AS p")
+    assert [(r["a"], r["b"]) for r in rows] == [("state/JPN", "org/iaea")]
+    props = dict(rows[0]["p"])
+    assert props["record_id"] == "Q17" and props["sources"] == ["src/wikidata-iaea-entity"]
+    assert "valid_from" not in props and "valid_to" not in props  # no qualifiers, no dates made up
+    assert "memberships already known" not in report.stats
+    counts = store.counts()
+    assert not load_source(store, "wikidata", iaea).counters.changed and store.counts() == counts

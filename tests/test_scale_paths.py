@@ -1,0 +1,261 @@
+"""The paths built for scale, checked for correctness on small inputs (speed lives in benchmarks/):
+the synthetic generator, the streamed RDF mapping and load, CREATE/upsert, neo4j-admin CSV and the
+streamed N-Triples export."""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import subprocess
+import sys
+
+import pytest
+from support import ROOT
+
+from peninsula.ontology import InputError
+
+BASE = "https://peninsula.invalid/id/"
+PEN = "https://peninsula.invalid/ontology#"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+
+
+def _synth():
+    spec = importlib.util.spec_from_file_location("synth", ROOT / "benchmarks" / "synth.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory):
+    """A 3,000-triple synthetic file in N-Triples, shuffled N-Triples and Turtle."""
+    synth = _synth()
+    d = tmp_path_factory.mktemp("synth")
+    files = {"nt": d / "g.nt", "shuffled": d / "shuffled.nt", "ttl": d / "g.ttl"}
+    synth.write(files["nt"], 3000, seed=3)
+    synth.write(files["shuffled"], 3000, seed=3, shuffle=True)
+    synth.write(files["ttl"], 3000, seed=3)
+    return files
+
+
+def _streamed(path):
+    from peninsula.loaders.stream import stream_graph
+
+    nodes, edges = [], []
+    for kind, element in stream_graph(path):
+        (nodes if kind == "node" else edges).append(element)
+    return sorted(nodes, key=lambda n: n["key"]), sorted(edges, key=lambda e: e["key"])
+
+
+def _mapped(path):
+    from peninsula.loaders import read_rdf, to_property_graph
+
+    return to_property_graph(read_rdf(path))
+
+
+# ---------------------------------------------------------------------------- generator
+def test_generator_is_deterministic_from_its_seed(tmp_path):
+    synth = _synth()
+    a, b, c = tmp_path / "a.nt", tmp_path / "b.nt", tmp_path / "c.nt"
+    n = synth.write(a, 2000, seed=11)
+    synth.write(b, 2000, seed=11)
+    synth.write(c, 2000, seed=12)
+    assert a.read_bytes() == b.read_bytes()
+    assert a.read_bytes() != c.read_bytes()
+    assert 2000 <= n < 2100
+
+
+def test_generator_output_is_shaped_like_ours(small):
+    import pyoxigraph
+
+    triples = [q.triple for q in pyoxigraph.parse(path=str(small["nt"]), format=pyoxigraph.RdfFormat.N_TRIPLES)]
+    langs = {t.object.language for t in triples if t.predicate.value == PEN + "name"}
+    assert {"en", "ko"} <= langs
+    statements = [t for t in triples if t.object.value == RDF + "Statement"]
+    assert statements
+    dated = {t.subject for t in triples if t.predicate.value == PEN + "validFrom"}
+    sourced = {t.subject for t in triples if t.predicate.value == PEN + "source"}
+    assert {t.subject for t in statements} <= dated & sourced
+    ttl = [q.triple for q in pyoxigraph.parse(path=str(small["ttl"]), format=pyoxigraph.RdfFormat.TURTLE)]
+    assert set(ttl) == set(triples)
+
+
+def test_generator_cli_writes_the_file(tmp_path):
+    out = tmp_path / "cli.nt"
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "synth.py"), "--triples", "500", "--seed", "2",
+                           "--out", str(out)], capture_output=True, text=True, check=True)
+    assert "wrote" in done.stdout and out.stat().st_size > 0
+
+
+# ---------------------------------------------------------------------------- streamed mapping
+@pytest.mark.parametrize("variant", ["nt", "shuffled", "ttl"])
+def test_streamed_mapping_equals_the_normal_mapping(small, variant):
+    nodes, edges = _mapped(small["nt"])
+    s_nodes, s_edges = _streamed(small[variant])
+    assert [n["key"] for n in s_nodes] == [n["key"] for n in nodes]
+    assert s_nodes == [{**n, "labels": list(n["labels"])} for n in nodes]
+    assert s_edges == edges
+    tested = [e for e in edges if e["type"] == "TESTED"]
+    assert len(tested) > len({(e["src"], e["dst"]) for e in tested}), "two statements of one triple stay two edges"
+
+
+def _write(path, lines):
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _entity(key, cls="State", extra=()):
+    s = f"<{BASE}{key}>"
+    return [f"{s} <{RDF}type> <{PEN}{cls}> .", f'{s} <{PEN}name> "N {key}"@en .', *(f"{s} {x} ." for x in extra)]
+
+
+def test_statement_without_its_triple_is_refused(tmp_path):
+    st = f"<{BASE}stmt/x>"
+    lines = _entity("state/AAA") + _entity("state/BBB") + [
+        f"{st} <{RDF}type> <{RDF}Statement> .", f"{st} <{RDF}subject> <{BASE}state/AAA> .",
+        f"{st} <{RDF}predicate> <{PEN}alliedWith> .", f"{st} <{RDF}object> <{BASE}state/BBB> ."]
+    with pytest.raises(InputError, match="not asserted"):
+        _streamed(_write(tmp_path / "bad.nt", lines))
+
+
+def test_unknown_property_and_bad_literal_are_named(tmp_path):
+    with pytest.raises(InputError, match="unknown property") as exc:
+        _streamed(_write(tmp_path / "a.nt", _entity("state/AAA", extra=[f'<{PEN}colour> "red"'])))
+    assert "state/AAA" in str(exc.value)
+    with pytest.raises(InputError, match="xsd:date"):
+        _streamed(_write(tmp_path / "b.nt", _entity("event/e", "Summit", extra=[f'<{PEN}date> "soon"'])))
+
+
+def test_malformed_line_is_reported_with_its_line_number(tmp_path):
+    path = _write(tmp_path / "m.nt", _entity("state/AAA") + ["<http://x> <http://y> oops ."])
+    with pytest.raises(InputError) as exc:
+        _streamed(path)
+    assert "m.nt:3" in str(exc.value)
+
+
+def test_escapes_comments_and_odd_spacing_are_read_like_rdflib(tmp_path):
+    s = f"<{BASE}state/AAA>"
+    lines = ["# a comment", f"{s}  <{RDF}type>\t<{PEN}State> .", f'{s} <{PEN}name> "Say \\"hi\\"\\n"@en .',
+             f'{s} <{PEN}name> "\\uD55C"@ko .']
+    path = _write(tmp_path / "e.nt", lines)
+    assert _streamed(path) == (_mapped(path)[0], [])
+
+
+# ---------------------------------------------------------------------------- streamed load
+def test_streamed_load_equals_the_normal_load_and_reload_writes_nothing(small, tmp_path):
+    from peninsula.graph.bulk import load_stream
+    from peninsula.graph.store import open_store
+
+    nodes, edges = _mapped(small["nt"])
+    with open_store(f"embedded:{tmp_path / 'a.db'}") as normal, open_store(f"embedded:{tmp_path / 'b.db'}") as fast:
+        normal.write(nodes, edges)
+        report = load_stream(fast, small["shuffled"], batch=300)
+        assert (report.nodes, report.edges) == (len(nodes), len(edges))
+        assert report.counters.nodes_created == len(nodes)
+        assert report.counters.relationships_created == len(edges)
+        assert list(fast.nodes()) == list(normal.nodes())
+        assert list(fast.edges()) == list(normal.edges())
+        again = load_stream(fast, small["nt"], batch=300)
+        assert not again.counters.changed
+        assert list(fast.edges()) == list(normal.edges())
+
+
+def test_upsert_creates_new_merges_changed_and_skips_unchanged(store):
+    node = {"key": "state/AAA", "labels": ["Entity", "Actor", "State"],
+            "props": {"key": "state/AAA", "class": "State", "name": "A"}}
+    other = {"key": "state/BBB", "labels": ["Entity", "Actor", "State"],
+             "props": {"key": "state/BBB", "class": "State", "name": "B"}}
+    edge = {"type": "ALLIED_WITH", "key": "stmt/1", "src": "state/AAA", "dst": "state/BBB",
+            "props": {"key": "stmt/1", "valid_from": "1961"}}
+    store.create([node], [])
+    counters, asked = store.upsert([node, other], [edge])
+    assert (counters.nodes_created, counters.relationships_created, asked) == (1, 1, 1)
+    counters, asked = store.upsert([node, other], [edge])
+    assert not counters.changed and asked == 0
+    changed = {**edge, "props": {"key": "stmt/1", "valid_from": "1962"}}
+    counters, _ = store.upsert([node], [changed])
+    assert counters.relationships_created == 0 and counters.properties_set >= 1
+    assert store.query("MATCH ()-[r:ALLIED_WITH]->() RETURN r.valid_from AS v") == [{"v": "1962"}]
+
+
+def test_dangling_reference_is_refused_by_the_streamed_load(tmp_path, store):
+    from peninsula.graph.bulk import load_stream
+
+    lines = _entity("state/AAA") + [f"<{BASE}state/AAA> <{PEN}alliedWith> <{BASE}state/ZZZ> ."]
+    with pytest.raises(InputError, match="state/ZZZ"):
+        load_stream(store, _write(tmp_path / "d.nt", lines))
+
+
+# ---------------------------------------------------------------------------- exports
+@pytest.fixture(scope="module")
+def loaded(small, tmp_path_factory):
+    from peninsula.graph.bulk import load_stream
+    from peninsula.graph.store import open_store
+
+    s = open_store(f"embedded:{tmp_path_factory.mktemp('loaded') / 'l.db'}")
+    load_stream(s, small["nt"])
+    yield s
+    s.close()
+
+
+def test_streamed_ntriples_export_is_the_same_graph(loaded, small, tmp_path):
+    from rdflib import Graph
+    from rdflib.compare import isomorphic
+
+    from peninsula.graph.export import to_graph, write_ntriples
+
+    out = tmp_path / "out.nt"
+    n = write_ntriples(loaded, out)
+    g = Graph().parse(out, format="nt")
+    assert len(g) == len(set(out.read_text(encoding="utf-8").splitlines())) <= n
+    assert isomorphic(g, to_graph(loaded))
+    assert isomorphic(g, Graph().parse(small["nt"], format="nt"))
+
+
+def test_neo4j_admin_csv_headers_rows_and_command(loaded, tmp_path):
+    from peninsula.graph.export import ARRAY_DELIMITER, export_neo4j_admin
+
+    files = export_neo4j_admin(loaded, tmp_path / "csv")
+    node_rows = {}
+    for path in files["nodes"]:
+        with path.open(encoding="utf-8", newline="") as f:
+            rows = list(csv.reader(f))
+        assert rows[0][:2] == ["key:ID(Entity)", ":LABEL"]
+        node_rows.update({r[0]: dict(zip(rows[0], r, strict=True)) for r in rows[1:]})
+    assert len(node_rows) == len(list(loaded.nodes()))
+    state = next(r for k, r in node_rows.items() if k.startswith("state/X"))
+    assert state[":LABEL"].split(ARRAY_DELIMITER) == ["Actor", "Entity", "State"]
+    assert state["iso3:string"] == state["key:ID(Entity)"][len("state/X"):]
+    assert state["sources:string[]"].startswith("src/synth-")
+    missile = next(r for k, r in node_rows.items() if k.startswith("missile/"))
+    assert float(missile["range_max_km:double"]) > 0
+    n_edges = 0
+    for path in files["relationships"]:
+        with path.open(encoding="utf-8", newline="") as f:
+            rows = list(csv.reader(f))
+        assert rows[0][:3] == [":START_ID(Entity)", ":END_ID(Entity)", ":TYPE"]
+        assert all(r[0] in node_rows and r[1] in node_rows for r in rows[1:])
+        n_edges += len(rows) - 1
+        if "TESTED" in path.name:
+            header = rows[0]
+            assert "distance_km:double" in header and "valid_from:string" in header
+    assert n_edges == len(list(loaded.edges()))
+    cmd = files["command"]
+    assert cmd.startswith("neo4j-admin database import full neo4j ")
+    assert all(f"--nodes={p}" in cmd for p in files["nodes"])
+    assert all(f"--relationships={p}" in cmd for p in files["relationships"])
+
+
+def test_cli_streamed_load_then_neo4j_admin_export(small, tmp_path):
+    from click.testing import CliRunner
+
+    from peninsula.graph.cli import main
+
+    uri = f"embedded:{tmp_path / 'cli.db'}"
+    result = CliRunner().invoke(main, ["--store", uri, "load", "--stream", str(small["nt"])])
+    assert result.exit_code == 0, result.output
+    assert "nodes created" in result.output
+    result = CliRunner().invoke(main, ["--store", uri, "export", "--format", "neo4j-admin", str(tmp_path / "d")])
+    assert result.exit_code == 0, result.output
+    assert "neo4j-admin database import full neo4j" in result.output
+    assert sorted(p.name for p in (tmp_path / "d").glob("relationships-*.csv"))
