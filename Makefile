@@ -38,6 +38,7 @@ test: venv lint-deps system-deps
 
 bench: venv
 	$(PY) benchmarks/bench_views.py
+	$(PY) benchmarks/bench_scale.py
 
 # Rewrite the README's table of what is in the knowledge base from a fresh build (tests check it).
 readme: venv

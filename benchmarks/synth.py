@@ -42,6 +42,11 @@ def _lit(text: str, lang: str | None = None, dt: str | None = None) -> str:
     return f'"{text}"@{lang}' if lang else (f'"{text}"^^<{XSD}{dt}>' if dt else f'"{text}"')
 
 
+def _dec(x: float) -> str:
+    """A decimal in the lexical form the graph gives back (the float's shortest repr), so export(load(x)) == x."""
+    return repr(round(float(x), 4))
+
+
 class _Gen:
     def __init__(self, seed: int):
         self.rnd = random.Random(seed)
@@ -135,13 +140,13 @@ def generate(triples: int, seed: int = 7) -> Iterator[str]:
     for key in missiles:
         yield from emit(g.entity(key, "MissileSystem", f"Synthetic missile {key[14:]}", pick_sources(), extra=[
             ("missileClass", _lit(rnd.choice(["SRBM", "MRBM", "IRBM", "ICBM", "SLBM"]))),
-            ("rangeMaxKm", _lit(str(rnd.randint(100, 15000)), dt="decimal"))]))
+            ("rangeMaxKm", _lit(_dec(rnd.randint(100, 15000)), dt="decimal"))]))
         yield from emit(g.relation(rnd.choice(states), "develops", key, pick_sources()))
     sites = [f"place/synth-site-{i}" for i in range(n_sites)]
     for key in sites:
         yield from emit(g.entity(key, "LaunchSite", f"Synthetic site {key[17:]}", pick_sources(), extra=[
-            ("latitude", _lit(f"{rnd.uniform(-60, 60):.4f}", dt="decimal")),
-            ("longitude", _lit(f"{rnd.uniform(-180, 180):.4f}", dt="decimal"))]))
+            ("latitude", _lit(_dec(rnd.uniform(-60, 60)), dt="decimal")),
+            ("longitude", _lit(_dec(rnd.uniform(-180, 180)), dt="decimal"))]))
         yield from emit(g.relation(key, "locatedIn", rnd.choice(states), [], n_statements=0))
     for key in orgs:
         for state in rnd.sample(states, 3):
@@ -172,7 +177,7 @@ def generate(triples: int, seed: int = 7) -> Iterator[str]:
             yield from emit(g.relation(key, "conductedBy", rnd.choice(states), pick_sources()))
             yield from emit(g.relation(key, "tested", rnd.choice(missiles), pick_sources(),
                                        n_statements=2 if rnd.random() < 0.2 else 1,
-                                       extra=[("distanceKm", _lit(str(rnd.randint(10, 4500)), dt="decimal"))]))
+                                       extra=[("distanceKm", _lit(_dec(rnd.randint(10, 4500)), dt="decimal"))]))
             yield from emit(g.relation(key, "launchedFrom", rnd.choice(sites), pick_sources()))
         else:  # a summit, its participants; alliances and support between states
             key = f"event/synth-{i}"

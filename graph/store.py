@@ -137,6 +137,66 @@ class Store(ABC):
                     progress(len(rows[i:i + batch]))
         return total
 
+    # -- CREATE for elements known to be new; MERGE only for those that exist and differ
+    def create(self, nodes: list[dict], edges: list[dict], batch: int = BATCH) -> Counters:
+        """Write elements the caller knows are not in the store yet (no MERGE, no lookup).
+
+        A relationship whose end is missing is not created: compare relationships_created."""
+        ont = load()
+        total = Counters()
+        for labels, rows in _grouped(nodes, "labels").items():
+            for label in labels:
+                if label not in ont.classes:
+                    raise StoreError(f"refusing to write unknown label {label!r}")
+            spec = ":Entity" + "".join(f":`{label}`" for label in labels if label != "Entity")
+            for i in range(0, len(rows), batch):
+                total.add(self.execute(f"UNWIND $rows AS row CREATE (n{spec}) SET n = row.props",
+                                       {"rows": rows[i:i + batch]}))
+        for rel_type, rows in _grouped(edges, "type").items():
+            if rel_type not in ont.rel_types:
+                raise StoreError(f"refusing to write unknown relationship type {rel_type!r}")
+            cypher = ("UNWIND $rows AS row MATCH (a:Entity {key: row.src}) MATCH (b:Entity {key: row.dst}) "
+                      f"CREATE (a)-[r:`{rel_type}`]->(b) SET r = row.props")
+            for i in range(0, len(rows), batch):
+                total.add(self.execute(cypher, {"rows": rows[i:i + batch]}))
+        return total
+
+    def upsert(self, nodes: list[dict], edges: list[dict], batch: int = BATCH) -> tuple[Counters, int]:
+        """Look the elements up by key: CREATE the new, MERGE the changed, skip the unchanged.
+
+        Returns the counters and how many new relationships were asked for (to check ends)."""
+        node_keys = [n["key"] for n in nodes]
+        found = {r["key"]: r for r in self.query(
+            "UNWIND $keys AS k MATCH (n:Entity {key: k}) RETURN n.key AS key, labels(n) AS labels, "
+            "properties(n) AS props", {"keys": node_keys})} if node_keys else {}
+        new_nodes, changed_nodes = [], []
+        for n in nodes:
+            old = found.get(n["key"])
+            if old is None:
+                new_nodes.append(n)
+            elif old["props"] != n["props"] or not set(n["labels"]) <= set(old["labels"]):
+                changed_nodes.append(n)
+        new_edges, changed_edges = [], []
+        for rel_type, rows in _grouped(edges, "type").items():
+            if rel_type not in load().rel_types:
+                raise StoreError(f"refusing to write unknown relationship type {rel_type!r}")
+            old_edges = {r["key"]: r for r in self.query(
+                f"MATCH (a)-[r:`{rel_type}`]->(b) WHERE r.key IN $keys "  # the relationship index
+                "RETURN r.key AS key, a.key AS src, b.key AS dst, properties(r) AS props",
+                {"keys": [r["key"] for r in rows]})}
+            for e in rows:
+                old = old_edges.get(e["key"])
+                e = {**e, "type": rel_type}
+                if old is None:
+                    new_edges.append(e)
+                elif (old["src"], old["dst"], old["props"]) != (e["src"], e["dst"], e["props"]):
+                    changed_edges.append(e)
+        total = self.create(new_nodes, [], batch)
+        total.add(self.write(changed_nodes, [], batch))
+        total.add(self.create([], new_edges, batch))
+        total.add(self.write([], changed_edges, batch))
+        return total, len(new_edges)
+
     # -- reading back
     def counts(self) -> dict:
         labels = {r["label"]: r["n"] for r in self.query(
@@ -174,6 +234,15 @@ class Store(ABC):
 
     def describe(self) -> str:
         return redact(self.uri)
+
+
+def _grouped(items: list[dict], by: str) -> dict:
+    """Rows grouped by label set (nodes) or relationship type (edges), as write() groups them."""
+    groups: dict = defaultdict(list)
+    for item in items:
+        row = {k: item[k] for k in ("key", "src", "dst", "props") if k in item}
+        groups[tuple(item[by]) if by == "labels" else item[by]].append(row)
+    return groups
 
 
 def open_store(uri: str | None = None, **options) -> Store:

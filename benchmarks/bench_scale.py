@@ -1,0 +1,270 @@
+"""Benchmark: Peninsula at scale, side by side with pyoxigraph; prints one table of ratios.
+
+    .venv/bin/python benchmarks/bench_scale.py [--runs 3] [--large 1000000] [--small 100000] [--dir out/bench]
+
+Generates (seeded) synthetic graphs of --small and --large triples with benchmarks/synth.py,
+then measures, as medians over --runs runs:
+
+- full load of the large N-Triples file into a fresh embedded store (streamed, CREATE)
+  vs pyoxigraph ``Store().load`` of the same file;
+- reload of the same file into the loaded store (nothing new: lookups only) vs that load;
+- export of the loaded store to N-Triples vs its full load time;
+- p50 of 2- and 3-hop queries (in the style of the query packs) vs p50 of ``RETURN 1``;
+- the naive loader (one Cypher statement per triple) vs ours on the small file (one run);
+- peak resident memory of a child process that loads the large file (and of the engine).
+
+Figures are wall-clock on whatever else the machine runs: on a shared machine they are noisy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import importlib.metadata as md
+import json
+import os
+import platform
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import synth  # noqa: E402 - the generator beside this file
+
+QUERIES = {  # 2- and 3-hop questions the packs ask, on the synthetic graph's shape
+    "tests of a state's missiles (2 hops)":
+        "MATCH (s:State {key: $key})-[:DEVELOPS]->(m:MissileSystem)<-[:TESTED]-(t:MissileTest) "
+        "RETURN m.key AS missile, count(t) AS tests",
+    "allies of a state's treaty partners (3 hops)":
+        "MATCH (s:State {key: $key})-[:PARTY_TO]->(a:Agreement)<-[:PARTY_TO]-(p:State)-[:ALLIED_WITH]->(x:State) "
+        "RETURN count(DISTINCT x) AS allies",
+    "who led states that tested, as of a date (2 hops)":
+        "MATCH (p:Person)-[l:LEADS]->(s:State {key: $key})<-[:CONDUCTED_BY]-(t:MissileTest) "
+        "WHERE l.valid_from <= $as_of RETURN p.key AS leader, count(t) AS tests",
+    "sources behind a state's alliances (2 hops)":
+        "MATCH (s:State {key: $key})-[r:ALLIED_WITH]->(b:State)-[:MEMBER_OF]->(o:Organization) "
+        "RETURN b.key AS ally, o.key AS org, r.sources AS sources",
+}
+
+
+def _median(xs):
+    return statistics.median(xs)
+
+
+def _p50(store, cypher, params_list):
+    times = []
+    for params in params_list:
+        t = time.perf_counter()
+        store.query(cypher, params)
+        times.append(time.perf_counter() - t)
+    return _median(times)
+
+
+def machine() -> dict:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else ""
+    mem = ""
+    if Path("/proc/meminfo").exists():
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        mem = f"{kb / 1024 / 1024:.1f} GB"
+    load = os.getloadavg() if hasattr(os, "getloadavg") else ("?",)
+    return {"date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"), "os": platform.platform(),
+            "cpu": f"{cpu} x{os.cpu_count()}", "memory": mem, "load average at start": f"{load[0]:.2f}"}
+
+
+def versions(store) -> dict:
+    out = {"python": platform.python_version()}
+    for dist in ("pyoxigraph", "falkordblite", "FalkorDB", "rdflib", "redis"):
+        try:
+            out[dist] = md.version(dist)
+        except md.PackageNotFoundError:
+            out[dist] = "-"
+    out["redis server (embedded)"] = store.versions().get("redis")
+    try:
+        modules = store.db.client.execute_command("MODULE", "LIST")
+        for m in modules:
+            m = dict(zip(m[::2], m[1::2], strict=False))
+            name = m.get(b"name", m.get("name"))
+            out[f"module {name.decode() if isinstance(name, bytes) else name}"] = m.get(b"ver", m.get("ver"))
+    except Exception:  # noqa: BLE001 - versions are informative only
+        pass
+    return out
+
+
+# ---------------------------------------------------------------------------- the measured paths
+def oxigraph_load(path: Path) -> float:
+    import pyoxigraph
+
+    t = time.perf_counter()
+    store = pyoxigraph.Store()
+    store.load(path=str(path), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    elapsed = time.perf_counter() - t
+    del store
+    return elapsed
+
+
+def naive_load(store, path: Path) -> float:
+    """One Cypher statement per triple, as a first attempt would do it (and as n10s-style
+    triple-at-a-time import does): every statement node becomes a node of its own."""
+    import pyoxigraph
+
+    from peninsula.loaders.mapping import key_of
+    from peninsula.ontology import load
+
+    ont = load()
+    t = time.perf_counter()
+    for q in pyoxigraph.parse(path=str(path), format=pyoxigraph.RdfFormat.N_TRIPLES):
+        s, p, o = q.subject.value, q.predicate.value, q.object
+        from rdflib import URIRef
+
+        key = key_of(URIRef(s))
+        if p.endswith("#type"):
+            store.execute("MERGE (n:Entity {key: $key}) SET n.class = $cls", {"key": key, "cls": o.value})
+        elif type(o).__name__ == "Literal":
+            prop = ont.by_iri(p)
+            name = prop.key if prop is not None else "value"
+            store.execute(f"MERGE (n:Entity {{key: $key}}) SET n.`{name}` = $v", {"key": key, "v": o.value})
+        else:
+            store.execute("MERGE (a:Entity {key: $a}) MERGE (b:Entity {key: $b}) MERGE (a)-[:LINK {iri: $p}]->(b)",
+                          {"a": key, "b": key_of(URIRef(o.value)), "p": p})
+    return time.perf_counter() - t
+
+
+def child_peak_rss(path: Path, db: Path) -> dict:
+    """Load `path` in a fresh process; its peak RSS, and the engine's RSS at the end.
+
+    VmHWM, not ru_maxrss: Linux carries ru_maxrss over exec, so a child would report its parent's."""
+    code = (
+        "import json, resource, psutil, sys\n"
+        "from peninsula.graph.store import open_store\n"
+        "from peninsula.graph.bulk import load_stream\n"
+        "s = open_store('embedded:' + sys.argv[2])\n"
+        "r = load_stream(s, sys.argv[1])\n"
+        "pid = s.db.client.info('server')['process_id']\n"
+        "engine = psutil.Process(pid).memory_info().rss\n"
+        "s.close()\n"
+        "hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM')]\n"
+        "peak = int(hwm[0].split()[1]) * 1024 if hwm else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024\n"
+        "print(json.dumps({'python': peak, 'engine': engine,"
+        " 'nodes': r.nodes, 'edges': r.edges}))\n")
+    out = subprocess.run([sys.executable, "-c", code, str(path), str(db)], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--large", type=int, default=1_000_000)
+    ap.add_argument("--small", type=int, default=100_000)
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--dir", type=Path, default=Path("out/bench"))
+    ap.add_argument("--skip-naive", action="store_true")
+    args = ap.parse_args(argv)
+
+    from peninsula.graph.bulk import load_stream
+    from peninsula.graph.export import write_ntriples
+    from peninsula.graph.store import open_store
+
+    args.dir.mkdir(parents=True, exist_ok=True)
+    large, small = args.dir / f"synth-{args.large}.nt", args.dir / f"synth-{args.small}.nt"
+    info = machine()
+    t = time.perf_counter()
+    n_large = synth.write(large, args.large, args.seed)
+    synth.write(small, args.small, args.seed)
+    synth.write(args.dir / f"synth-{args.large}.ttl", args.large, args.seed)
+    gen_time = time.perf_counter() - t
+    print(f"generated {n_large} + {args.small} triples (N-Triples and Turtle) in {gen_time:.1f} s under {args.dir}",
+          flush=True)
+
+    work = Path(tempfile.mkdtemp(prefix="peninsula-bench-"))
+    ox, full, reload_, export, counts = [], [], [], [], None
+    q50, r50 = {}, []
+    for run in range(args.runs):
+        ox.append(oxigraph_load(large))
+        with open_store(f"embedded:{work / f'run{run}.db'}") as store:
+            if run == 0:
+                ver = versions(store)
+            t = time.perf_counter()
+            report = load_stream(store, large)
+            full.append(time.perf_counter() - t)
+            counts = (report.nodes, report.edges)
+            t = time.perf_counter()
+            again = load_stream(store, large)
+            reload_.append(time.perf_counter() - t)
+            assert not again.counters.changed, "a reload of the same file must write nothing"
+            t = time.perf_counter()
+            write_ntriples(store, work / "export.nt")
+            export.append(time.perf_counter() - t)
+            if run == 0:
+                rnd = random.Random(args.seed)
+                keys = [r["k"] for r in store.query("MATCH (s:State) RETURN s.key AS k")]
+                params = [{"key": rnd.choice(keys), "as_of": "2010-01-01"} for _ in range(200)]
+                store.query("RETURN 1")
+                r50.append(_p50(store, "RETURN 1", [{}] * 200))
+                for name, cypher in QUERIES.items():
+                    q50[name] = _p50(store, cypher, params)
+                r50.append(_p50(store, "RETURN 1", [{}] * 200))
+            store.clear()
+        print(f"run {run + 1}/{args.runs}: oxigraph {ox[-1]:.2f} s, load {full[-1]:.2f} s, reload {reload_[-1]:.2f} s, "
+              f"export {export[-1]:.2f} s", flush=True)
+
+    naive = ours_small = None
+    if not args.skip_naive:
+        with open_store(f"embedded:{work / 'naive.db'}") as store:
+            naive = naive_load(store, small)
+        with open_store(f"embedded:{work / 'ours.db'}") as store:
+            t = time.perf_counter()
+            load_stream(store, small)
+            ours_small = time.perf_counter() - t
+        print(f"naive {naive:.1f} s, ours {ours_small:.2f} s on {args.small} triples", flush=True)
+    rss = child_peak_rss(large, work / "rss.db")
+
+    m_ox, m_full, m_reload, m_export = map(_median, (ox, full, reload_, export))
+    ret1 = _median(r50)
+    worst_q = max(q50.values())
+    rows = [
+        (f"full load {args.large} / pyoxigraph Store.load", m_full / m_ox, "<= 2x", m_full / m_ox <= 2),
+        ("reload (nothing new) / Store.load", m_reload / m_ox, "<= 4x", m_reload / m_ox <= 4),
+        ("export N-Triples / full load", m_export / m_full, "<= 1x", m_export / m_full <= 1),
+        ("p50 2-3-hop queries (worst) / p50 RETURN 1", worst_q / ret1, "<= 3x", worst_q / ret1 <= 3),
+    ]
+    if naive is not None:
+        rows.append((f"naive loader / ours, {args.small} triples", naive / ours_small, "printed", None))
+    rss_gb = rss["python"] / 1024 ** 3
+    print()
+    print("## Peninsula at scale")
+    for k, v in {**info, **ver}.items():
+        print(f"- {k}: {v}")
+    print(f"- large file: {n_large} triples -> {counts[0]} nodes, {counts[1]} relationships; runs: {args.runs} (medians)")
+    print()
+    print("| figure | ratio | goal | met |")
+    print("| --- | --- | --- | --- |")
+    for name, ratio, goal, ok in rows:
+        print(f"| {name} | {ratio:.2f}x | {goal} | {'-' if ok is None else ('yes' if ok else 'NO')} |")
+    print(f"| peak RSS loading {args.large} (Python process) | {rss_gb:.2f} GB | <= 1 GB | {'yes' if rss_gb <= 1 else 'NO'} |")
+    print()
+    print("| measure | median seconds | runs |")
+    print("| --- | --- | --- |")
+    for name, xs in (("pyoxigraph Store.load 1M", ox), ("full load 1M (streamed, CREATE)", full),
+                     ("reload 1M (lookups, nothing written)", reload_), ("export 1M to N-Triples", export)):
+        print(f"| {name} | {_median(xs):.2f} | {', '.join(f'{x:.2f}' for x in xs)} |")
+    if naive is not None:
+        print(f"| naive loader, {args.small} triples | {naive:.2f} | 1 |")
+        print(f"| ours, {args.small} triples | {ours_small:.2f} | 1 |")
+    print(f"| p50 RETURN 1 | {ret1 * 1000:.3f} ms | 200 x {len(r50)} |")
+    for name, v in q50.items():
+        print(f"| p50 {name} | {v * 1000:.3f} ms | 200 |")
+    print(f"| engine (redis child) RSS after loading 1M | {rss['engine'] / 1024 ** 3:.2f} GB | 1 |")
+    print(f"\nself peak RSS of this benchmark process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
