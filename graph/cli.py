@@ -229,7 +229,7 @@ def list_queries():
 
 @main.command()
 @click.option("--format", "fmt", default="turtle",
-              type=click.Choice(["turtle", "ntriples", "jsonld", "xml", "trig", "turtle12", "neo4j-admin"]))
+              type=click.Choice(["turtle", "ntriples", "jsonld", "xml", "trig", "nquads", "turtle12", "neo4j-admin"]))
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="File to write (default: stdout).")
 @click.option("--query", "query_id", help="Export only the subgraph of this query's graph result.")
 @click.option("--param", "-p", "params", multiple=True, metavar="K=V")
@@ -378,9 +378,9 @@ def ontology_docs(fmt, output):
 
     text = reference(fmt)
     if output:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(text, encoding="utf-8")
-        click.echo(f"wrote {output}")
+        from peninsula.graph.files import write_text_safely
+
+        click.echo(f"wrote {write_text_safely(output, text)}")
     else:
         click.echo(text, nl=False)
 

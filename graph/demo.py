@@ -10,6 +10,7 @@ from rich.progress import Progress
 
 from peninsula.graph.build import build
 from peninsula.graph.export import FORMATS, export
+from peninsula.graph.files import child, write_text_safely
 
 
 def run_demo(open_store, out_dir: Path, data_dir=None, echo=print) -> dict:
@@ -20,7 +21,8 @@ def run_demo(open_store, out_dir: Path, data_dir=None, echo=print) -> dict:
 
     out_dir = Path(out_dir)
     for sub in ("rdf", "queries", "views", "charts"):
-        (out_dir / sub).mkdir(parents=True, exist_ok=True)
+        # refused when a planted link leads the sub-folder out of out_dir
+        child(out_dir, sub, "x").parent.mkdir(parents=True, exist_ok=True)
     written: dict = {"rdf": [], "queries": [], "views": [], "charts": [], "docs": []}
     all_queries = [q for pack in queries.packs().values() for q in pack.values()]
     with open_store() as store, Progress(console=Console(stderr=True)) as progress:
@@ -30,29 +32,29 @@ def run_demo(open_store, out_dir: Path, data_dir=None, echo=print) -> dict:
         for q in all_queries:
             progress.update(task, description=f"query {q.id}")
             rows = store.query(q.text_for(store.dialect), q.bind({}))
-            path = out_dir / "queries" / f"{q.pack}-{q.name}.json"
-            path.write_text(json.dumps(rows, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+            path = child(out_dir, "queries", f"{q.pack}-{q.name}.json")
+            write_text_safely(path, json.dumps(rows, ensure_ascii=False, indent=2, default=str))
             written["queries"].append(path)
             progress.advance(task)
         for fmt, (_, suffix) in FORMATS.items():
             progress.update(task, description=f"export {fmt}")
-            path = out_dir / "rdf" / f"peninsula{suffix}"
-            export(store, fmt, path)
+            path = child(out_dir, "rdf", f"peninsula{suffix}")
+            export(store, fmt, path)  # written by rename, like every file here
             written["rdf"].append(path)
             progress.advance(task)
         for name in views.VIEWS:
             progress.update(task, description=f"view {name}")
-            path = out_dir / "views" / f"{name}.html"
+            path = child(out_dir, "views", views.file_name(name))
             views.write_view(views.named_view(store, name), path)
             written["views"].append(path)
             progress.advance(task)
-        path = out_dir / "charts" / "missile-tests-per-year.svg"
-        path.write_text(tests_per_year_svg(store), encoding="utf-8")
+        path = child(out_dir, "charts", "missile-tests-per-year.svg")
+        write_text_safely(path, tests_per_year_svg(store))
         written["charts"].append(path)
         progress.advance(task)
         for fmt, suffix in (("markdown", "md"), ("html", "html")):
-            path = out_dir / f"ontology.{suffix}"
-            path.write_text(reference(fmt), encoding="utf-8")
+            path = child(out_dir, f"ontology.{suffix}")
+            write_text_safely(path, reference(fmt))
             written["docs"].append(path)
         progress.advance(task)
         counts = store.counts()

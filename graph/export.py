@@ -6,15 +6,18 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from peninsula.loaders.mapping import edge_triples, node_triples
+from peninsula.loaders.mapping import edge_quads, edge_triples, node_quads, node_triples
+from peninsula.loaders.rdf import NamedGraphs, to_dataset
 from peninsula.ontology import PEN, InputError, base_iri, load
+from peninsula.ontology.model import GRAPH_KEY
 
 FORMATS = {  # name -> (rdflib format or "oxigraph:<format>", file suffix)
     "turtle": ("peninsula-turtle", ".ttl"),  # rdflib's Turtle, doubles exact (loaders/rdf.py)
     "ntriples": ("nt", ".nt"),
     "jsonld": ("peninsula-json-ld", ".jsonld"),  # rdflib's, no blank node lost (loaders/rdf.py)
     "xml": ("xml", ".rdf"),
-    "trig": ("trig", ".trig"),
+    "trig": ("peninsula-trig", ".trig"),  # named graphs kept (GRAPH_KEY); doubles exact (loaders/rdf.py)
+    "nquads": ("nquads", ".nq"),  # named graphs kept
     "turtle12": ("oxigraph:turtle", ".ttl12"),
 }
 PREFIXES = {"pen": str(PEN), "id": base_iri(), "xsd": "http://www.w3.org/2001/XMLSchema#",
@@ -22,19 +25,22 @@ PREFIXES = {"pen": str(PEN), "id": base_iri(), "xsd": "http://www.w3.org/2001/XM
 
 
 def to_graph(store, keys: set | None = None) -> Graph:
-    """The store (or the subgraph on `keys`) as an rdflib graph."""
+    """The store (or the subgraph on `keys`) as an rdflib graph that remembers named graphs."""
     ont = load()
-    g = Graph()
+    g = NamedGraphs()
     for prefix, ns in PREFIXES.items():
         g.bind(prefix, ns)
+    graph_of = {}  # node key -> its named graph, where it has one
     for node in store.nodes():
         if keys is None or node["key"] in keys:
-            for t in node_triples(node["props"], ont):
-                g.add(t)
+            if node["props"].get(GRAPH_KEY) is not None:
+                graph_of[node["key"]] = node["props"][GRAPH_KEY]
+            for q in node_quads(node["props"], ont):
+                g.add_quad(*q)
     for edge in store.edges():
         if keys is None or (edge["src"] in keys and edge["dst"] in keys):
-            for t in edge_triples(edge["src"], edge["type"], edge["dst"], edge["props"], ont):
-                g.add(t)
+            for q in edge_quads(edge["src"], edge["type"], edge["dst"], edge["props"], ont, graph_of.get(edge["src"])):
+                g.add_quad(*q)
     return g
 
 
@@ -42,16 +48,8 @@ def serialize(graph: Graph, fmt: str) -> str:
     if fmt not in FORMATS:
         raise InputError(f"unknown export format {fmt!r}; one of {', '.join(FORMATS)}", field="--format")
     name = FORMATS[fmt][0]
-    if fmt == "trig":
-        from rdflib import Dataset, URIRef
-
-        ds = Dataset()
-        for prefix, ns in PREFIXES.items():
-            ds.bind(prefix, ns)
-        named = ds.graph(URIRef(base_iri() + "graph/peninsula"))
-        for t in graph:
-            named.add(t)
-        return ds.serialize(format="peninsula-trig")
+    if fmt in ("trig", "nquads"):  # each triple in its named graph (the default graph if none)
+        return to_dataset(graph, PREFIXES).serialize(format=name)
     if name.startswith("oxigraph:"):
         from peninsula.loaders.rdf12 import to_turtle12
 
@@ -62,7 +60,9 @@ def serialize(graph: Graph, fmt: str) -> str:
 def export(store, fmt: str, out: Path | str | None = None, keys: set | None = None) -> str:
     text = serialize(to_graph(store, keys), fmt)
     if out is not None:
-        Path(out).write_text(text, encoding="utf-8")
+        from peninsula.graph.files import write_text_safely
+
+        write_text_safely(out, text)  # by rename: a symlink at `out` is replaced, never followed
     return text
 
 

@@ -164,33 +164,34 @@ class Store(ABC):
     def upsert(self, nodes: list[dict], edges: list[dict], batch: int = BATCH) -> tuple[Counters, int]:
         """Look the elements up by key: CREATE the new, MERGE the changed, skip the unchanged.
 
+        The comparison runs in the engine (the batch goes in, only the keys of new or changed
+        elements come back), so an unchanged batch costs one round trip and no reading back.
         Returns the counters and how many new relationships were asked for (to check ends)."""
-        node_keys = [n["key"] for n in nodes]
-        found = {r["key"]: r for r in self.query(
-            "UNWIND $keys AS k MATCH (n:Entity {key: k}) RETURN n.key AS key, labels(n) AS labels, "
-            "properties(n) AS props", {"keys": node_keys})} if node_keys else {}
+        ont = load()
         new_nodes, changed_nodes = [], []
-        for n in nodes:
-            old = found.get(n["key"])
-            if old is None:
-                new_nodes.append(n)
-            elif old["props"] != n["props"] or not set(n["labels"]) <= set(old["labels"]):
-                changed_nodes.append(n)
+        for i in range(0, len(nodes), batch):
+            chunk = nodes[i:i + batch]
+            differ = {r["key"]: r["new"] for r in self.query(
+                "UNWIND $rows AS row OPTIONAL MATCH (n:Entity {key: row.key}) WITH row, n "
+                "WHERE n IS NULL OR properties(n) <> row.props OR any(l IN row.labels WHERE NOT l IN labels(n)) "
+                "RETURN row.key AS key, n IS NULL AS new",
+                {"rows": [{"key": n["key"], "labels": list(n["labels"]), "props": n["props"]} for n in chunk]})}
+            for n in chunk:
+                if n["key"] in differ:
+                    (new_nodes if differ[n["key"]] else changed_nodes).append(n)
         new_edges, changed_edges = [], []
         for rel_type, rows in _grouped(edges, "type").items():
-            if rel_type not in load().rel_types:
+            if rel_type not in ont.rel_types:
                 raise StoreError(f"refusing to write unknown relationship type {rel_type!r}")
-            old_edges = {r["key"]: r for r in self.query(
-                f"MATCH (a)-[r:`{rel_type}`]->(b) WHERE r.key IN $keys "  # the relationship index
-                "RETURN r.key AS key, a.key AS src, b.key AS dst, properties(r) AS props",
-                {"keys": [r["key"] for r in rows]})}
-            for e in rows:
-                old = old_edges.get(e["key"])
-                e = {**e, "type": rel_type}
-                if old is None:
-                    new_edges.append(e)
-                elif (old["src"], old["dst"], old["props"]) != (e["src"], e["dst"], e["props"]):
-                    changed_edges.append(e)
+            for i in range(0, len(rows), batch):
+                chunk = rows[i:i + batch]
+                differ = {r["key"]: r["new"] for r in self.query(
+                    f"UNWIND $rows AS row OPTIONAL MATCH (a)-[r:`{rel_type}` {{key: row.key}}]->(b) "  # the index
+                    "WITH row, a, r, b WHERE r IS NULL OR a.key <> row.src OR b.key <> row.dst "
+                    "OR properties(r) <> row.props RETURN row.key AS key, r IS NULL AS new", {"rows": chunk})}
+                for e in chunk:
+                    if e["key"] in differ:
+                        (new_edges if differ[e["key"]] else changed_edges).append({**e, "type": rel_type})
         total = self.create(new_nodes, [], batch)
         total.add(self.write(changed_nodes, [], batch))
         total.add(self.create([], new_edges, batch))

@@ -16,14 +16,11 @@ iteration), so the picture is the same on every machine and vis-network's physic
 
 from __future__ import annotations
 
-import contextlib
 import html
 import json
 import math
-import os
 import random
 import re
-import tempfile
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import cache
@@ -32,6 +29,7 @@ from pathlib import Path
 
 from rdflib import OWL, RDF
 
+from peninsula.graph.files import write_text_safely
 from peninsula.ontology import InputError, QueryError, load
 
 FAMILY_COLORS = {
@@ -498,30 +496,15 @@ def output_path(output, name: str, *, default_dir="out/views") -> Path:
 
 
 def write_view(html_text: str, path) -> Path:
-    """Write the page to `path` inside its folder, never anywhere else.
+    """Write the page to `path` inside its folder, never anywhere else (graph/files.py).
 
     The file name must be a plain name (no `..`); the text goes to a fresh temporary file in the
     folder (created exclusively, so never through a planted symlink) that then replaces the
     target by rename: a symlink at the target is replaced, not followed."""
     path = Path(path)
-    if path.name in ("", ".", ".."):
-        raise InputError(f"refusing to write a view to {str(path)!r}: not a file name", field="output")
-    folder = path.parent
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / path.name
-    if target.is_dir() and not target.is_symlink():
-        raise InputError(f"{target} is a folder; give -o a folder or a file name ending in .html", field="output")
-    fd, tmp = tempfile.mkstemp(prefix=".view-", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(html_text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    return target
+    if path.is_dir() and not path.is_symlink():
+        raise InputError(f"{path} is a folder; give -o a folder or a file name ending in .html", field="output")
+    return write_text_safely(path, html_text)
 
 
 class View(str):

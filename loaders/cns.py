@@ -59,19 +59,31 @@ def _csv_rows(path, encoding: str | None):
         fh.seek(3 if raw == b"\xef\xbb\xbf" else 0)
 
         def lines():
-            for n, line in enumerate(fh, start=1):
-                try:
-                    yield line.decode(enc)
-                except UnicodeDecodeError as exc:
-                    raise InputError(f"undecodable byte 0x{line[exc.start]:02x} at column {exc.start + 1} "
-                                     f"(read as {enc}; pass another encoding if the file is not {enc})",
-                                     where=f"{path}:{n}") from None
+            n = 0
+            for chunk in fh:  # lines end in \n, \r\n or a lone \r (0x0D is one byte in UTF-8 and cp1252)
+                for line in _CR_LINE.split(chunk):
+                    if not line:
+                        continue
+                    n += 1
+                    try:
+                        yield line.decode(enc)
+                    except UnicodeDecodeError as exc:
+                        raise InputError(f"undecodable byte 0x{line[exc.start]:02x} at column {exc.start + 1} "
+                                         f"(read as {enc}; pass another encoding if the file is not {enc})",
+                                         where=f"{path}:{n}") from None
 
         reader = csv.reader(lines())
         header = None
-        for row in reader:
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                raise InputError(f"malformed CSV: {exc}", where=f"{path}:{reader.line_num}") from None
             if header is None:
                 header = [h.strip() for h in row]
+                _unique_columns(header, f"{path}:{reader.line_num}")
                 yield "header", f"{path}:{reader.line_num}", header
                 continue
             if not any(c.strip() for c in row):
@@ -79,6 +91,21 @@ def _csv_rows(path, encoding: str | None):
             if len(row) > len(header):
                 raise InputError(f"{len(row)} cells for {len(header)} columns", where=f"{path}:{reader.line_num}")
             yield "row", f"{path}:{reader.line_num}", dict(zip(header, row, strict=False))
+
+
+_CR_LINE = re.compile(rb"(?<=\r)(?!\n)")  # splits after a \r that does not start \r\n
+
+
+def _unique_columns(header: list[str], where: str) -> None:
+    """A column named twice would have one cell silently replace the other: refused."""
+    first: dict = {}
+    for i, name in enumerate(header, start=1):
+        if not name:
+            continue  # unnamed (empty) columns are never read
+        if name in first:
+            raise InputError(f"column {name!r} appears twice (columns {first[name]} and {i}); "
+                             "rename or remove one", where=where, field=name)
+        first[name] = i
 
 
 def _xlsx_rows(path):
@@ -101,6 +128,7 @@ def _xlsx_rows(path):
                 names = [str(c).strip() for c in cells]
                 if "Missile Name" in names or "Date" in names:
                     header = names
+                    _unique_columns(header, f"{path} sheet {SHEET!r} row {n}")
                     yield "header", f"{path} sheet {SHEET!r} row {n}", header
                 elif n >= 5:
                     raise InputError("no header row (with Date and Missile Name) in the first 5 rows",
@@ -167,28 +195,34 @@ def parse_time(value, where: str, column: str) -> str | None:
     raise InputError(f"{text!r} is not a time (expected e.g. 9:20:00 AM, or blank/Unknown)", where=where, field=column)
 
 
-_NUMBER = r"(\d[\d,]*(?:\.\d+)?)"
+_NUMBER = r"(\d[\d,]*(?:\.\d+)?(?:[eE][+-]?\d+)?)"
 _MILES = 1.609344
+MAX_KM = Decimal(1_000_000)  # a plausibility bound, not a fact: a larger distance is a broken cell
+_SIGN = re.compile(r"(?:^|(?<=[^\w]))[-\u2212\u2013]\s*$")  # a minus before a number, not a range's dash
 
 
 def parse_km(value, where: str, column: str):
     """Text with units and ranges -> (km or None, the original text when it was not a plain number).
 
     `1,380 km` -> 1380; `between 25 and 90 km` / `25-90 km` -> 90 (upper bound, text kept);
-    `~500 km` -> 500; `Unknown`, `N/A`, blank -> None.
-    """
+    `~500 km` -> 500; `1.5e3 km` -> 1500; `Unknown`, `N/A`, blank -> None. A negative, infinite or
+    implausible (over MAX_KM, under a millimetre) distance is refused, naming the cell."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return Decimal(str(value)), None
+        return _checked_km(Decimal(str(value)), str(value), where, column), None
     text = str(value).strip()
     low = text.casefold()
     if low in UNKNOWN or low.startswith(("unknown", "n/a")):
         return None, None
-    numbers = re.findall(_NUMBER, text)
-    if not numbers:
+    matches = list(re.finditer(_NUMBER, text))
+    if not matches:
         raise InputError(f"{text!r} is not a distance (expected e.g. 1,380 km, between 25 and 90 km, Unknown)",
                          where=where, field=column)
+    for m in matches:
+        before = text[:m.start()]
+        if _SIGN.search(before) and not re.search(r"\d\s*[-\u2212\u2013]\s*$", before):
+            raise InputError(f"{text!r} is negative; a distance cannot be", where=where, field=column)
     try:
-        values = [Decimal(n.replace(",", "")) for n in numbers]
+        values = [Decimal(m.group().replace(",", "")) for m in matches]
     except InvalidOperation:
         raise InputError(f"{text!r} is not a distance", where=where, field=column) from None
     km = max(values)
@@ -197,7 +231,22 @@ def parse_km(value, where: str, column: str):
     elif re.search(r"\d\s*m\b|\bmeters?\b|\bmetres?\b", low) and "km" not in low:
         km = km / 1000
     plain = re.fullmatch(r"~?\s*" + _NUMBER + r"\s*(km|kilometers|kilometres)?", low)
-    return km, None if plain else text
+    return _checked_km(km, text, where, column), None if plain else text
+
+
+def _checked_km(km: Decimal, text: str, where: str, column: str) -> Decimal:
+    """Finite, not negative, at most MAX_KM; written in plain notation (`1E+3` -> `1000`)."""
+    if not km.is_finite():
+        raise InputError(f"{text!r} is not a finite number", where=where, field=column)
+    if km < 0:
+        raise InputError(f"{text!r} is negative; a distance cannot be", where=where, field=column)
+    if km > MAX_KM:
+        raise InputError(f"{text!r} is more than {MAX_KM:,} km: not a plausible distance, check the cell",
+                         where=where, field=column)
+    if km and km.adjusted() < -6:  # below a millimetre (and `1e-999999999` would not fit in memory as text)
+        raise InputError(f"{text!r} is less than a millimetre: not a plausible distance, check the cell",
+                         where=where, field=column)
+    return Decimal(format(km, "f"))
 
 
 def parse_coordinate(value, where: str, column: str, limit: int):

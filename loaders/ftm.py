@@ -47,6 +47,9 @@ def _lines(path):
             except json.JSONDecodeError as exc:
                 raise InputError(f"not a JSON object ({exc.msg} at column {exc.colno}; a truncated line?)",
                                  where=where) from None
+            except (RecursionError, ValueError) as exc:  # nested too deeply; an integer of thousands of digits
+                raise InputError(f"not a JSON object Peninsula can read ({str(exc)[:120] or 'nested too deeply'})",
+                                 where=where) from None
             if not isinstance(obj, dict):
                 raise InputError("each line is one JSON object", where=where)
             for field in ("id", "schema"):

@@ -14,6 +14,14 @@ A node is ``{"key", "labels", "props"}``; an edge is ``{"type", "key", "src", "d
   as the triple plus one ``rdf:Statement`` per relationship (standard reification): two
   statements of one triple stay two relationships. The statement's key is the edge's key;
   an edge with no statement gets a ``triple/`` key and no statement on the way out.
+- Named graphs (TriG, N-Quads) are kept per subject: a node records the graph its triples came
+  from, a relationship the graph of its statement (a plain relationship: its subject's), under
+  the reserved key ``GRAPH_KEY`` as an IRI string (a blank graph name skolemised like a blank
+  node); the default graph records nothing. Every graph name is an ordinary named graph, our
+  old export graph ``id:graph/peninsula`` included, so the round trip is exact. On the way out
+  a node's triples and a relationship's asserted triple go to the node's graph, a statement's to
+  the relationship's. A subject (or statement) whose triples sit in several graphs cannot be held
+  exactly and is refused, never merged.
 """
 
 from __future__ import annotations
@@ -24,10 +32,11 @@ from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
-from rdflib import OWL, RDF, XSD, BNode, Literal, URIRef
+from rdflib import OWL, RDF, XSD, BNode, ConjunctiveGraph, Literal, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from peninsula.ontology import PEN, InputError, base_iri, load
-from peninsula.ontology.model import DATE_TYPES, WIKIDATA, Ontology
+from peninsula.ontology.model import DATE_TYPES, GRAPH_KEY, WIKIDATA, Ontology
 
 GENID = ".well-known/genid/"
 TRIPLE = "triple/"
@@ -51,6 +60,62 @@ def term_of(key: str):
     if key.startswith(GENID):
         return BNode(key[len(GENID):])
     return URIRef(key if ":" in key else base_iri() + key)
+
+
+def graph_value(name) -> str | None:
+    """A graph name (IRI or blank node; None or rdflib's default-graph id for the default graph) ->
+    the value of a node's or relationship's ``GRAPH_KEY``."""
+    if name is None or name == DATASET_DEFAULT_GRAPH_ID:
+        return None
+    return base_iri() + GENID + str(name) if isinstance(name, BNode) else str(name)
+
+
+def graph_name(value: str | None):
+    """The inverse of `graph_value`: None for the default graph."""
+    if value is None:
+        return None
+    skolem = base_iri() + GENID
+    return BNode(value[len(skolem):]) if value.startswith(skolem) else URIRef(value)
+
+
+def quads_of(data) -> Iterable[tuple]:
+    """(s, p, o, graph name or None) from a graph that remembers named graphs (`named_quads`, see
+    loaders/rdf.py), an rdflib Dataset, or any iterable of triples (default graph) or quads."""
+    if hasattr(data, "named_quads"):
+        yield from data.named_quads()
+    elif isinstance(data, ConjunctiveGraph):
+        for s, p, o, ctx in data.quads():
+            name = getattr(ctx, "identifier", ctx)
+            yield s, p, o, None if name == DATASET_DEFAULT_GRAPH_ID else name
+    else:
+        for t in data:
+            name = getattr(t[3], "identifier", t[3]) if len(t) > 3 else None  # a context graph or its name
+            yield t[0], t[1], t[2], None if name == DATASET_DEFAULT_GRAPH_ID else name
+
+
+def _graph_label(name) -> str:
+    return "the default graph" if name is None else f"<{graph_value(name)}>"
+
+
+def check_graphs(data, where=None) -> None:
+    """Refuse a subject (or statement) whose triples sit in several graphs: a node or relationship
+    keeps one graph, so such input cannot be held exactly; it is never merged."""
+    graphs: dict = defaultdict(set)
+    is_statement = set()
+    for s, p, o, g in quads_of(data):
+        graphs[s].add(g)
+        if p == RDF.type and o == RDF.Statement:
+            is_statement.add(s)
+    _refuse_spread(graphs, is_statement, where or (lambda s: f"<{s}>"))
+
+
+def _refuse_spread(graphs: dict, is_statement: set, where) -> None:
+    for s, names in graphs.items():
+        if len(names) > 1:
+            what = "statement" if s in is_statement else "subject"
+            listed = ", ".join(sorted(_graph_label(n) for n in names))
+            raise InputError(f"the {what} {key_of(s)} has triples in {len(names)} graphs ({listed}); a node or "
+                             "statement keeps one graph, so put all its triples in one", where=where(s), field=GRAPH_KEY)
 
 
 def statement_key(src: str, prop: str, dst: str, annotations: dict) -> str:
@@ -146,16 +211,22 @@ def prop_for_key(ont: Ontology, key: str):
 
 # ---------------------------------------------------------------------------- RDF -> graph
 def to_property_graph(triples: Iterable[tuple], ont: Ontology | None = None, where=None):
-    """Map RDF triples to (nodes, edges). `where(subject)` names the file/line for messages."""
+    """Map RDF triples (or quads, or a graph keeping named graphs: see `quads_of`) to (nodes, edges).
+    `where(subject)` names the file/line for messages."""
     ont = ont or load()
     where = where or (lambda s: f"<{s}>")
     subjects: dict = defaultdict(lambda: defaultdict(list))
     statements: dict = defaultdict(lambda: defaultdict(list))
     is_statement = set()
-    all_triples = list(triples)
-    for s, p, o in all_triples:
+    graphs: dict = defaultdict(set)  # subject -> the graph names its triples are in (None: default)
+    all_triples = []
+    for s, p, o, g in quads_of(triples):
+        graphs[s].add(g)
+        all_triples.append((s, p, o))
         if p == RDF.type and o == RDF.Statement:
             is_statement.add(s)
+    _refuse_spread(graphs, is_statement, where)
+    graph_of = {s: next(iter(names)) for s, names in graphs.items() if None not in names}
     for s, p, o in all_triples:
         (statements if s in is_statement else subjects)[s][p].append(o)
 
@@ -170,6 +241,8 @@ def to_property_graph(triples: Iterable[tuple], ont: Ontology | None = None, whe
 
     for s, props in subjects.items():
         node_props: dict = {"key": key_of(s)}
+        if s in graph_of:
+            node_props[GRAPH_KEY] = graph_value(graph_of[s])
         classes = []
         for o in props.get(RDF.type, []):
             cls = ont.class_of_iri(o)
@@ -208,7 +281,7 @@ def to_property_graph(triples: Iterable[tuple], ont: Ontology | None = None, whe
                     if o not in subjects:
                         raise InputError(f"dangling reference: {prop.name} -> {key_of(o)} is not defined",
                                          where=where(s), field=prop.name)
-                    edges.extend(_edges(s, prop, o, reified.pop((s, p, o), []), statements, ont, where))
+                    edges.extend(_edges(s, prop, o, reified.pop((s, p, o), []), statements, ont, where, graph_of))
         node_props.update(_collapse(ont, multi))
         nodes.append({"key": node_props["key"], "labels": ont.labels(classes), "props": node_props})
     if reified:
@@ -220,15 +293,18 @@ def to_property_graph(triples: Iterable[tuple], ont: Ontology | None = None, whe
     return nodes, edges
 
 
-def _edges(s, prop, o, stmts, statements, ont, where):
+def _edges(s, prop, o, stmts, statements, ont, where, graph_of):
     src, dst = key_of(s), key_of(o)
     if not stmts:
         text = repr((src, prop.name, dst))
         key = TRIPLE + hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
-        return [{"type": prop.rel_type, "key": key, "src": src, "dst": dst, "props": {"key": key}}]
+        props = {"key": key, **({GRAPH_KEY: graph_value(graph_of[s])} if s in graph_of else {})}
+        return [{"type": prop.rel_type, "key": key, "src": src, "dst": dst, "props": props}]
     out = []
     for stmt in stmts:
         eprops: dict = {"key": key_of(stmt)}
+        if stmt in graph_of:
+            eprops[GRAPH_KEY] = graph_value(graph_of[stmt])
         multi: dict = defaultdict(list)
         for p, objects in statements[stmt].items():
             if p in (RDF.type, RDF.subject, RDF.predicate, RDF.object):
@@ -264,7 +340,7 @@ def node_triples(props: dict, ont: Ontology | None = None):
     classes = props.get("class")
     for cls in classes if isinstance(classes, list) else [classes]:
         yield s, RDF.type, PEN[cls]
-    yield from _value_triples(s, props, ont, skip=("key", "class"))
+    yield from _value_triples(s, props, ont, skip=("key", "class", GRAPH_KEY))
 
 
 def edge_triples(src: str, rel_type: str, dst: str, props: dict, ont: Ontology | None = None):
@@ -280,7 +356,25 @@ def edge_triples(src: str, rel_type: str, dst: str, props: dict, ont: Ontology |
     yield stmt, RDF.subject, s
     yield stmt, RDF.predicate, prop.iri
     yield stmt, RDF.object, o
-    yield from _value_triples(stmt, props, ont, skip=("key",))
+    yield from _value_triples(stmt, props, ont, skip=("key", GRAPH_KEY))
+
+
+def node_quads(props: dict, ont: Ontology | None = None):
+    """`node_triples`, each with the node's graph name (None: the default graph)."""
+    g = graph_name(props.get(GRAPH_KEY))
+    for t in node_triples(props, ont):
+        yield (*t, g)
+
+
+def edge_quads(src: str, rel_type: str, dst: str, props: dict, ont: Ontology | None = None,
+               src_graph: str | None = None):
+    """`edge_triples` with graph names: the asserted triple in its subject's graph (`src_graph`, the
+    source node's ``GRAPH_KEY``), the statement's triples in the relationship's own graph."""
+    triples = edge_triples(src, rel_type, dst, props, ont)
+    yield (*next(triples), graph_name(src_graph))
+    g = graph_name(props.get(GRAPH_KEY))
+    for t in triples:
+        yield (*t, g)
 
 
 def _value_triples(s, props, ont, skip):

@@ -1,5 +1,9 @@
 """Reading RDF files in any format `peninsula export` writes, with messages that name the line;
-and the rdflib writers `export` uses where rdflib's own lose data (doubles, blank-node cycles)."""
+and the rdflib writers `export` uses where rdflib's own lose data (doubles, blank-node cycles).
+
+TriG and N-Quads keep their named graphs: they read into a `NamedGraphs`, a plain graph of all
+the triples (what SHACL, isomorphism and the graph-less formats see) that remembers the graph(s)
+each triple came from; `to_dataset` writes it back graph by graph."""
 
 from __future__ import annotations
 
@@ -17,6 +21,7 @@ from rdflib.plugins.shared.jsonld.context import Context
 from rdflib.plugins.shared.jsonld.keys import CONTEXT, GRAPH
 
 from peninsula.loaders.guard import check_graph, check_json_ld
+from peninsula.loaders.mapping import check_graphs, quads_of
 from peninsula.ontology import InputError
 
 FORMATS = {
@@ -38,8 +43,45 @@ def guess_format(path: Path, fmt: str | None = None) -> str:
     return FORMATS[suffix]
 
 
+class NamedGraphs(Graph):
+    """All the triples of a dataset as one graph, each remembering its graph name(s) (None: the
+    default graph). Triples added with plain `add` are in the default graph."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.graphs_of: dict = {}  # triple -> set of graph names, only for triples in a named graph
+
+    def add_quad(self, s, p, o, g=None) -> None:
+        t = (s, p, o)
+        names = self.graphs_of.get(t)
+        if g is not None and names is None:
+            names = self.graphs_of[t] = {None} if t in self else set()
+        if names is not None:
+            names.add(g)
+        self.add(t)
+
+    def named_quads(self):
+        for t in self:
+            for g in self.graphs_of.get(t, (None,)):
+                yield (*t, g)
+
+
+def to_dataset(graph: Graph, prefixes: dict | None = None) -> Dataset:
+    """The rdflib Dataset of a `NamedGraphs` (or of any graph, all in the default graph), for the
+    TriG and N-Quads writers."""
+    ds = Dataset()
+    for prefix, ns in (prefixes or {}).items():
+        ds.bind(prefix, ns)
+    named: dict = {None: ds.default_graph}
+    for s, p, o, g in quads_of(graph):
+        if g not in named:
+            named[g] = ds.graph(g)
+        named[g].add((s, p, o))
+    return ds
+
+
 def read_rdf(path: Path | str, fmt: str | None = None) -> Graph:
-    """Parse one RDF file into a graph (named graphs merged), refusing XML entities."""
+    """Parse one RDF file into a graph (TriG and N-Quads: a `NamedGraphs`), refusing XML entities."""
     path = Path(path)
     fmt = guess_format(path, fmt)
     if not path.is_file():
@@ -80,9 +122,10 @@ def read_rdf(path: Path | str, fmt: str | None = None) -> Graph:
     finally:
         term_log.setLevel(level)
     if isinstance(graph, ConjunctiveGraph):
-        merged = Graph()
-        for s, p, o, _ in graph.quads():
-            merged.add((s, p, o))
+        merged = NamedGraphs()
+        for quad in quads_of(graph):
+            merged.add_quad(*quad)
+        check_graphs(merged, where=lambda s: f"{path} <{s}>")  # one graph per subject, or refused
         return _checked(merged, path, text)
     return _checked(graph, path, text)
 

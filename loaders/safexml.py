@@ -26,6 +26,8 @@ def parse_xml(data: bytes, where: str):
         return safe_et.fromstring(data, forbid_dtd=True)
     except DefusedXmlException as exc:
         raise InputError(f"unsafe XML refused: {exc}", where=where) from None
+    except (LookupError, ValueError) as exc:  # an unknown or multi-byte encoding named in the declaration
+        raise InputError(f"unreadable XML: {exc}", where=where) from None
     except safe_et.ParseError as exc:
         line = exc.position[0] if getattr(exc, "position", None) else None
         raise InputError(f"malformed XML: {exc}", where=f"{where}:{line}" if line else where) from None

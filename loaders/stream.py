@@ -29,29 +29,38 @@ import re
 import shutil
 import subprocess
 import tempfile
-from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
-from itertools import groupby
+from itertools import chain, groupby
+from operator import itemgetter
 from pathlib import Path
 
 from rdflib import RDF, XSD, Literal, URIRef
 
-from peninsula.loaders.mapping import GENID, TRIPLE, _collapse, date_type, literal_to_value
+from peninsula.loaders.mapping import DATE_PATTERNS, GENID, NUMERIC, TRIPLE, literal_to_value, prop_for_key
 from peninsula.ontology import InputError, base_iri, load
 
 OX_FORMATS = {"nt": "N_TRIPLES", "turtle": "TURTLE", "xml": "RDF_XML", "json-ld": "JSON_LD",
               "trig": "TRIG", "nquads": "N_QUADS"}
 SORT_BUFFER = os.environ.get("PENINSULA_SORT_BUFFER", "256M")
+CHUNK = 1 << 22  # bytes of sorted N-Triples decoded and matched at a time
 TYPE, STATEMENT_NT = str(RDF.type), f"<{RDF.Statement}>"
 REIFY = {str(RDF.subject): 0, str(RDF.predicate): 1, str(RDF.object): 2}
 STRING, DATES = str(XSD.string), {str(d) for d in (XSD.date, XSD.gYearMonth, XSD.gYear)}
 SAMEAS = "http://www.w3.org/2002/07/owl#sameAs"
-_IRI = r'<[A-Za-z][A-Za-z0-9+.\-]*:[^<>"{}|^`\\\x00-\x20]*>'
+_IRI_BODY = r'[A-Za-z][A-Za-z0-9+.\-]*:[^<>"{}|^`\\\x00-\x20]*'
+_IRI = rf"<{_IRI_BODY}>"
 _BNODE = r"_:[A-Za-z0-9_][A-Za-z0-9_.\-]*"
-# One triple in the plain form pyoxigraph and Peninsula write: one space apart, no escapes.
-# Any other line (comments, tabs, escapes) is parsed by pyoxigraph itself.
-CANONICAL = re.compile(rf'({_IRI}|{_BNODE}) ({_IRI}) ({_IRI}|{_BNODE}|"[^"\\\n\r]*"(?:@[A-Za-z]+(?:-[A-Za-z0-9]+)*|\^\^{_IRI})?) \.\n?')
+_OBJECT = rf'{_IRI}|{_BNODE}|"[^"\\\n\r]*"(?:@[A-Za-z]+(?:-[A-Za-z0-9]+)*|\^\^{_IRI})?'
+# One triple in the plain form pyoxigraph and Peninsula write: one space apart, no escapes; the
+# predicate is captured without its brackets. Any other line (escapes, tabs, comments) is parsed
+# by pyoxigraph itself. ROWS matches a whole chunk of such lines at once (one C call, no objects).
+CANONICAL = re.compile(rf"({_IRI}|{_BNODE}) <({_IRI_BODY})> ({_OBJECT}) \.\n?")
+ROWS = re.compile(rf"^({_IRI}|{_BNODE}) <({_IRI_BODY})> ({_OBJECT}) \.$", re.M)
+_first = itemgetter(0)
+
+# what a predicate does, in _Mapper.handler
+_TYPE, _SAMEAS, _DATA, _SOURCE, _LINK, _UNKNOWN = range(6)
 
 
 def _sort_cmd(tmp: str) -> list[str]:
@@ -65,72 +74,102 @@ def _sort_env() -> dict:
     return {**os.environ, "LC_ALL": "C"}
 
 
-def _canonical_line(line: bytes, path: Path, lineno: int) -> bytes:
-    """One N-Triples line that is not in the plain form, through pyoxigraph (b"" for a comment)."""
-    import pyoxigraph
-
-    try:
-        triples = [q.triple for q in pyoxigraph.parse(line, format=pyoxigraph.RdfFormat.N_TRIPLES)]
-    except SyntaxError as exc:
-        raise InputError(f"malformed N-Triples: {exc}", where=f"{path}:{lineno}") from None
-    return b"".join(f"{t} .\n".encode() for t in triples)
-
-
-def _feed_ntriples(path: Path, sink) -> None:
-    """Copy an N-Triples file into `sink` line by line, each line checked (and made plain if need be)."""
-    match = CANONICAL.fullmatch
+def _line_number(path: Path, line: bytes) -> int | None:
+    """Where a line of the sorted stream was in the file (only asked when reporting an error)."""
+    line = line.rstrip(b"\r\n")
     with path.open("rb") as f:
-        for lineno, line in enumerate(f, 1):
-            try:
-                ok = match(line.decode("utf-8"))
-            except UnicodeDecodeError as exc:
-                raise InputError(f"not UTF-8 ({exc.reason})", where=f"{path}:{lineno}") from None
-            sink.write(line if ok and line.endswith(b"\n") else _canonical_line(line, path, lineno))
+        for lineno, raw in enumerate(f, 1):
+            if raw.rstrip(b"\r\n") == line:
+                return lineno
+    return None
 
 
 @contextmanager
 def _sorted_ntriples(path: Path, fmt: str, tmp: str):
-    """A binary stream of the file as unique N-Triples lines, sorted (so grouped by subject)."""
+    """A binary stream of the file as unique N-Triples lines, sorted (so grouped by subject).
+
+    An N-Triples file is sorted as it is, by `sort` reading it itself (lines are checked after);
+    any other format is parsed by pyoxigraph and written to `sort` as N-Triples."""
     import pyoxigraph
 
-    proc = subprocess.Popen(_sort_cmd(tmp), stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=_sort_env())
-    try:
-        if fmt == "nt":
-            _feed_ntriples(path, proc.stdin)
-        else:
+    if fmt == "nt":
+        proc = subprocess.Popen([*_sort_cmd(tmp), "--", str(path)], stdout=subprocess.PIPE, env=_sort_env())
+    else:
+        proc = subprocess.Popen(_sort_cmd(tmp), stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=_sort_env())
+        try:
             quads = pyoxigraph.parse(path=str(path), format=getattr(pyoxigraph.RdfFormat, OX_FORMATS[fmt]))
             pyoxigraph.serialize((q.triple for q in quads), proc.stdin, format=pyoxigraph.RdfFormat.N_TRIPLES)
-    except SyntaxError as exc:
-        proc.kill()
-        raise InputError(f"malformed {fmt}: {exc}", where=f"{path}:{exc.lineno}" if exc.lineno else str(path)) from None
-    except BaseException:
-        proc.kill()
-        raise
-    finally:
-        proc.stdin.close()
+        except SyntaxError as exc:
+            proc.kill()
+            raise InputError(f"malformed {fmt}: {exc}", where=f"{path}:{exc.lineno}" if exc.lineno else str(path)) from None
+        except BaseException:
+            proc.kill()
+            raise
+        finally:
+            proc.stdin.close()
     try:
         yield proc.stdout
     finally:
         proc.stdout.close()
         if proc.poll() is None:
             proc.kill()
-        proc.wait()
+        code = proc.wait()
+    if code > 0:
+        raise InputError(f"`sort` failed (exit status {code}) on the file", where=str(path))
 
 
-def _triples(lines) -> Iterator[tuple[str, str, str]]:
-    """Sorted plain N-Triples lines -> (subject, predicate IRI, object) as text, without brackets
-    on the predicate; the subject and object keep their N-Triples form."""
-    match = CANONICAL.fullmatch
-    for raw in lines:
-        line = raw.decode("utf-8")
-        m = match(line)
+def _slow_rows(data: bytes, path: Path) -> list:
+    """Sorted lines that are not all in the plain form: one by one, through pyoxigraph where needed.
+
+    A literal parsed by pyoxigraph travels as its term (escapes decoded); IRIs as N-Triples text."""
+    import pyoxigraph
+
+    rows = []
+    for raw in data.splitlines(keepends=True):
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            lineno = _line_number(path, raw)
+            raise InputError(f"not UTF-8 ({exc.reason})", where=f"{path}:{lineno}" if lineno else str(path)) from None
+        m = CANONICAL.fullmatch(line)
         if m is not None:
-            yield m.group(1), m.group(2)[1:-1], m.group(3)
-        else:  # escapes: pyoxigraph decodes them; the object travels as a parsed term
-            import pyoxigraph
+            rows.append(m.groups())
+            continue
+        try:
+            triples = [q.triple for q in pyoxigraph.parse(raw, format=pyoxigraph.RdfFormat.N_TRIPLES)]
+        except SyntaxError as exc:
+            lineno = _line_number(path, raw)
+            raise InputError(f"malformed N-Triples: {exc}", where=f"{path}:{lineno}" if lineno else str(path)) from None
+        for t in triples:
+            o = t.object
+            rows.append((str(t.subject), t.predicate.value, o if isinstance(o, pyoxigraph.Literal) else str(o)))
+    return rows
 
-            for q in pyoxigraph.parse(raw, format=pyoxigraph.RdfFormat.N_TRIPLES):
-                yield str(q.subject), q.predicate.value, q.object
+
+def _rows(stream, path: Path) -> Iterator[list]:
+    """Sorted N-Triples -> lists of (subject, predicate IRI, object) text rows, a chunk at a time.
+
+    The subject and object keep their N-Triples form; the predicate is the bare IRI."""
+    rest = b""
+    while True:
+        data = stream.read(CHUNK)
+        if not data:
+            break
+        data = rest + data
+        cut = data.rfind(b"\n") + 1
+        if cut == 0:
+            rest = data
+            continue
+        data, rest = data[:cut], data[cut:]
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            yield _slow_rows(data, path)
+            continue
+        rows = ROWS.findall(text)
+        yield rows if len(rows) == text.count("\n") else _slow_rows(data, path)
+    if rest:
+        yield _slow_rows(rest, path)
 
 
 def _literal(o) -> tuple[str, str | None, str]:
@@ -151,15 +190,20 @@ def _is_literal(o) -> bool:
 
 
 class _Mapper:
-    """Maps one subject's triples at a time, with the ontology lookups cached by IRI."""
+    """Maps one subject's triples at a time, with every ontology lookup cached by IRI.
+
+    The hot loop does one dict lookup per triple for what the predicate does, and one per
+    literal for what its (predicate, language or datatype) pair becomes."""
 
     def __init__(self, path: Path):
         self.ont = load()
         self.path = path
         self.base = base_iri()
-        self.props: dict = {}
+        self.handlers: dict = {}
+        self.literals: dict = {}  # (predicate IRI, suffix after the closing quote) -> (key, check) | None
         self.classes: dict = {}
-        self.keys: dict = {}
+        self.labels: dict = {}
+        self.many: dict = {}
 
     def where(self, term: str) -> str:
         return f"{self.path} {term}"
@@ -171,98 +215,156 @@ class _Mapper:
         if term[0] == "_":
             return GENID + term[2:]
         iri = term[1:-1]
-        rest = iri[len(self.base):]
-        return rest if iri.startswith(self.base) and ":" not in rest else iri
+        if iri.startswith(self.base):
+            rest = iri[len(self.base):]
+            if ":" not in rest:
+                return rest
+        return iri
 
-    def prop(self, iri: str):
-        if iri not in self.props:
-            self.props[iri] = self.ont.by_iri(iri)
-        return self.props[iri]
+    def handler(self, p: str, s: str) -> tuple:
+        h = self.handlers.get(p)
+        if h is None:
+            if p == TYPE:
+                h = (_TYPE, None)
+            elif p == SAMEAS:
+                h = (_SAMEAS, None)
+            else:
+                prop = self.ont.by_iri(p)
+                if prop is None:
+                    h = (_UNKNOWN, None)
+                elif prop.kind == "datatype":
+                    h = (_DATA, prop)
+                elif prop.name == "source":
+                    h = (_SOURCE, prop)
+                else:
+                    h = (_LINK, prop)
+            self.handlers[p] = h
+        return h
+
+    def literal_rule(self, prop, suffix: str):
+        """(graph key, None or the date pattern to check) for values taking the fast path, else None."""
+        cached = self.literals.get((prop.iri, suffix), False)
+        if cached is not False:
+            return cached
+        rule = None
+        if suffix.startswith("@"):
+            if prop.is_lang:
+                lang = suffix[1:].lower().replace("-", "_")
+                rule = (prop.key if lang == "en" else f"{prop.key}_{lang}", None)
+        elif not prop.is_lang:
+            dt = suffix[3:-1] if suffix else STRING
+            if prop.is_date:
+                if dt in DATES:
+                    rule = (prop.key, DATE_PATTERNS[URIRef(dt)])
+            elif dt == str(prop.range or XSD.string) and (prop.range or XSD.string) not in NUMERIC:
+                rule = (prop.key, None)
+        self.literals[(prop.iri, suffix)] = rule
+        return rule
 
     def value(self, prop, o, s) -> tuple[str, object]:
-        """A literal's (graph key, value): the common cases fast, everything else as mapping does it."""
-        if not _is_literal(o):
-            raise InputError(f"{prop.name} needs a literal, got {o}", where=self.where(s), field=prop.name)
+        """A literal's (graph key, value): the common cases from the cache, the rest as mapping does it."""
+        if isinstance(o, str):
+            if o[0] != '"':
+                raise InputError(f"{prop.name} needs a literal, got {o}", where=self.where(s), field=prop.name)
+            end = o.rindex('"')
+            rule = self.literal_rule(prop, o[end + 1:])
+            if rule is not None:
+                text = o[1:end]
+                if rule[1] is None or rule[1].match(text):
+                    return rule[0], text
         text, lang, dt = _literal(o)
-        if lang:
-            if prop.is_lang:
-                lang = lang.lower().replace("-", "_")
-                return (prop.key if lang == "en" else f"{prop.key}_{lang}"), text
-        elif not prop.is_lang:
-            if prop.is_date:
-                if dt in DATES and str(date_type(text)) == dt:
-                    return prop.key, text
-            elif dt == STRING and prop.range in (None, XSD.string):
-                return prop.key, text
         lit = Literal(text, lang=lang) if lang else Literal(text, datatype=URIRef(dt))
         return literal_to_value(lit, prop, self.where(s))
 
-    def node(self, s: str, pos: list) -> tuple[dict, list]:
+    def collapse(self, props: dict, multi: dict) -> dict:
+        """As mapping._collapse: multi-valued properties always lists, others scalars unless repeated."""
+        many = self.many
+        for k, vs in multi.items():
+            m = many.get(k)
+            if m is None:
+                prop = prop_for_key(self.ont, k)
+                m = many[k] = prop is not None and prop.multi
+            props[k] = sorted(vs, key=repr) if m or len(vs) > 1 else vs[0]
+        return props
+
+    def node(self, s: str, rows: list) -> tuple[dict, list]:
         """One entity's triples -> (node, [(src, predicate IRI, dst) asserted relationships])."""
-        ont, where = self.ont, self.where
-        classes, multi, asserted = [], defaultdict(list), []
+        where = self.where
+        classes, multi, asserted = [], {}, []
         src = self.key(s)
-        for p, o in pos:
-            if p == TYPE:
-                cls = self.classes.get(o)
+        handlers = self.handlers
+        for _, p, o in rows:
+            h = handlers.get(p) or self.handler(p, s)
+            code = h[0]
+            if code == _DATA:
+                k, v = self.value(h[1], o, s)
+                if k in multi:
+                    multi[k].append(v)
+                else:
+                    multi[k] = [v]
+            elif code == _SOURCE:
+                if _is_literal(o):
+                    raise InputError(f"source links to an entity, got the literal {o}", where=where(s), field="source")
+                multi.setdefault("sources", []).append(self.key(o))
+            elif code == _LINK:
+                if _is_literal(o):
+                    raise InputError(f"{h[1].name} links to an entity, got the literal {o}", where=where(s),
+                                     field=h[1].name)
+                asserted.append((src, p, self.key(o)))
+            elif code == _TYPE:
+                cls = self.classes.get(o) if isinstance(o, str) else None
                 if cls is None:
-                    cls = self.classes[o] = ont.class_of_iri(o[1:-1]) if not _is_literal(o) else None
-                if cls is None:
-                    raise InputError(f"unknown class {o}", where=where(s), field="rdf:type")
+                    cls = self.ont.class_of_iri(o[1:-1]) if not _is_literal(o) else None
+                    if cls is None:
+                        raise InputError(f"unknown class {o}", where=where(s), field="rdf:type")
+                    self.classes[o] = cls
                 classes.append(cls.name)
-                continue
-            if p == SAMEAS:
+            elif code == _SAMEAS:
                 from peninsula.ontology.model import WIKIDATA
 
                 if _is_literal(o) or not o[1:-1].startswith(WIKIDATA):
                     raise InputError(f"owl:sameAs only links Wikidata items, got {o}", where=where(s), field="owl:sameAs")
-                multi["wikidata"].append(o[1 + len(WIKIDATA):-1])
-                continue
-            prop = self.prop(p)
-            if prop is None:
-                raise InputError(f"unknown property <{p}>", where=where(s), field=p)
-            if prop.kind == "datatype":
-                k, v = self.value(prop, o, s)
-                multi[k].append(v)
-            elif _is_literal(o):
-                raise InputError(f"{prop.name} links to an entity, got the literal {o}", where=where(s), field=prop.name)
-            elif prop.name == "source":
-                multi["sources"].append(self.key(o))
+                multi.setdefault("wikidata", []).append(o[1 + len(WIKIDATA):-1])
             else:
-                asserted.append((src, p, self.key(o)))
+                raise InputError(f"unknown property <{p}>", where=where(s), field=p)
         if not classes:
             raise InputError("entity has no class (rdf:type)", where=where(s), field="rdf:type")
         classes.sort()
-        props = {"key": src, "class": classes[0] if len(classes) == 1 else classes}
-        props.update(_collapse(ont, multi))
-        labels = self.keys.get(tuple(classes))
+        ckey = tuple(classes)
+        labels = self.labels.get(ckey)
         if labels is None:
-            labels = self.keys[tuple(classes)] = ont.labels(classes)
+            labels = self.labels[ckey] = list(self.ont.labels(classes))
+        props = self.collapse({"key": src, "class": classes[0] if len(classes) == 1 else classes}, multi)
         return {"key": src, "labels": list(labels), "props": props}, asserted
 
-    def statement(self, s: str, pos: list) -> tuple[tuple, dict]:
+    def statement(self, s: str, rows: list) -> tuple[tuple, dict]:
         """One rdf:Statement's triples -> ((src, predicate IRI, dst), annotations incl. key)."""
         parts: list = [[], [], []]
-        multi: dict = defaultdict(list)
-        for p, o in pos:
-            if p == TYPE:
-                continue
+        multi: dict = {}
+        handlers = self.handlers
+        for _, p, o in rows:
             if p in REIFY:
                 parts[REIFY[p]].append(o)
                 continue
-            ann = self.prop(p)
+            h = handlers.get(p) or self.handler(p, s)
+            code = h[0]
+            if code == _TYPE:
+                continue
+            ann = h[1]
             if ann is None or not ann.on_relationship:
                 raise InputError(f"<{p}> cannot annotate a relationship", where=self.where(s), field=p)
-            if ann.name == "source":
-                multi["sources"].append(self.key(o))
+            if code == _SOURCE:
+                multi.setdefault("sources", []).append(self.key(o))
             else:
                 k, v = self.value(ann, o, s)
-                multi[k].append(v)
+                if k in multi:
+                    multi[k].append(v)
+                else:
+                    multi[k] = [v]
         if any(len(x) != 1 for x in parts) or _is_literal(parts[1][0]):
             raise InputError("a statement needs exactly one rdf:subject, rdf:predicate and rdf:object",
                              where=self.where(s))
-        eprops = {"key": self.key(s)}
-        eprops.update(_collapse(self.ont, multi))
+        eprops = self.collapse({"key": self.key(s)}, multi)
         return (self.key(parts[0][0]), parts[1][0][1:-1], self.key(parts[2][0])), eprops
 
     def edges(self, spo: tuple, records: list) -> list[dict]:
@@ -273,12 +375,13 @@ class _Mapper:
         if not asserted:
             raise InputError(f"statement about a triple that is not asserted: {src} <{p}> {dst}",
                              where=f"{self.path} <{stmts[0]['key']}>")
-        prop = self.prop(p)
+        prop = self.handler(p, src)[1]
         if not stmts:
             key = TRIPLE + hashlib.sha1(repr((src, prop.name, dst)).encode("utf-8")).hexdigest()[:16]
             return [{"type": prop.rel_type, "key": key, "src": src, "dst": dst, "props": {"key": key}}]
-        return [{"type": prop.rel_type, "key": e["key"], "src": src, "dst": dst, "props": e}
-                for e in sorted(stmts, key=lambda e: e["key"])]
+        if len(stmts) > 1:
+            stmts.sort(key=lambda e: e["key"])
+        return [{"type": prop.rel_type, "key": e["key"], "src": src, "dst": dst, "props": e} for e in stmts]
 
 
 def stream_graph(path: Path | str, fmt: str | None = None) -> Iterator[tuple[str, dict]]:
@@ -296,22 +399,22 @@ def stream_graph(path: Path | str, fmt: str | None = None) -> Iterator[tuple[str
     if not path.is_file():
         raise InputError("no such file", where=str(path))
     mapper = _Mapper(path)
+    dumps = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
     with tempfile.TemporaryDirectory(prefix="peninsula-sort-") as tmp:
         join = subprocess.Popen(_sort_cmd(tmp), stdin=subprocess.PIPE,
                                 stdout=subprocess.PIPE, env=_sort_env())
         try:
             out = join.stdin
             with _sorted_ntriples(path, fmt, tmp) as lines:
-                for s, group in groupby(_triples(lines), key=lambda t: t[0]):
-                    pos = [(p, o) for _, p, o in group]
-                    if (TYPE, STATEMENT_NT) in pos:
-                        spo, eprops = mapper.statement(s, pos)
-                        out.write(f"{spo[0]}\t{spo[1]}\t{spo[2]}\tS\t{json.dumps(eprops, ensure_ascii=False)}\n"
-                                  .encode())
+                for s, group in groupby(chain.from_iterable(_rows(lines, path)), key=_first):
+                    rows = list(group)
+                    if (s, TYPE, STATEMENT_NT) in rows:
+                        spo, eprops = mapper.statement(s, rows)
+                        out.write(f"{spo[0]}\t{spo[1]}\t{spo[2]}\tS\t{dumps(eprops)}\n".encode())
                         continue
-                    node, asserted = mapper.node(s, pos)
-                    for src, p, dst in asserted:
-                        out.write(f"{src}\t{p}\t{dst}\tA\n".encode())
+                    node, asserted = mapper.node(s, rows)
+                    if asserted:
+                        out.write("".join(f"{a}\t{p}\t{b}\tA\n" for a, p, b in asserted).encode())
                     yield "node", node
             out.close()
             records = (line.rstrip(b"\n").decode("utf-8").split("\t", 4) for line in join.stdout)

@@ -38,6 +38,8 @@ def _iterparse(path):
                                      forbid_external=True)
     except DefusedXmlException as exc:
         raise InputError(f"unsafe XML refused: {exc}", where=str(path)) from None
+    except (LookupError, ValueError) as exc:  # an unknown or multi-byte encoding named in the declaration
+        raise InputError(f"unreadable XML: {exc}", where=str(path)) from None
     except safe_et.ParseError as exc:
         line = exc.position[0] if getattr(exc, "position", None) else None
         raise InputError(f"malformed XML: {exc}", where=f"{path}:{line}" if line else str(path)) from None

@@ -71,7 +71,10 @@ def _qid(uri: str, where: str, field: str) -> str:
 
 
 def _records_sparql(doc, path):
-    variables = doc.get("head", {}).get("vars", [])
+    head = doc.get("head", {})
+    variables = head.get("vars", []) if isinstance(head, dict) else None
+    if not isinstance(variables, list) or not all(isinstance(v, str) for v in variables):
+        raise InputError("`head.vars` is a list of variable names", where=str(path), field="vars")
     if "item" not in variables:
         raise InputError(f"SPARQL results without an `item` variable (vars: {variables})", where=str(path), field="item")
     unread = [v for v in variables if v not in ("item", "iso3", "label", "inception", "inceptionPrecision", "org",
@@ -80,24 +83,28 @@ def _records_sparql(doc, path):
                                        "members": [], "where": None})
     for n, row in enumerate(doc["results"]["bindings"], start=1):
         where = f"{path} result {n}"
-        if "item" not in row:
-            raise InputError("a result without `item`", where=where, field="item")
-        rec = items[_qid(row["item"]["value"], where, "item")]
-        rec["where"] = rec["where"] or where
-        if "iso3" in row:
-            rec["iso3"].add(row["iso3"]["value"])
-        if "label" in row:
-            rec["labels"][row["label"].get("xml:lang", "")].append(row["label"]["value"])
-        if "inception" in row:
-            rec["inception"] = _date(row["inception"]["value"], row.get("inceptionPrecision", {}).get("value"),
-                                     where, "inception")
-        if "org" in row:
-            start = _date(row["start"]["value"], row.get("startPrecision", {}).get("value"), where, "start") \
-                if "start" in row else None
-            end = _date(row["end"]["value"], row.get("endPrecision", {}).get("value"), where, "end") \
-                if "end" in row else None
-            rec["members"].append((_qid(row["org"]["value"], where, "org"),
-                                   row.get("orgLabel", {}).get("value"), start, end))
+        try:
+            if "item" not in row:
+                raise InputError("a result without `item`", where=where, field="item")
+            rec = items[_qid(row["item"]["value"], where, "item")]
+            rec["where"] = rec["where"] or where
+            if "iso3" in row:
+                rec["iso3"].add(row["iso3"]["value"])
+            if "label" in row:
+                rec["labels"][row["label"].get("xml:lang", "")].append(row["label"]["value"])
+            if "inception" in row:
+                rec["inception"] = _date(row["inception"]["value"], row.get("inceptionPrecision", {}).get("value"),
+                                         where, "inception")
+            if "org" in row:
+                start = _date(row["start"]["value"], row.get("startPrecision", {}).get("value"), where, "start") \
+                    if "start" in row else None
+                end = _date(row["end"]["value"], row.get("endPrecision", {}).get("value"), where, "end") \
+                    if "end" in row else None
+                rec["members"].append((_qid(row["org"]["value"], where, "org"),
+                                       row.get("orgLabel", {}).get("value"), start, end))
+        except (TypeError, AttributeError, KeyError) as exc:  # a binding not shaped {"var": {"value": ...}}
+            raise InputError(f"unexpected JSON structure ({type(exc).__name__}: {str(exc)[:80]}); each binding "
+                             'is {"var": {"type": ..., "value": ...}}', where=where) from None
     return items, unread
 
 
@@ -107,33 +114,37 @@ def _records_entities(doc, path):
     for qid, ent in doc["entities"].items():
         where = f"{path} entity {qid}"
         _qid(qid, where, "id")
-        claims = ent.get("claims", {})
-        unread.update(p for p in claims if p not in ("P298", "P571", "P463"))
-        labels = defaultdict(list)
-        for lang, lab in (ent.get("labels") or {}).items():
-            labels[lang].append(lab["value"])
+        try:
+            claims = ent.get("claims", {})
+            unread.update(p for p in claims if p not in ("P298", "P571", "P463"))
+            labels = defaultdict(list)
+            for lang, lab in (ent.get("labels") or {}).items():
+                labels[lang].append(lab["value"])
 
-        def value(snak):
-            return (snak.get("datavalue") or {}).get("value")
+            def value(snak):
+                return (snak.get("datavalue") or {}).get("value")
 
-        iso3 = {value(c["mainsnak"]) for c in claims.get("P298", []) if value(c["mainsnak"])}
-        inception = None
-        for c in claims.get("P571", []):
-            v = value(c["mainsnak"])
-            if v:
-                inception = _date(v["time"], v.get("precision"), where, "P571")
-        members = []
-        for c in claims.get("P463", []):
-            v = value(c["mainsnak"])
-            if not v:
-                continue
-            q = c.get("qualifiers", {})
-            start = next((_date(value(s)["time"], value(s).get("precision"), where, "P580")
-                          for s in q.get("P580", []) if value(s)), None)
-            end = next((_date(value(s)["time"], value(s).get("precision"), where, "P582")
-                        for s in q.get("P582", []) if value(s)), None)
-            members.append((v["id"], None, start, end))
-        items[qid] = {"iso3": iso3, "labels": labels, "inception": inception, "members": members, "where": where}
+            iso3 = {value(c["mainsnak"]) for c in claims.get("P298", []) if value(c["mainsnak"])}
+            inception = None
+            for c in claims.get("P571", []):
+                v = value(c["mainsnak"])
+                if v:
+                    inception = _date(v["time"], v.get("precision"), where, "P571")
+            members = []
+            for c in claims.get("P463", []):
+                v = value(c["mainsnak"])
+                if not v:
+                    continue
+                q = c.get("qualifiers", {})
+                start = next((_date(value(s)["time"], value(s).get("precision"), where, "P580")
+                              for s in q.get("P580", []) if value(s)), None)
+                end = next((_date(value(s)["time"], value(s).get("precision"), where, "P582")
+                            for s in q.get("P582", []) if value(s)), None)
+                members.append((v["id"], None, start, end))
+            items[qid] = {"iso3": iso3, "labels": labels, "inception": inception, "members": members, "where": where}
+        except (TypeError, AttributeError, KeyError) as exc:  # not shaped like Wikidata's entity JSON
+            raise InputError(f"unexpected JSON structure ({type(exc).__name__}: {str(exc)[:80]})",
+                             where=where) from None
     return items, sorted(unread)
 
 
@@ -144,7 +155,11 @@ def read(path, kb, **_options) -> Batch:
         raise InputError(f"not UTF-8 ({exc.reason} at byte {exc.start})", where=str(path)) from None
     except json.JSONDecodeError as exc:
         raise InputError(f"not JSON ({exc.msg})", where=f"{path}:{exc.lineno}") from None
-    if isinstance(doc, dict) and "results" in doc and isinstance(doc["results"].get("bindings"), list):
+    except (RecursionError, ValueError) as exc:  # nested too deeply; an integer of thousands of digits
+        raise InputError(f"not JSON Peninsula can read ({str(exc)[:120] or 'nested too deeply'})",
+                         where=str(path)) from None
+    if (isinstance(doc, dict) and isinstance(doc.get("results"), dict)
+            and isinstance(doc["results"].get("bindings"), list)):
         items, unread = _records_sparql(doc, path)
     elif isinstance(doc, dict) and isinstance(doc.get("entities"), dict):
         items, unread = _records_entities(doc, path)

@@ -19,6 +19,9 @@ from peninsula.ontology.errors import OntologyError
 PEN = Namespace("https://peninsula.invalid/ontology#")
 DEFAULT_BASE = "https://peninsula.invalid/id/"
 WIKIDATA = "http://www.wikidata.org/entity/"
+# The reserved property key holding the named graph (an IRI string) a node's or relationship's triples
+# came from (TriG, N-Quads); absent for the default graph. Never a triple itself.
+GRAPH_KEY = "graph"
 PARTIAL_DATE = PEN.PartialDate
 DATE_TYPES = (XSD.date, XSD.gYearMonth, XSD.gYear)
 ALIGN = (OWL.equivalentClass, SKOS.closeMatch, SKOS.exactMatch, RDFS.subClassOf, RDFS.subPropertyOf)
@@ -133,7 +136,7 @@ class Ontology:
 
     def linter_schema(self, parameters: dict | None = None) -> dict:
         """The schema argument Neo4j's lintCypherQuery takes, derived from the ontology."""
-        keys = sorted({"key", "class", *self.keys, *[f"{p.key}_{lang}" for p in self.properties.values()
+        keys = sorted({"key", "class", GRAPH_KEY, *self.keys, *[f"{p.key}_{lang}" for p in self.properties.values()
                                                      if p.is_lang for lang in LANGS]})
         return {
             "labels": sorted(self.classes),
@@ -212,6 +215,8 @@ def _check(ont: Ontology) -> None:
                 raise OntologyError(f"class {c.name} has unknown superclass {parent}")
     keys: dict[str, str] = {}
     for p in ont.properties.values():
+        if p.key == GRAPH_KEY:
+            raise OntologyError(f"property {p.name} derives the graph key {GRAPH_KEY!r}, reserved for named graphs")
         for k in filter(None, (p.key if p.kind == "datatype" else None, p.rel_type)):
             if k in keys:
                 raise OntologyError(f"properties {keys[k]} and {p.name} derive the same graph name {k}")

@@ -81,13 +81,10 @@ SOURCES = {"cns": ("peninsula.loaders.cns", ".csv", b"F1,Date,Missile Name,Missi
 
 
 @pytest.mark.parametrize("fmt", sorted(SOURCES))
-def test_source_readers(fmt, request):
+def test_source_readers(fmt):
     module, suffix, head = SOURCES[fmt]
     if importlib.util.find_spec(module) is None:
         pytest.skip(f"the {fmt} loader ({module}) is not there yet")
-    if fmt == "cns":  # not strict: hypothesis may or may not hit it within the example budget
-        request.applymarker(pytest.mark.xfail(reason="loaders/cns.py lets csv.Error escape (b'\\r\\x00': "
-                                              "'new-line character seen in unquoted field')"))
     from peninsula.loaders.sources import KnowledgeBase, read_source
 
     kb = KnowledgeBase.of(None)
@@ -98,3 +95,48 @@ def test_source_readers(fmt, request):
         feed(lambda p: read_source(fmt, p, kb).finish(), data, suffix)
 
     run()
+
+
+# inputs that once escaped a reader as something other than a PeninsulaError, run every time
+KNOWN = [b"\r\x00", b"\x00", b"", b"\r", b"\xff\xfe\x00", b"\"", b"{", b"[]", b"null", b"\n" * 3,
+         b"<?xml version='1.0'?><!DOCTYPE x [<!ENTITY a 'b'>]><x>&a;</x>", b"a" * 200_000]
+
+
+@pytest.mark.parametrize("fmt", sorted(SOURCES))
+@pytest.mark.parametrize("case", range(2 * len(KNOWN)))
+def test_source_readers_known_inputs(fmt, case):
+    module, suffix, head = SOURCES[fmt]
+    if importlib.util.find_spec(module) is None:
+        pytest.skip(f"the {fmt} loader ({module}) is not there yet")
+    from peninsula.loaders.sources import KnowledgeBase, read_source
+
+    data = KNOWN[case // 2] if case % 2 == 0 else head + KNOWN[case // 2]
+    feed(lambda p: read_source(fmt, p, KnowledgeBase.of(None)).finish(), data, suffix)
+
+
+DEEP = b"[" * 100_000 + b"]" * 100_000
+Q1 = b'{"type": "uri", "value": "http://www.wikidata.org/entity/Q1"}'
+CRAFTED = {  # shapes that once escaped as TypeError, AttributeError, RecursionError, LookupError, MemoryError
+    "wikidata": [b'{"head": {"vars": ["item"]}, "results": {"bindings": [{"item": 5}]}}',
+                 b'{"head": 5, "results": {"bindings": []}}', b'{"results": 5}', DEEP,
+                 b'{"a": ' + b"9" * 5000 + b"}", b'{"entities": {"Q1": 5}}', b'{"entities": {"Q1": {"claims": 5}}}',
+                 b'{"head": {"vars": ["item", "org"]}, "results": {"bindings": [{"item": ' + Q1 + b', "org": 5}]}}'],
+    "ftm": [DEEP + b"\n", b'{"id": ' + b"9" * 5000 + b"}\n"],
+    "un-xml": [b'<?xml version="1.0" encoding="bogus"?><CONSOLIDATED_LIST/>',
+               b'<?xml version="1.0" encoding="shift_jis"?><CONSOLIDATED_LIST/>'],
+    "cns": [b"F1,Date,Missile Name,Missile Type,Test Outcome,Apogee\n1,9-Apr-84,x,SRBM,Success,1e-999999999999 km\n",
+            b"F1,Date,Missile Name,Missile Type,Test Outcome,Apogee\n1,9-Apr-84,x,SRBM,Success,1e999999999999 km\n"],
+}
+
+
+@pytest.mark.parametrize(("fmt", "data"), [(f, d) for f, datas in sorted(CRAFTED.items()) for d in datas])
+def test_source_readers_crafted_shapes(fmt, data):
+    from peninsula.loaders.sources import KnowledgeBase, read_source
+
+    module, suffix, _ = SOURCES[fmt]
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"crafted{suffix}"
+        path.write_bytes(data)
+        with pytest.raises(PeninsulaError) as info:
+            read_source(fmt, path, KnowledgeBase.of(None)).finish()
+    assert str(path) in str(info.value)

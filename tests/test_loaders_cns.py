@@ -139,6 +139,9 @@ def _rewrite(tmp_path, old: bytes, new: bytes, name="bad.csv"):
     (b"Failure", b"Partly", ":2", "Test Outcome"),
     (b"40.8558", b"140.8558", ":2", "Facility Latitude"),
     (b"Sample row: rail", b"Sample row: \x81rail", ":6", None),
+    (b"1,380 km", b"-1,380 km", ":5", "Distance Travelled"),
+    (b"1,380 km", b"1e999 km", ":5", "Distance Travelled"),
+    (b"Missile Type,", b"Missile Name,", ":1", "Missile Name"),  # a column named twice
 ])
 def test_bad_input_names_file_line_and_field_and_writes_nothing(store, tmp_path, old, new, where, field):
     path = _rewrite(tmp_path, old, new)
@@ -147,6 +150,21 @@ def test_bad_input_names_file_line_and_field_and_writes_nothing(store, tmp_path,
     assert info.value.where.startswith(str(path)) and info.value.where.endswith(where), info.value
     assert info.value.field == field
     assert store.query("MATCH (n) RETURN count(n) AS n")[0]["n"] == 0
+
+
+def test_lone_carriage_returns_end_lines(store, tmp_path):
+    """Old Mac line ends (a lone CR) read as lines, not as one broken row; a CSV the csv module
+    cannot read at all is an InputError naming the line."""
+    data = CSV.read_bytes()
+    assert b"\r\n" in data
+    mac = tmp_path / "mac.csv"
+    mac.write_bytes(data.replace(b"\r\n", b"\r"))
+    assert load_source(store, "cns", mac).stats["read"] == 8
+    huge = tmp_path / "huge.csv"
+    huge.write_bytes(data.replace(b"Sample row: rail", b"x" * 200_000, 1))
+    with pytest.raises(InputError, match="malformed CSV") as info:
+        load_source(store, "cns", huge)
+    assert info.value.where == f"{huge}:6"
 
 
 def test_xlsx_without_the_sheet(store, tmp_path):
@@ -194,6 +212,15 @@ def test_value_parsers():
     assert parse_km("between 25 and 90 km", where, "Apogee")[0] == 90
     assert parse_km("1,380 km", where, "Apogee") == (1380, None)
     assert parse_km("N/A", where, "Apogee") == (None, None)
+    assert parse_km("25-90 km", where, "Apogee") == (90, "25-90 km")  # a range's dash is no minus sign
+    assert parse_km("Hwasong-15: 950 km", where, "Apogee")[0] == 950
+    assert parse_km("1.5e3 km", where, "Apogee") == (1500, None)
+    assert str(parse_km(1e3, where, "Apogee")[0]) == "1000.0"  # plain notation, a valid xsd:decimal
+    for bad in ("-40 km", "between -5 and 90 km", "\u221240 km", "~-3 km", "1e999 km", -3.0, float("nan"),
+                float("inf"), "2,000,000 km"):
+        with pytest.raises(InputError) as info:
+            parse_km(bad, where, "Apogee")
+        assert info.value.field == "Apogee" and info.value.where == where
     assert list(system_candidates("Rail-mobile KN-23"))[-1] == "KN-23"
     assert "KN-23" in list(system_candidates("Hwasong-11A (KN-23)"))
 

@@ -1,6 +1,6 @@
 """Every export format read by a second, independent parser: Debian's `rapper` (raptor2, C) for
-Turtle, N-Triples, RDF/XML and TriG; pyoxigraph (Rust) for JSON-LD and Turtle 1.2. Each gives
-the same triples as rdflib reads, and the same count."""
+Turtle, N-Triples, RDF/XML, TriG and N-Quads; pyoxigraph (Rust) for JSON-LD and Turtle 1.2. Each
+gives the same triples as rdflib reads, and the same count; TriG and N-Quads the same named graphs."""
 
 from __future__ import annotations
 
@@ -14,11 +14,11 @@ from support import SAMPLES, require
 
 from peninsula.graph.export import FORMATS, export, serialize, to_graph
 from peninsula.graph.store import open_store
-from peninsula.loaders.mapping import to_property_graph
+from peninsula.loaders.mapping import quads_of, to_property_graph
 from peninsula.loaders.rdf import read_rdf
 from peninsula.ontology import InputError, base_iri
 
-RAPPER_SYNTAX = {"turtle": "turtle", "ntriples": "ntriples", "xml": "rdfxml", "trig": "trig"}
+RAPPER_SYNTAX = {"turtle": "turtle", "ntriples": "ntriples", "xml": "rdfxml", "trig": "trig", "nquads": "nquads"}
 OX_SYNTAX = {"jsonld": ox.RdfFormat.JSON_LD, "turtle12": ox.RdfFormat.TURTLE}
 assert set(RAPPER_SYNTAX) | set(OX_SYNTAX) == set(FORMATS), "a new export format needs an independent parser here"
 
@@ -34,16 +34,19 @@ def rapper(path, syntax: str) -> str:
 
 @pytest.fixture(scope="module")
 def graphs(built, tmp_path_factory):
-    """The built curated graph (with derived edges and centralities) and the awkward sample, as RDF."""
-    sample_store = open_store(f"embedded:{tmp_path_factory.mktemp('fmt') / 'sample.db'}")
-    nodes, edges = to_property_graph(read_rdf(SAMPLES / "rdf" / "awkward.ttl"))
-    sample_store.write(nodes, edges)
-    out = {"curated": to_graph(built), "awkward": to_graph(sample_store)}
-    sample_store.close()
+    """The built curated graph (with derived edges and centralities), the awkward sample and the
+    named-graphs sample, as RDF."""
+    out = {"curated": to_graph(built)}
+    for which, name in (("awkward", "awkward.ttl"), ("named", "named-graphs.trig")):
+        sample_store = open_store(f"embedded:{tmp_path_factory.mktemp('fmt') / f'{which}.db'}")
+        nodes, edges = to_property_graph(read_rdf(SAMPLES / "rdf" / name))
+        sample_store.write(nodes, edges)
+        out[which] = to_graph(sample_store)
+        sample_store.close()
     return out
 
 
-@pytest.mark.parametrize("which", ["curated", "awkward"])
+@pytest.mark.parametrize("which", ["curated", "awkward", "named"])
 @pytest.mark.parametrize("fmt", sorted(RAPPER_SYNTAX))
 def test_rapper_reads_what_we_write(graphs, which, fmt, tmp_path):
     ours = graphs[which]
@@ -81,20 +84,34 @@ def test_pyoxigraph_reads_our_turtle12(graphs, which, tmp_path):
     assert "<<(" in path.read_text(encoding="utf-8")
 
 
-def test_trig_keeps_one_named_graph(graphs, tmp_path):
-    ours = graphs["awkward"]
-    path = tmp_path / "g.trig"
-    path.write_text(serialize(ours, "trig"), encoding="utf-8")
-    ds = Dataset()
-    ds.parse(path, format="trig")
-    named = [g for g in ds.graphs() if len(g)]
-    assert [str(g.identifier) for g in named] == [base_iri() + "graph/peninsula"]
-    assert len(named[0]) == len(ours)
-    # rapper agrees: every triple is in that graph
+def _per_graph(quads) -> dict:
+    out: dict = {}
+    for s, p, o, g in quads:
+        out.setdefault(None if g is None else str(g), Graph()).add((s, p, o))
+    return out
+
+
+@pytest.mark.parametrize("fmt", ["trig", "nquads"])
+@pytest.mark.parametrize("which", ["awkward", "named"])
+def test_rapper_reads_the_same_named_graphs(graphs, which, fmt, tmp_path):
+    """rapper's quads, graph by graph, are ours: the named sample's two named graphs and default
+    graph; the awkward sample (loaded from Turtle) all in the default graph."""
+    ours = graphs[which]
+    path = tmp_path / f"g{FORMATS[fmt][1]}"
+    path.write_text(serialize(ours, fmt), encoding="utf-8")
     exe = require("rapper", "the independent RDF parser (apt raptor2-utils)")
-    proc = subprocess.run([exe, "-q", "-i", "trig", "-o", "nquads", str(path)], capture_output=True, text=True)
-    graphs_seen = {line.rsplit(" ", 2)[-2] for line in proc.stdout.splitlines() if line.strip()}
-    assert graphs_seen == {f"<{base_iri()}graph/peninsula>"}
+    proc = subprocess.run([exe, "-q", "-i", RAPPER_SYNTAX[fmt], "-o", "nquads", str(path), base_iri()],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0 and not proc.stderr.strip(), proc.stderr[:2000]
+    ds = Dataset()
+    ds.parse(data=proc.stdout, format="nquads")
+    theirs = _per_graph(quads_of(ds))
+    mine = _per_graph(quads_of(ours))
+    expected = {None, base_iri() + "graph/sanctions", base_iri() + "graph/missiles"} if which == "named" else {None}
+    assert set(mine) == expected
+    assert set(theirs) == set(mine)
+    for name, g in mine.items():
+        assert len(theirs[name]) == len(g) and isomorphic(theirs[name], g), name
 
 
 def test_turtle_export_has_readable_prefixes(built, tmp_path):

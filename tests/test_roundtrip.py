@@ -1,13 +1,16 @@
 """Round trips by isomorphism: RDF -> property graph -> embedded store -> export -> RDF is the input.
 
-Curated data, a hand-written sample with awkward literals, and hypothesis-generated graphs, each
-re-read from every export format (Turtle, N-Triples, JSON-LD, RDF/XML, TriG, Turtle 1.2).
+Curated data, a hand-written sample with awkward literals, a TriG sample with named graphs, and
+hypothesis-generated datasets, each re-read from every export format (Turtle, N-Triples, JSON-LD,
+RDF/XML, TriG, N-Quads, Turtle 1.2). TriG and N-Quads keep named graphs: there the comparison is
+of the whole dataset (canonical N-Quads, RDFC-1.0), elsewhere of the triples.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 
+import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
@@ -19,11 +22,14 @@ from support import SAMPLES
 from peninsula.graph.build import build, load_rdf, prepare
 from peninsula.graph.export import FORMATS, export, serialize, to_graph
 from peninsula.graph.store import open_store
-from peninsula.loaders.mapping import to_property_graph
-from peninsula.loaders.rdf import read_rdf
+from peninsula.loaders.mapping import quads_of, to_property_graph
+from peninsula.loaders.rdf import NamedGraphs, read_rdf
+from peninsula.loaders.rdf12 import _ox
 from peninsula.ontology import PEN, InputError, base_iri
+from peninsula.ontology.model import GRAPH_KEY
 
 ALL_FORMATS = sorted(FORMATS)
+QUAD_FORMATS = {"trig", "nquads"}  # the export formats that keep named graphs
 BASE = base_iri()
 WD = "http://www.wikidata.org/entity/"
 
@@ -37,6 +43,30 @@ def explain(expected: Graph, got: Graph) -> str:
 
 def assert_same(expected: Graph, got: Graph) -> None:
     assert len(got) == len(expected) and isomorphic(expected, got), explain(expected, got)
+
+
+def canonical(data) -> list[str]:
+    """The dataset (graph names kept; None is the default graph) as canonical N-Quads lines."""
+    ds = ox.Dataset(ox.Quad(_ox(s), _ox(p), _ox(o), ox.DefaultGraph() if g is None else _ox(g))
+                    for s, p, o, g in quads_of(data))
+    ds.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    return sorted(str(q) for q in ds)
+
+
+def assert_same_dataset(expected, got) -> None:
+    """The same quads, blank nodes (and blank graph names) up to renaming."""
+    a, b = canonical(expected), canonical(got)
+    lost, added = sorted(set(a) - set(b)), sorted(set(b) - set(a))
+    assert a == b, f"{len(lost)} quad(s) lost, {len(added)} added:\n" + "\n".join(
+        [f"- {q}" for q in lost[:8]] + [f"+ {q}" for q in added[:8]])
+
+
+def flattened(data) -> NamedGraphs:
+    """The same triples, all in the default graph (what a format without graphs keeps)."""
+    out = NamedGraphs()
+    for s, p, o, _ in quads_of(data):
+        out.add_quad(s, p, o)
+    return out
 
 
 def reread(graph: Graph, fmt: str, tmp_path, name: str = "out") -> Graph:
@@ -232,54 +262,67 @@ ANNOTATIONS = [("validFrom", DATE), ("validTo", DATE), ("note", TEXT.map(Literal
                ("distanceKm", POSITIVE), ("maxOnly", BOOLEAN), ("kind", st.sampled_from(["economic", "military"]).map(Literal))]
 
 
+# graph names a subject's triples may sit in: the default graph, two IRIs, a blank graph name
+GRAPH_NAMES = [None, URIRef(f"{BASE}graph/gen-a"), URIRef("https://example.org/graphs/gen-b"), BNode("gen-g")]
+
+
 @st.composite
 def small_graphs(draw):
-    """A small graph in Peninsula's RDF form: sources, typed entities, plain and annotated edges."""
-    g = Graph()
+    """A small dataset in Peninsula's RDF form: sources, typed entities, plain and annotated edges,
+    each subject's (and each statement's) triples in one graph drawn from GRAPH_NAMES."""
+    g = NamedGraphs()
+    graph_of: dict = {}
+
+    def add(*t):
+        g.add_quad(*t, graph_of[t[0]])
+
     sources = []
     for i in range(draw(st.integers(1, 2))):
         src = URIRef(f"{BASE}src/gen-{i}")
         sources.append(src)
-        g.add((src, RDF.type, PEN.Source))
-        g.add((src, PEN.title, Literal(draw(TEXT))))
-        g.add((src, PEN.publisher, Literal(draw(TEXT))))
-        g.add((src, PEN.date, draw(DATE)))
-        g.add((src, PEN.url, Literal(f"https://example.org/{i}", datatype=XSD.anyURI)))
+        graph_of[src] = draw(st.sampled_from(GRAPH_NAMES))
+        add(src, RDF.type, PEN.Source)
+        add(src, PEN.title, Literal(draw(TEXT)))
+        add(src, PEN.publisher, Literal(draw(TEXT)))
+        add(src, PEN.date, draw(DATE))
+        add(src, PEN.url, Literal(f"https://example.org/{i}", datatype=XSD.anyURI))
     entities = []
     for i, cls in enumerate(draw(st.lists(st.sampled_from(CLASSES), min_size=1, max_size=4))):
         node = BNode(f"b{i}") if draw(st.integers(0, 5)) == 0 else URIRef(f"{BASE}{cls.lower()}/gen-{i}")
         entities.append(node)
-        g.add((node, RDF.type, PEN[cls]))
-        g.add((node, PEN.name, Literal(draw(TEXT), lang="en")))
+        graph_of[node] = draw(st.sampled_from(GRAPH_NAMES))
+        add(node, RDF.type, PEN[cls])
+        add(node, PEN.name, Literal(draw(TEXT), lang="en"))
         if draw(st.booleans()):
-            g.add((node, PEN.name, Literal(draw(HANGUL), lang="ko")))
+            add(node, PEN.name, Literal(draw(HANGUL), lang="ko"))
         for alias in draw(st.lists(st.one_of(
                 st.tuples(TEXT, st.sampled_from(["en", "ja", "zh-hant", "en-gb"])).map(lambda t: Literal(t[0], lang=t[1])),
                 HANGUL.map(lambda t: Literal(t, lang="ko"))), max_size=3)):
-            g.add((node, PEN.alias, alias))
+            add(node, PEN.alias, alias)
         for src in draw(st.lists(st.sampled_from(sources), max_size=2, unique=True)):
-            g.add((node, PEN.source, src))
+            add(node, PEN.source, src)
         for prop, values in EXTRA[cls]:
             if draw(st.booleans()):
-                g.add((node, PEN[prop], draw(values)))
+                add(node, PEN[prop], draw(values))
         if draw(st.integers(0, 3)) == 0:
-            g.add((node, OWL.sameAs, URIRef(f"{WD}Q{draw(st.integers(1, 10**8))}")))
+            add(node, OWL.sameAs, URIRef(f"{WD}Q{draw(st.integers(1, 10**8))}"))
     n_stmt = 0
     for _ in range(draw(st.integers(0, 6))):
         s, o = draw(st.sampled_from(entities)), draw(st.sampled_from(entities))
         rel = PEN[draw(st.sampled_from(RELS))]
-        g.add((s, rel, o))
+        add(s, rel, o)  # the asserted triple sits with its subject
         for _ in range(draw(st.integers(0, 2))):  # 0: a plain edge; 2: parallel annotated edges
             stmt = BNode(f"s{n_stmt}") if draw(st.booleans()) else URIRef(f"{BASE}stmt/gen-{n_stmt}")
             n_stmt += 1
+            graph_of[stmt] = draw(st.sampled_from(GRAPH_NAMES))  # maybe not its subject's graph
             for t in ((stmt, RDF.type, RDF.Statement), (stmt, RDF.subject, s), (stmt, RDF.predicate, rel),
                       (stmt, RDF.object, o)):
-                g.add(t)
+                add(*t)
             for src in draw(st.lists(st.sampled_from(sources), min_size=1, max_size=2, unique=True)):
-                g.add((stmt, PEN.source, src))
+                add(stmt, PEN.source, src)
             for prop, values in ANNOTATIONS:
                 if draw(st.integers(0, 2)) == 0:
-                    g.add((stmt, PEN[prop], draw(values)))
+                    add(stmt, PEN[prop], draw(values))
     return g
 
 
@@ -287,10 +330,34 @@ def small_graphs(draw):
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                  HealthCheck.too_slow])
 def test_generated_graphs_round_trip(scratch, tmp_path, x, fmt_in, fmt_out):
-    """export(load(x)) is isomorphic to x, read from one format and written in another."""
+    """export(load(x)) is isomorphic to x, read from one format and written in another; with named
+    graphs kept where both formats keep them (TriG, N-Quads), else all in the default graph."""
     loaded = reread(x, fmt_in, tmp_path, "in")
     assert_same(x, loaded)
-    assert_same(x, reread(through_store(scratch, loaded), fmt_out, tmp_path, "out"))
+    expected = x if fmt_in in QUAD_FORMATS else flattened(x)
+    assert_same_dataset(expected, loaded)
+    exported = through_store(scratch, loaded)
+    assert_same_dataset(expected, exported)
+    out = reread(exported, fmt_out, tmp_path, "out")
+    assert_same(x, out)
+    if fmt_out in QUAD_FORMATS:
+        assert_same_dataset(expected, out)
+
+
+def test_generated_datasets_have_named_graphs():
+    """The strategy reaches what it claims: three graphs or more, the blank graph name, and a
+    statement outside its subject's graph (so the round trip above does test them)."""
+    from hypothesis import find
+
+    def graph_of(g, s):
+        return next(q[3] for q in quads_of(g) if q[0] == s)
+
+    def reaches(g):
+        names = {q[3] for q in quads_of(g)}
+        apart = any(graph_of(g, s) != graph_of(g, g.value(s, RDF.subject)) for s in g.subjects(RDF.type, RDF.Statement))
+        return len(names) >= 3 and BNode("gen-g") in names and apart
+
+    assert reaches(find(small_graphs(), reaches, settings=settings(max_examples=2000, database=None)))
 
 
 def test_generated_parallel_edges_are_two_relationships(scratch):
@@ -321,3 +388,103 @@ def test_load_rejects_and_writes_nothing(tmp_path, store):
         load_rdf(store, path)
     assert "org/nowhere" in str(err.value)
     assert store.counts() == {"labels": {}, "types": {}}
+
+
+# ---------------------------------------------------------------------------- named graphs
+NAMED = SAMPLES / "rdf" / "named-graphs.trig"
+
+
+def by_graph(data) -> dict:
+    """graph name -> rdflib Graph of its triples."""
+    out: dict = {}
+    for s, p, o, g in quads_of(data):
+        out.setdefault(g, Graph()).add((s, p, o))
+    return out
+
+
+@pytest.mark.parametrize("fmt", sorted(QUAD_FORMATS))
+def test_trig_sample_keeps_its_named_graphs(scratch, fmt, tmp_path):
+    """Two named graphs and the default graph come back as they were, graph by graph."""
+    sample = read_rdf(NAMED)
+    graphs = by_graph(sample)
+    assert set(graphs) == {None, URIRef(BASE + "graph/sanctions"), URIRef(BASE + "graph/missiles")}
+    back = reread(through_store(scratch, sample), fmt, tmp_path)
+    assert_same_dataset(sample, back)
+    got = by_graph(back)
+    assert set(got) == set(graphs)
+    for name, g in graphs.items():
+        assert_same(g, got[name])
+
+
+def test_trig_sample_graphs_in_the_store(scratch):
+    """Nodes and relationships carry their graph; the default graph carries none; never a triple."""
+    exported = through_store(scratch, read_rdf(NAMED))
+    rows = scratch.query(f"MATCH (n) RETURN n.key AS key, n.`{GRAPH_KEY}` AS g ORDER BY key")
+    assert {r["key"]: r["g"] for r in rows} == {
+        "event/ng-test": BASE + "graph/missiles", "missile/ng-x": BASE + "graph/missiles",
+        "src/ng-a": None, "state/XXN": BASE + "graph/sanctions", "unscr/9996": BASE + "graph/sanctions"}
+    rows = scratch.query(f"MATCH ()-[r]->() RETURN r.key AS key, r.`{GRAPH_KEY}` AS g ORDER BY key")
+    assert [(r["key"], r["g"]) for r in rows] == [("stmt/ng-targets", BASE + "graph/sanctions"), ("stmt/ng-tested", None)]
+    # the asserted triple of stmt/ng-tested stays with its subject, in the missiles graph
+    tested = (URIRef(BASE + "event/ng-test"), PEN.tested, URIRef(BASE + "missile/ng-x"))
+    assert {q[3] for q in quads_of(exported) if q[:3] == tested} == {URIRef(BASE + "graph/missiles")}
+    assert not any(GRAPH_KEY in str(p) for _, p, _ in exported)
+
+
+@pytest.mark.parametrize("fmt", sorted(QUAD_FORMATS))
+def test_named_graphs_through_the_cli(fmt, tmp_path):
+    """peninsula load (SHACL included) then peninsula export keep the graphs."""
+    from peninsula.graph.cli import main
+
+    runner = CliRunner()
+    store = f"embedded:{tmp_path / 'ng.db'}"
+    result = runner.invoke(main, ["--store", store, "load", str(NAMED)])
+    assert result.exit_code == 0, result.output
+    out = tmp_path / f"ng{FORMATS[fmt][1]}"
+    result = runner.invoke(main, ["--store", store, "export", "--format", fmt, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert_same_dataset(read_rdf(NAMED), read_rdf(out))
+
+
+def test_a_graph_name_that_is_our_old_export_graph_is_an_ordinary_graph(scratch):
+    """id:graph/peninsula (where TriG exports once put everything) is kept like any named graph."""
+    s = URIRef(BASE + "state/XXG")
+    x = NamedGraphs()
+    x.add_quad(s, RDF.type, PEN.State, URIRef(BASE + "graph/peninsula"))
+    x.add_quad(s, PEN.iso3, Literal("XXG"), URIRef(BASE + "graph/peninsula"))
+    assert_same_dataset(x, through_store(scratch, x))
+
+
+SPREAD = [  # (TriG text, subject named in the message, graphs named)
+    ("<state/XXS> a pen:State .\n<graph/one> { <state/XXS> pen:iso3 \"XXS\" . }\n",
+     "state/XXS", ["the default graph", f"<{BASE}graph/one>"]),
+    ("<graph/one> { <state/XXS> a pen:State . }\n<graph/two> { <state/XXS> a pen:State . }\n",
+     "state/XXS", [f"<{BASE}graph/one>", f"<{BASE}graph/two>"]),
+    ("<graph/one> { <state/XXS> a pen:State ; pen:memberOf <org/xxo> . <org/xxo> a pen:Organization .\n"
+     "  <stmt/xxs> a rdf:Statement ; rdf:subject <state/XXS> ; rdf:predicate pen:memberOf ; rdf:object <org/xxo> . }\n"
+     "<graph/two> { <stmt/xxs> pen:validFrom \"2001\"^^xsd:gYear . }\n",
+     "stmt/xxs", [f"<{BASE}graph/one>", f"<{BASE}graph/two>"]),
+]
+
+
+@pytest.mark.parametrize("body, subject, graphs", SPREAD, ids=["default-and-named", "two-named", "statement"])
+def test_a_subject_spread_over_graphs_is_refused(tmp_path, store, body, subject, graphs):
+    """It cannot be held exactly (one graph per node or statement): refused, naming file, subject and
+    graphs; nothing is written. Never merged."""
+    path = tmp_path / "spread.trig"
+    path.write_text(f"@base <{BASE}> .\n@prefix pen: <{PEN}> .\n@prefix xsd: <{XSD}> .\n"
+                    f"@prefix rdf: <{RDF}> .\n" + body, encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_rdf(store, path)
+    message = str(err.value)
+    assert str(path) in message and subject in message and err.value.field == GRAPH_KEY
+    assert all(g in message for g in graphs), message
+    assert store.counts() == {"labels": {}, "types": {}}
+
+
+def test_the_graph_key_is_reserved_and_never_a_triple():
+    """No ontology property may derive the key, and the Neo4j linter schema knows it."""
+    from peninsula.ontology import load
+
+    ont = load()
+    assert GRAPH_KEY not in ont.keys and GRAPH_KEY in ont.linter_schema()["propertyKeys"]

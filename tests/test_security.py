@@ -151,16 +151,14 @@ def victim(tmp_path) -> Path:
     return path
 
 
-@pytest.mark.xfail(strict=True, reason="graph/export.py export() writes with Path.write_text, which follows a "
-                   "symlink at the target; views.write_view's temp-file-and-rename is the fix")
 def test_export_does_not_write_through_a_planted_link(base, tmp_path, victim):
     out = tmp_path / "shared"
     out.mkdir()
     (out / "graph.ttl").symlink_to(victim)
     result = run("--store", base, "export", "--format", "turtle", "-o", str(out / "graph.ttl"))
     assert victim.read_text() == "precious\n", "export followed a symlink out of the directory"
-    if result.exit_code == 0:  # writing the file itself, in place of the link, is fine too
-        assert not (out / "graph.ttl").is_symlink()
+    assert result.exit_code == 0, result.output  # the link is replaced by the file itself
+    assert not (out / "graph.ttl").is_symlink() and "@prefix" in (out / "graph.ttl").read_text()
 
 
 def test_view_does_not_write_through_a_planted_link(base, tmp_path, victim):
@@ -169,15 +167,75 @@ def test_view_does_not_write_through_a_planted_link(base, tmp_path, victim):
     (out / "alliances.html").symlink_to(victim)
     result = run("--store", base, "view", "alliances", "-o", str(out / "alliances.html"))
     assert victim.read_text() == "precious\n", "view followed a symlink out of the directory"
-    if result.exit_code == 0:
-        assert not (out / "alliances.html").is_symlink()
+    assert result.exit_code == 0, result.output
+    assert not (out / "alliances.html").is_symlink() and "<html" in (out / "alliances.html").read_text()
 
 
-@pytest.mark.xfail(strict=True, reason="graph/cli.py ontology docs writes with Path.write_text, which follows "
-                   "a symlink at the target")
 def test_ontology_docs_output_does_not_follow_a_link(tmp_path, victim):
     out = tmp_path / "docs"
     out.mkdir()
     (out / "ontology.md").symlink_to(victim)
-    run("ontology", "docs", "-o", str(out / "ontology.md"))
+    result = run("ontology", "docs", "-o", str(out / "ontology.md"))
+    assert result.exit_code == 0, result.output
     assert victim.read_text() == "precious\n"
+    assert not (out / "ontology.md").is_symlink() and (out / "ontology.md").read_text().startswith("#")
+
+
+def test_view_name_never_leads_out_of_the_output_folder(base, tmp_path):
+    """`view NAME -o DIR`: the file name is derived from NAME and stays in DIR, whatever NAME holds."""
+    from peninsula.graph import views
+
+    out = tmp_path / "deep" / "views"
+    result = run("--store", base, "view", "--query", "alliances/network_as_of", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert [p.name for p in out.iterdir()] == ["alliances-network_as_of.html"]
+    for name in ("../../../up", "/etc/passwd", "..", "a/../../b"):
+        written = views.write_view(views.View("<p>x</p>"), views.output_path(out, name))
+        assert written.parent == out, written
+    assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == sorted(
+        ["alliances-network_as_of.html", "up.html", "etc-passwd.html", "view.html", "a-..-..-b.html"])
+
+
+def test_demo_refuses_a_sub_folder_linked_out_of_the_output_folder(tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "rdf").symlink_to(elsewhere, target_is_directory=True)
+    result = run("--store", f"embedded:{tmp_path / 'store.db'}", "demo", "--out", str(out))
+    assert result.exit_code == 2, result.output
+    assert "leads it out of" in result.output and str(out / "rdf") in result.output, result.output
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_safe_writes_replace_links_and_leave_no_temporary_file(tmp_path, victim):
+    from peninsula.graph.files import child, write_bytes_safely, write_text_safely
+    from peninsula.ontology import InputError
+
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "a.ttl").symlink_to(victim)
+    assert write_text_safely(out / "a.ttl", "new\n") == out / "a.ttl"
+    assert victim.read_text() == "precious\n" and not (out / "a.ttl").is_symlink()
+    assert (out / "a.ttl").read_text() == "new\n"
+    write_bytes_safely(out / "new" / "b.bin", b"\x00\xff")  # the folder is created
+    assert (out / "new" / "b.bin").read_bytes() == b"\x00\xff"
+    assert sorted(p.name for p in out.iterdir()) == ["a.ttl", "new"]
+    assert (out / "a.ttl").stat().st_mode & 0o777 != 0o600  # the umask's mode, not mkstemp's
+    # an explicit path with `..` is the user's choice: it is written where it points, as a file
+    assert write_text_safely(out / ".." / "up.txt", "up") == out / ".." / "up.txt"
+    assert (tmp_path / "up.txt").read_text() == "up"
+    for bad in (out / "..", out / "."):
+        with pytest.raises(InputError):
+            write_text_safely(bad, "x")
+    (out / "folder").mkdir()
+    with pytest.raises(InputError, match="is a folder"):
+        write_text_safely(out / "folder", "x")
+    # names Peninsula derives itself never lead out of their folder
+    assert child(out, "rdf", "x.ttl") == out / "rdf" / "x.ttl"
+    (out / "linked").symlink_to(tmp_path, target_is_directory=True)
+    for parts in (("..", "x"), ("/etc/passwd",), ("linked", "x"), ("a", "..", "..", "x")):
+        with pytest.raises(InputError):
+            child(out, *parts)
+    (out / "link.ttl").symlink_to(victim)  # a link as the file itself is fine: it will be replaced
+    assert child(out, "link.ttl") == out / "link.ttl"
