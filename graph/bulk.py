@@ -1,11 +1,13 @@
-"""Loading large RDF files: the streamed mapping written in batches, CREATE where new.
+"""Loading large RDF files: the streamed mapping written in batches, in bulk where the store is empty.
 
 `load_stream(store, path)` reads the file through `peninsula.loaders.stream` (memory bounded
 by sort buffers and one batch), and writes while it maps: a writer thread sends each batch to
 the store while the main thread maps the next (the engine runs in another process, so the two
-overlap). Into an empty store every element is known to be new and goes in with CREATE;
-otherwise each batch is looked up by key and only new elements are created, changed ones
-merged, unchanged ones skipped, so a reload of the same file writes nothing.
+overlap). Into an empty FalkorDB every element is new and goes in through FalkorDB's bulk insert
+protocol (`GRAPH.BULK`, binary, no Cypher), the indexes built once at the end; into an empty
+Neo4j with CREATE. Otherwise each batch is compared in the engine with what it holds (only the
+keys of new or changed elements come back): new ones are created, changed ones merged,
+unchanged ones skipped, so a reload of the same file writes nothing.
 
 Unlike `build.load_rdf` this path does not run pySHACL (which needs the whole graph in memory);
 it checks what the mapping checks (classes, properties, datatypes, statements), and that every
@@ -79,16 +81,13 @@ def _check_ends(store: Store, edges: list[dict], created: int, asked: int, path:
                      "in the file nor in the store", where=str(path), field=edge["type"])
 
 
-class _NotBulk(Exception):
-    """A value the bulk protocol cannot carry (a string with a NUL character)."""
-
-
 def _encode(v, out: list) -> None:
     """One property value in GRAPH.BULK's binary form: a type byte, then the value."""
     t = type(v)
     if t is str:
         if "\x00" in v:
-            raise _NotBulk
+            raise StoreError("FalkorDB cannot store the character U+0000 (NUL); remove it from the input, "
+                             f"in {v[:60]!r}")
         out.append(b"\x03" + v.encode("utf-8") + b"\x00")
     elif t is list:
         out.append(b"\x05" + _I64(len(v)))
@@ -103,19 +102,24 @@ def _encode(v, out: list) -> None:
     elif v is None:
         out.append(b"\x00")
     else:
-        raise _NotBulk
+        raise StoreError(f"cannot store a value of type {t.__name__}: {v!r:.60}")
 
 
 def _token(name: str, rows: list[dict], ends=None) -> bytes:
     """One GRAPH.BULK token: a header (label(s) or type, property names), then one record per row."""
     columns = list(dict.fromkeys(k for r in rows for k in r["props"]))
     out = [name.encode("utf-8") + b"\x00" + _U32(len(columns)) + b"".join(c.encode("utf-8") + b"\x00" for c in columns)]
+    append = out.append
     for i, r in enumerate(rows):
         if ends is not None:
-            out.append(ends[i])
+            append(ends[i])
         props = r["props"]
         for c in columns:
-            _encode(props.get(c), out)
+            v = props.get(c)
+            if type(v) is str and "\x00" not in v:  # the common case, inline
+                append(b"\x03" + v.encode("utf-8") + b"\x00")
+            else:
+                _encode(v, out)
     return b"".join(out)
 
 
@@ -126,7 +130,7 @@ class _FalkorBulk:
     The graph is created by the first call (BEGIN), so nodes get the ids 0, 1, 2, ... in the order
     sent; relationships name their ends by those ids, kept here as key -> id (the one structure
     that grows with the input: ~100 bytes a node, 4 MB for the 1M-triple benchmark file). The
-    indexes are built once at the end. Elements the protocol cannot carry go in by Cypher."""
+    indexes are built once the nodes (node keys) and all relationships (relationship keys) are in."""
 
     def __init__(self, store: Store, path: Path):
         self.store, self.path = store, path
@@ -135,8 +139,12 @@ class _FalkorBulk:
         self.name = store.graph.name
         self.ids: dict[str, int] = {}
         self.begun = False
+        self.node_indexes = False
 
     def _send(self, n_nodes: int, n_edges: int, node_tokens: list, edge_tokens: list) -> None:
+        if not self.begun:  # a token with no rows: the labels exist in the order ensure_schema gives them
+            labels = ["Entity", *sorted(set(self.ont.classes) - {"Entity"})]
+            node_tokens = [":".join(labels).encode("utf-8") + b"\x00" + _U32(0), *node_tokens]
         args = ["GRAPH.BULK", self.name, *(["BEGIN"] if not self.begun else []), n_nodes, n_edges,
                 len(node_tokens), len(edge_tokens), *node_tokens, *edge_tokens]
         try:
@@ -155,10 +163,7 @@ class _FalkorBulk:
             for label in labels:
                 if label not in self.ont.classes:
                     raise StoreError(f"refusing to write unknown label {label!r}")
-        try:
-            tokens = [_token(":".join(labels), group) for labels, group in groups.items()]
-        except _NotBulk:
-            return self._cypher_nodes(groups)
+        tokens = [_token(":".join(labels), group) for labels, group in groups.items()]
         self._send(len(rows), 0, tokens, [])
         ids, next_id = self.ids, len(self.ids)
         for group in groups.values():
@@ -167,18 +172,14 @@ class _FalkorBulk:
                 next_id += 1
         return Counters(nodes_created=len(rows))
 
-    def _cypher_nodes(self, groups: dict) -> Counters:
-        total = Counters()
-        for labels, group in groups.items():
-            spec = ":Entity" + "".join(f":`{label}`" for label in labels if label != "Entity")
-            found, c = self.store._run(f"UNWIND $rows AS row CREATE (n{spec}) SET n = row.props "
-                                       "RETURN row.key AS k, id(n) AS i", {"rows": group}, write=True)
-            self.ids.update((r["k"], r["i"]) for r in found)
-            total.add(c)
-        self.begun = True
-        return total
-
     def edges(self, rows: list[dict]) -> Counters:
+        if not self.node_indexes:  # all nodes are in: their key indexes build while edges go in
+            self.node_indexes = True
+            for label in ["Entity", *sorted(set(self.ont.classes) - {"Entity"})]:
+                try:
+                    self.store.execute(f"CREATE INDEX FOR (n:`{label}`) ON (n.key)")
+                except StoreError:
+                    pass  # already indexed
         ids = self.ids
         groups: dict = {}
         for e in rows:
@@ -193,16 +194,7 @@ class _FalkorBulk:
         for rel_type in groups:
             if rel_type not in self.ont.rel_types:
                 raise StoreError(f"refusing to write unknown relationship type {rel_type!r}")
-        try:
-            tokens = [_token(rel_type, group, ends) for rel_type, (group, ends) in groups.items()]
-        except _NotBulk:
-            total = Counters()
-            for rel_type, (group, _) in groups.items():
-                params = {"rows": [{"a": ids[e["src"]], "b": ids[e["dst"]], "props": e["props"]} for e in group]}
-                total.add(self.store.execute(
-                    "UNWIND $rows AS row MATCH (a) WHERE id(a) = row.a MATCH (b) WHERE id(b) = row.b "
-                    f"CREATE (a)-[r:`{rel_type}`]->(b) SET r = row.props", params))
-            return total
+        tokens = [_token(rel_type, group, ends) for rel_type, (group, ends) in groups.items()]
         self._send(0, len(rows), [], tokens)
         return Counters(relationships_created=len(rows))
 

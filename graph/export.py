@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from rdflib import Graph
 
-from peninsula.loaders.mapping import edge_quads, edge_triples, node_quads, node_triples
+from peninsula.loaders.mapping import edge_quads, node_quads
 from peninsula.loaders.rdf import NamedGraphs, to_dataset
 from peninsula.ontology import PEN, InputError, base_iri, load
 from peninsula.ontology.model import GRAPH_KEY
@@ -67,20 +68,191 @@ def export(store, fmt: str, out: Path | str | None = None, keys: set | None = No
 
 
 # ---------------------------------------------------------------------------- streaming exports
+RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_NT_ESCAPE = {0x5C: "\\\\", 0x22: '\\"', 0x0A: "\\n", 0x0D: "\\r", 0x09: "\\t",
+              **{c: f"\\u{c:04X}" for c in [*range(0x20), 0x7F] if c not in (0x0A, 0x0D, 0x09)}}
+_NEEDS_ESCAPE = re.compile(r'[\x00-\x1f\x7f"\\]')
+
+
+def _nt_string(text: str) -> str:
+    """A lexical form as an N-Triples string: quote, backslash, CR, LF escaped (and other controls)."""
+    return f'"{text.translate(_NT_ESCAPE) if _NEEDS_ESCAPE.search(text) else text}"'
+
+
+class _NTriples:
+    """N-Triples lines straight from a node's or relationship's properties, by string formatting.
+
+    The same triples as `node_triples` / `edge_triples` (the tests compare them by isomorphism),
+    without building rdflib terms for the common values: strings, language-tagged strings, dates,
+    sources. Anything else (numbers, booleans, Wikidata links) goes through `value_to_literals`."""
+
+    def __init__(self, ont):
+        from peninsula.loaders.mapping import prop_for_key
+
+        self.ont = ont
+        self.base = base_iri()
+        self.rules: dict = {}  # graph key -> (predicate in N-Triples, how its values are written)
+        self.prop_for_key = prop_for_key
+        self.type = f"<{RDF_NS}type>"
+        self.source = f"<{PEN}source>"
+        self.predicates: dict = {}  # relationship type -> its predicate in N-Triples
+
+    def term(self, key: str) -> str:
+        from peninsula.loaders.mapping import GENID
+
+        if key.startswith(GENID):
+            return f"_:{key[len(GENID):]}"
+        return f"<{key}>" if ":" in key else f"<{self.base}{key}>"
+
+    def rule(self, k: str):
+        r = self.rules.get(k, False)
+        if r is not False:
+            return r
+        from peninsula.loaders.mapping import DATE_PATTERNS
+
+        prop = self.prop_for_key(self.ont, k)
+        if k in ("wikidata", GRAPH_KEY) or prop is None:
+            r = None  # wikidata: rdflib path below; GRAPH_KEY and foreign properties: not RDF triples
+        elif k == "sources":
+            r = (self.source, "term", None)
+        elif prop.is_lang:
+            lang = "en" if k == prop.key else k[len(prop.key) + 1:].replace("_", "-")
+            r = (f"<{prop.iri}>", "suffix", f"@{lang}")
+        elif prop.is_date:
+            r = (f"<{prop.iri}>", "date", [(pattern, f"^^<{dt}>") for dt, pattern in DATE_PATTERNS.items()])
+        elif prop.range is None or str(prop.range) == XSD_STRING:
+            r = (f"<{prop.iri}>", "suffix", "")
+        else:
+            r = (f"<{prop.iri}>", "rdflib", prop)
+        self.rules[k] = r
+        return r
+
+    def values(self, s: str, props: dict, skip, out: list) -> None:
+        for k, v in props.items():
+            if k in skip or v is None:
+                continue
+            r = self.rule(k)
+            if r is None:
+                if k == "wikidata":
+                    from peninsula.ontology.model import WIKIDATA
+
+                    out.extend(f"{s} <http://www.w3.org/2002/07/owl#sameAs> <{WIKIDATA}{q}> .\n"
+                               for q in (v if isinstance(v, list) else [v]))
+                continue
+            p, how, arg = r
+            for x in v if isinstance(v, list) else [v]:
+                if how == "suffix" and isinstance(x, str):
+                    out.append(f"{s} {p} {_nt_string(x)}{arg} .\n")
+                elif how == "term":
+                    out.append(f"{s} {p} {self.term(x)} .\n")
+                elif how == "date" and isinstance(x, str) and (dt := next((d for pat, d in arg if pat.match(x)), None)):
+                    out.append(f"{s} {p} {_nt_string(x)}{dt} .\n")
+                else:
+                    from peninsula.loaders.mapping import prop_for_key, value_to_literals
+
+                    for lit in value_to_literals(prop_for_key(self.ont, k), k, x):
+                        dt = f"^^<{lit.datatype}>" if lit.datatype is not None and str(lit.datatype) != XSD_STRING else ""
+                        out.append(f"{s} {p} {_nt_string(str(lit))}{f'@{lit.language}' if lit.language else dt} .\n")
+
+    def node(self, props: dict, out: list) -> None:
+        s = self.term(props["key"])
+        classes = props.get("class")
+        for cls in classes if isinstance(classes, list) else [classes]:
+            out.append(f"{s} {self.type} <{PEN}{cls}> .\n")
+        self.values(s, props, ("key", "class", GRAPH_KEY), out)
+
+    def edge(self, edge: dict, out: list) -> None:
+        from peninsula.loaders.mapping import TRIPLE
+
+        p = self.predicates.get(edge["type"])
+        if p is None:
+            p = self.predicates[edge["type"]] = f"<{self.ont.rel_types[edge['type']].iri}>"
+        s, o = self.term(edge["src"]), self.term(edge["dst"])
+        out.append(f"{s} {p} {o} .\n")
+        props = edge["props"]
+        key = props.get("key", "")
+        if key.startswith(TRIPLE):
+            return
+        st = self.term(key)
+        out += (f"{st} {self.type} <{RDF_NS}Statement> .\n", f"{st} <{RDF_NS}subject> {s} .\n",
+                f"{st} <{RDF_NS}predicate> {p} .\n", f"{st} <{RDF_NS}object> {o} .\n")
+        self.values(st, props, ("key", GRAPH_KEY), out)
+
+
+def _prefetched(store, depth: int = 4):
+    """("node", node)... then ("edge", edge)... read by a thread while the caller formats them, so
+    the engine's work overlaps ours; at most `depth` chunks of 2,000 wait (memory stays flat)."""
+    import queue
+    import threading
+
+    chunks: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def read():
+        try:
+            for kind, items in (("node", store.scan_nodes()), ("edge", store.scan_edges())):
+                chunk = []
+                for item in items:
+                    chunk.append((kind, item))
+                    if len(chunk) == 2000:
+                        chunks.put(chunk)
+                        chunk = []
+                        if stop.is_set():
+                            return
+                chunks.put(chunk)
+            chunks.put(None)
+        except BaseException as exc:  # noqa: BLE001 - handed to the reading thread
+            chunks.put(exc)
+
+    thread = threading.Thread(target=read, name="peninsula-export-reader", daemon=True)
+    thread.start()
+    try:
+        while (chunk := chunks.get()) is not None:
+            if isinstance(chunk, BaseException):
+                raise chunk
+            yield from chunk
+    finally:
+        stop.set()
+        while thread.is_alive():  # let the reader finish its page and see `stop`
+            try:
+                chunks.get(timeout=0.1)
+            except queue.Empty:
+                pass
+        thread.join()
+
+
 def write_ntriples(store, out: Path | str) -> int:
-    """The whole store as N-Triples, page by page (memory flat in the store's size); returns triples."""
-    ont = load()
+    """The whole store as N-Triples, page by page (memory flat in the store's size); returns the
+    number of lines. Written to a fresh file beside `out`, then renamed over it (a symlink at
+    `out` is replaced, never followed)."""
+    import contextlib
+    import os
+    import tempfile
+
+    writer = _NTriples(load())
+    out = Path(out)
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name[:40]}-", suffix=".tmp", dir=out.parent)
     n = 0
-    with Path(out).open("w", encoding="utf-8") as f:
-        for node in store.nodes():
-            lines = [f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in node_triples(node["props"], ont)]
-            f.writelines(lines)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            lines: list[str] = []
+            for kind, element in _prefetched(store):
+                writer.node(element["props"], lines) if kind == "node" else writer.edge(element, lines)
+                if len(lines) > 20000:
+                    f.write("".join(lines))
+                    n += len(lines)
+                    lines = []
+            f.write("".join(lines))
             n += len(lines)
-        for edge in store.edges():
-            lines = [f"{s.n3()} {p.n3()} {o.n3()} .\n"
-                     for s, p, o in edge_triples(edge["src"], edge["type"], edge["dst"], edge["props"], ont)]
-            f.writelines(lines)
-            n += len(lines)
+        mask = os.umask(0o022)
+        os.umask(mask)
+        os.chmod(tmp, 0o666 & ~mask)
+        os.replace(tmp, out)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
     return n
 
 
@@ -154,11 +326,11 @@ def export_neo4j_admin(store, out_dir: Path | str, database: str = "neo4j") -> d
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     node_cols: dict = {}
-    for node in store.nodes():
+    for node in store.scan_nodes():
         labels = tuple(sorted(node["labels"]))
         node_cols.setdefault(labels, _Columns()).see(node["props"], skip=("key",))
     edge_cols: dict = {}
-    for edge in store.edges():
+    for edge in store.scan_edges():
         edge_cols.setdefault(edge["type"], _Columns()).see(edge["props"])
     files: dict = {"nodes": [], "relationships": []}
     writers, handles = {}, []
@@ -171,7 +343,7 @@ def export_neo4j_admin(store, out_dir: Path | str, database: str = "neo4j") -> d
             w.writerow(["key:ID(Entity)", ":LABEL", *cols.header(ont)])
             writers[labels] = (w, cols)
             files["nodes"].append(path)
-        for node in store.nodes():
+        for node in store.scan_nodes():
             labels = tuple(sorted(node["labels"]))
             w, cols = writers[labels]
             w.writerow([node["key"], ARRAY_DELIMITER.join(labels), *cols.row(node["props"])])
@@ -183,7 +355,7 @@ def export_neo4j_admin(store, out_dir: Path | str, database: str = "neo4j") -> d
             w.writerow([":START_ID(Entity)", ":END_ID(Entity)", ":TYPE", *cols.header(ont)])
             writers[rel_type] = (w, cols)
             files["relationships"].append(path)
-        for edge in store.edges():
+        for edge in store.scan_edges():
             w, cols = writers[edge["type"]]
             w.writerow([edge["src"], edge["dst"], edge["type"], *cols.row(edge["props"])])
     finally:

@@ -8,9 +8,13 @@ from urllib.parse import urlsplit
 from peninsula.graph.store import GRAPH_NAME, Counters, Store, is_write, redact
 from peninsula.ontology import ReadOnlyError, StoreError, load
 
+_SCALARS = frozenset((str, int, float, bool, type(None)))
+
 
 def _plain(value):
     """FalkorDB result values -> plain Python (nodes and edges become dicts)."""
+    if type(value) in _SCALARS:  # most values: returned as they are, without the checks below
+        return value
     kind = type(value).__name__
     if kind == "Node":
         return {"_id": value.id, "_labels": list(value.labels), **dict(value.properties)}
@@ -54,7 +58,9 @@ class _FalkorStore(Store):
         return rows, counters
 
     def ensure_schema(self) -> None:
-        statements = ["CREATE INDEX FOR (n:Entity) ON (n.key)"]
+        # FalkorDB uses an index only for the label a pattern names: `(m:WeaponSystem {key: $k})`
+        # needs one on WeaponSystem, so every class gets its key index, not only Entity.
+        statements = [f"CREATE INDEX FOR (n:`{label}`) ON (n.key)" for label in ["Entity", *sorted(set(load().classes) - {"Entity"})]]
         statements += [f"CREATE INDEX FOR ()-[r:`{t}`]-() ON (r.key)" for t in sorted(load().rel_types)]
         for cypher in statements:
             try:

@@ -99,10 +99,14 @@ def read_dir(directory: Path | str) -> Curated:
 
 
 def read_files(files) -> Curated:
+    """Read data files as one knowledge base (in sorted order, so statement keys never depend on
+    the order the files were named in)."""
     ont = load()
+    files = sorted(files, key=str)
     cur = Curated(files=[str(f) for f in files])
     defined: dict = {}
     pending_links = []
+    links = _Links()
     for path in files:
         doc = read_yaml(Path(path))
         for section in ("sources", "entities"):
@@ -110,7 +114,7 @@ def read_files(files) -> Curated:
                 if not isinstance(item, dict):
                     raise InputError(f"each entry is a mapping (starting with `id:`), got {item!r}"[:200],
                                      where=f"{path} {section}[{i}]")
-                _entity(cur, ont, path, item, defined, pending_links,
+                _entity(cur, ont, path, item, defined, pending_links, links,
                         default_type="Source" if section == "sources" else None)
     for where, prop, target in pending_links:
         if target not in defined:
@@ -118,11 +122,39 @@ def read_files(files) -> Curated:
     return cur
 
 
+@dataclass
+class _Links:
+    """Statement keys across all files: links that share (src, rel, to, valid_from) are numbered
+    in reading order, so an entity extended in a second file never reuses a key of the first;
+    two links with the same explicit `id` are refused."""
+
+    counts: dict = field(default_factory=dict)  # (src, rel, to, valid_from) -> links seen
+    seen: dict = field(default_factory=dict)  # statement key -> where it was written
+
+    def key(self, src, rel, target, link, where) -> str:
+        from peninsula.loaders.mapping import statement_key
+
+        explicit = link.get("id")
+        if explicit is not None and (not isinstance(explicit, str) or not KEY_RE.fullmatch(explicit)):
+            raise InputError(f"link id {explicit!r} is not a key such as stmt/prk-irn-scud (prefix/slug)",
+                             where=where, field="id")
+        if explicit is None:
+            group = (src, rel, target, str(link.get("valid_from")))
+            n = self.counts.get(group, 0)
+            self.counts[group] = n + 1
+            explicit = statement_key(src, rel, target, {"valid_from": group[3], "n": n})
+        if explicit in self.seen:
+            raise InputError(f"link id {explicit} is already used at {self.seen[explicit]}; two links need two "
+                             "ids (or leave `id` out and the loader numbers them)", where=where, field="id")
+        self.seen[explicit] = where
+        return explicit
+
+
 def _where(path, item) -> str:
     return f"{path}:{item.get('__line__', '?')}" if isinstance(item, dict) else str(path)
 
 
-def _entity(cur, ont, path, item, defined, pending, default_type=None):
+def _entity(cur, ont, path, item, defined, pending, links_seen, default_type=None):
     where = _where(path, item)
     if not isinstance(item, dict):
         raise InputError("each entry is a mapping", where=where)
@@ -157,12 +189,11 @@ def _entity(cur, ont, path, item, defined, pending, default_type=None):
     for src in _sources(item, where, required=type_name not in (None, "Source")):
         g.add((s, PEN.source, term_of(src)))
         pending.append((where, "sources", src))
-    counts: dict = {}
     links = item.get("links") or []
     if not isinstance(links, list):
         raise InputError("links is a list of mappings with rel, to and sources", where=where, field="links")
     for link in links:
-        _link(cur, ont, path, s, key, link, pending, counts)
+        _link(cur, ont, path, s, key, link, pending, links_seen)
 
 
 def _content(item) -> str:
@@ -182,9 +213,7 @@ def _sources(item, where, required):
     return sources
 
 
-def _link(cur, ont, path, s, key, link, pending, counts):
-    from peninsula.loaders.mapping import statement_key
-
+def _link(cur, ont, path, s, key, link, pending, links_seen):
     where = _where(path, link)
     if not isinstance(link, dict):
         raise InputError("each link is a mapping with rel, to and sources", where=where, field="links")
@@ -199,10 +228,7 @@ def _link(cur, ont, path, s, key, link, pending, counts):
     o = term_of(target)
     g = cur.graph
     g.add((s, prop.iri, o))
-    n = counts.setdefault((rel, target, str(link.get("valid_from"))), 0)
-    counts[(rel, target, str(link.get("valid_from")))] = n + 1
-    stmt_id = link.get("id") or statement_key(key, rel, target, {"valid_from": str(link.get("valid_from")), "n": n})
-    stmt = term_of(stmt_id)
+    stmt = term_of(links_seen.key(key, rel, target, link, where))
     cur.origin[stmt] = where
     g.add((stmt, RDF.type, RDF.Statement))
     g.add((stmt, RDF.subject, s))

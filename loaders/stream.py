@@ -44,6 +44,7 @@ OX_FORMATS = {"nt": "N_TRIPLES", "turtle": "TURTLE", "xml": "RDF_XML", "json-ld"
               "trig": "TRIG", "nquads": "N_QUADS"}
 SORT_BUFFER = os.environ.get("PENINSULA_SORT_BUFFER", "256M")
 CHUNK = 1 << 22  # bytes of sorted N-Triples decoded and matched at a time
+KEY_CACHE = 200_000  # node keys remembered by term (then forgotten: memory stays bounded)
 TYPE, STATEMENT_NT = str(RDF.type), f"<{RDF.Statement}>"
 REIFY = {str(RDF.subject): 0, str(RDF.predicate): 1, str(RDF.object): 2}
 STRING, DATES = str(XSD.string), {str(d) for d in (XSD.date, XSD.gYearMonth, XSD.gYear)}
@@ -58,6 +59,7 @@ _OBJECT = rf'{_IRI}|{_BNODE}|"[^"\\\n\r]*"(?:@[A-Za-z]+(?:-[A-Za-z0-9]+)*|\^\^{_
 CANONICAL = re.compile(rf"({_IRI}|{_BNODE}) <({_IRI_BODY})> ({_OBJECT}) \.\n?")
 ROWS = re.compile(rf"^({_IRI}|{_BNODE}) <({_IRI_BODY})> ({_OBJECT}) \.$", re.M)
 _first = itemgetter(0)
+_spo = itemgetter(0, 1, 2)
 
 # what a predicate does, in _Mapper.handler
 _TYPE, _SAMEAS, _DATA, _SOURCE, _LINK, _UNKNOWN = range(6)
@@ -172,6 +174,18 @@ def _rows(stream, path: Path) -> Iterator[list]:
         yield _slow_rows(rest, path)
 
 
+def _records(stream) -> Iterator[list]:
+    """The join's sorted tab-separated records, a chunk of lists at a time."""
+    rest = b""
+    while data := stream.read(CHUNK):
+        data = rest + data
+        cut = data.rfind(b"\n") + 1
+        data, rest = data[:cut], data[cut:]
+        yield [line.split("\t", 4) for line in data.decode("utf-8").split("\n")[:-1]]
+    if rest:
+        yield [line.split("\t", 4) for line in rest.decode("utf-8").splitlines()]
+
+
 def _literal(o) -> tuple[str, str | None, str]:
     """An object in N-Triples form (or a pyoxigraph Literal) -> (lexical form, language, datatype)."""
     if not isinstance(o, str):
@@ -200,52 +214,54 @@ class _Mapper:
         self.path = path
         self.base = base_iri()
         self.handlers: dict = {}
-        self.literals: dict = {}  # (predicate IRI, suffix after the closing quote) -> (key, check) | None
+        self.keys: dict = {}  # N-Triples term -> node key
         self.classes: dict = {}
-        self.labels: dict = {}
+        self.labels: dict = {}  # classes -> labels
         self.many: dict = {}
 
     def where(self, term: str) -> str:
         return f"{self.path} {term}"
 
     def key(self, term) -> str:
-        """An IRI or blank node in N-Triples form -> node key, as mapping.key_of does."""
+        """An IRI or blank node in N-Triples form -> node key, as mapping.key_of does; remembered
+        (up to KEY_CACHE terms) in `self.keys`, which callers read first."""
         if not isinstance(term, str) or term[0] == '"':
             raise InputError(f"expected an IRI, got the literal {term}", where=str(self.path))
         if term[0] == "_":
-            return GENID + term[2:]
-        iri = term[1:-1]
-        if iri.startswith(self.base):
-            rest = iri[len(self.base):]
-            if ":" not in rest:
-                return rest
-        return iri
+            key = GENID + term[2:]
+        else:
+            key = iri = term[1:-1]
+            if iri.startswith(self.base):
+                rest = iri[len(self.base):]
+                if ":" not in rest:
+                    key = rest
+        if len(self.keys) >= KEY_CACHE:
+            self.keys.clear()
+        self.keys[term] = key
+        return key
 
     def handler(self, p: str, s: str) -> tuple:
         h = self.handlers.get(p)
         if h is None:
             if p == TYPE:
-                h = (_TYPE, None)
+                h = (_TYPE, None, {})
             elif p == SAMEAS:
-                h = (_SAMEAS, None)
+                h = (_SAMEAS, None, {})
             else:
                 prop = self.ont.by_iri(p)
                 if prop is None:
-                    h = (_UNKNOWN, None)
+                    h = (_UNKNOWN, None, {})
                 elif prop.kind == "datatype":
-                    h = (_DATA, prop)
+                    h = (_DATA, prop, {})  # the dict: literal suffix -> literal_rule
                 elif prop.name == "source":
-                    h = (_SOURCE, prop)
+                    h = (_SOURCE, prop, {})
                 else:
-                    h = (_LINK, prop)
+                    h = (_LINK, prop, {})
             self.handlers[p] = h
         return h
 
     def literal_rule(self, prop, suffix: str):
         """(graph key, None or the date pattern to check) for values taking the fast path, else None."""
-        cached = self.literals.get((prop.iri, suffix), False)
-        if cached is not False:
-            return cached
         rule = None
         if suffix.startswith("@"):
             if prop.is_lang:
@@ -258,16 +274,20 @@ class _Mapper:
                     rule = (prop.key, DATE_PATTERNS[URIRef(dt)])
             elif dt == str(prop.range or XSD.string) and (prop.range or XSD.string) not in NUMERIC:
                 rule = (prop.key, None)
-        self.literals[(prop.iri, suffix)] = rule
         return rule
 
-    def value(self, prop, o, s) -> tuple[str, object]:
-        """A literal's (graph key, value): the common cases from the cache, the rest as mapping does it."""
+    def value(self, h: tuple, o, s) -> tuple[str, object]:
+        """A literal's (graph key, value) for the predicate handler `h`: the common cases by the
+        cached rule for its language or datatype, the rest as mapping does it."""
+        prop = h[1]
         if isinstance(o, str):
             if o[0] != '"':
                 raise InputError(f"{prop.name} needs a literal, got {o}", where=self.where(s), field=prop.name)
             end = o.rindex('"')
-            rule = self.literal_rule(prop, o[end + 1:])
+            suffix = o[end + 1:]
+            rule = h[2].get(suffix, False)
+            if rule is False:
+                rule = h[2][suffix] = self.literal_rule(prop, suffix)
             if rule is not None:
                 text = o[1:end]
                 if rule[1] is None or rule[1].match(text):
@@ -292,12 +312,12 @@ class _Mapper:
         where = self.where
         classes, multi, asserted = [], {}, []
         src = self.key(s)
-        handlers = self.handlers
+        handlers, keys = self.handlers, self.keys
         for _, p, o in rows:
             h = handlers.get(p) or self.handler(p, s)
             code = h[0]
             if code == _DATA:
-                k, v = self.value(h[1], o, s)
+                k, v = self.value(h, o, s)
                 if k in multi:
                     multi[k].append(v)
                 else:
@@ -305,12 +325,12 @@ class _Mapper:
             elif code == _SOURCE:
                 if _is_literal(o):
                     raise InputError(f"source links to an entity, got the literal {o}", where=where(s), field="source")
-                multi.setdefault("sources", []).append(self.key(o))
+                multi.setdefault("sources", []).append(keys.get(o) or self.key(o))
             elif code == _LINK:
                 if _is_literal(o):
                     raise InputError(f"{h[1].name} links to an entity, got the literal {o}", where=where(s),
                                      field=h[1].name)
-                asserted.append((src, p, self.key(o)))
+                asserted.append((src, p, keys.get(o) or self.key(o)))
             elif code == _TYPE:
                 cls = self.classes.get(o) if isinstance(o, str) else None
                 if cls is None:
@@ -341,7 +361,7 @@ class _Mapper:
         """One rdf:Statement's triples -> ((src, predicate IRI, dst), annotations incl. key)."""
         parts: list = [[], [], []]
         multi: dict = {}
-        handlers = self.handlers
+        handlers, keys = self.handlers, self.keys
         for _, p, o in rows:
             if p in REIFY:
                 parts[REIFY[p]].append(o)
@@ -354,9 +374,9 @@ class _Mapper:
             if ann is None or not ann.on_relationship:
                 raise InputError(f"<{p}> cannot annotate a relationship", where=self.where(s), field=p)
             if code == _SOURCE:
-                multi.setdefault("sources", []).append(self.key(o))
+                multi.setdefault("sources", []).append(keys.get(o) or self.key(o))
             else:
-                k, v = self.value(ann, o, s)
+                k, v = self.value(h, o, s)
                 if k in multi:
                     multi[k].append(v)
                 else:
@@ -365,7 +385,8 @@ class _Mapper:
             raise InputError("a statement needs exactly one rdf:subject, rdf:predicate and rdf:object",
                              where=self.where(s))
         eprops = self.collapse({"key": self.key(s)}, multi)
-        return (self.key(parts[0][0]), parts[1][0][1:-1], self.key(parts[2][0])), eprops
+        a, b = parts[0][0], parts[2][0]
+        return (keys.get(a) or self.key(a), parts[1][0][1:-1], keys.get(b) or self.key(b)), eprops
 
     def edges(self, spo: tuple, records: list) -> list[dict]:
         """The join of one triple: its asserted record (if any) and its statements."""
@@ -417,8 +438,7 @@ def stream_graph(path: Path | str, fmt: str | None = None) -> Iterator[tuple[str
                         out.write("".join(f"{a}\t{p}\t{b}\tA\n" for a, p, b in asserted).encode())
                     yield "node", node
             out.close()
-            records = (line.rstrip(b"\n").decode("utf-8").split("\t", 4) for line in join.stdout)
-            for spo, group in groupby(records, key=lambda r: (r[0], r[1], r[2])):
+            for spo, group in groupby(chain.from_iterable(_records(join.stdout)), key=_spo):
                 for edge in mapper.edges(spo, [r[3:] for r in group]):
                     yield "edge", edge
         finally:

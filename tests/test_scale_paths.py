@@ -259,3 +259,91 @@ def test_cli_streamed_load_then_neo4j_admin_export(small, tmp_path):
     assert result.exit_code == 0, result.output
     assert "neo4j-admin database import full neo4j" in result.output
     assert sorted(p.name for p in (tmp_path / "d").glob("relationships-*.csv"))
+
+
+# ---------------------------------------------------------------------------- fast paths, exactly
+def test_ntriples_export_escapes_what_ntriples_must_escape(store, tmp_path):
+    """Quotes, backslashes, line breaks, tabs and other control characters written by string
+    formatting still parse (strict, pyoxigraph) to the graph `to_graph` builds."""
+    import pyoxigraph
+    from rdflib import Graph
+    from rdflib.compare import isomorphic
+
+    from peninsula.graph.export import to_graph, write_ntriples
+
+    odd = 'say "hi"\\ back\\slash\nnew line\r\ttab \x01 end'
+    store.write([{"key": "state/AAA", "labels": ["Entity", "Actor", "State"],
+                  "props": {"key": "state/AAA", "class": "State", "name": odd, "name_ko": "조선 \"큰\"",
+                            "iso3": "AAA", "sources": ["src/s1"]}},
+                 {"key": "src/s1", "labels": ["Entity", "Source"],
+                  "props": {"key": "src/s1", "class": "Source", "name": "S", "url": "https://x.invalid/?a=\"b\""}}],
+                [])
+    out = tmp_path / "odd.nt"
+    n = write_ntriples(store, out)
+    text = out.read_text(encoding="utf-8")
+    assert n == len(text.splitlines()) and "\\n" in text and "\\\"" in text and "\\u0001" in text
+    names = {q.object.value for q in pyoxigraph.parse(path=str(out), format=pyoxigraph.RdfFormat.N_TRIPLES)
+             if q.predicate.value.endswith("#name")}
+    assert odd in names and "조선 \"큰\"" in names
+    assert isomorphic(Graph().parse(out, format="nt"), to_graph(store))
+
+
+def test_scans_and_key_paging_give_every_element_once(loaded):
+    """`scan_nodes`/`scan_edges` (id ranges) and `nodes`/`edges` with tiny pages (key ranges)
+    return exactly what one big page returns."""
+    key = lambda e: (e["type"], e["key"], e["src"], e["dst"])  # noqa: E731
+    nodes, edges = list(loaded.nodes()), list(loaded.edges())
+    assert len({n["key"] for n in nodes}) == len(nodes) > 100
+    assert list(loaded.nodes(page=7)) == nodes
+    assert list(loaded.edges(page=5)) == edges
+    assert sorted(loaded.scan_nodes(page=50), key=lambda n: n["key"]) == sorted(nodes, key=lambda n: n["key"])
+    assert sorted(loaded.scan_edges(page=40), key=key) == sorted(edges, key=key)
+
+
+def test_bulk_load_reports_counts_and_keeps_indexes(small, tmp_path):
+    """Into an empty embedded store the load goes through GRAPH.BULK: counters, key lookups by
+    label (the per-label indexes) and a second load (compared in the engine) that writes nothing."""
+    from peninsula.graph.bulk import load_stream
+    from peninsula.graph.store import open_store
+
+    with open_store(f"embedded:{tmp_path / 'b.db'}") as s:
+        report = load_stream(s, small["nt"])
+        assert report.counters.nodes_created == report.nodes > 0
+        assert report.counters.relationships_created == report.edges > 0
+        indexes = s.query("CALL db.indexes() YIELD label, status RETURN label, status", write=True)
+        assert {"Entity", "State", "MissileSystem", "WeaponSystem", "TESTED"} <= {r["label"] for r in indexes}
+        assert all("OPERATIONAL" in str(r["status"]) for r in indexes)
+        missile = s.query("MATCH (m:MissileSystem) RETURN m.key AS k LIMIT 1")[0]["k"]
+        plan = "\n".join(s.db.client.execute_command(
+            "GRAPH.EXPLAIN", "peninsula", f"MATCH (m:WeaponSystem {{key: '{missile}'}}) RETURN m"))
+        assert "Index Scan" in plan
+        tested = s.query("MATCH (:MissileTest)-[r:TESTED]->(m:WeaponSystem {key: $k}) RETURN count(r) AS n",
+                         {"k": missile})[0]["n"]
+        _, edges = _mapped(small["nt"])
+        assert tested == sum(1 for e in edges if e["type"] == "TESTED" and e["dst"] == missile) > 0
+        again = load_stream(s, small["nt"])
+        assert not again.counters.changed
+
+
+def test_bulk_load_refuses_a_nul_character(tmp_path, store):
+    from peninsula.graph.bulk import load_stream
+    from peninsula.ontology import StoreError
+
+    path = _write(tmp_path / "nul.nt", _entity("state/AAA", extra=[f'<{PEN}iso3> "A\\u0000A"']))
+    with pytest.raises(StoreError, match="U\\+0000"):
+        load_stream(store, path)
+
+
+def test_upsert_sees_changed_properties_and_new_labels_in_the_engine(store):
+    node = {"key": "org/x", "labels": ["Entity", "Actor", "Organization"],
+            "props": {"key": "org/x", "class": "Organization", "name": "X"}}
+    store.create([node], [])
+    counters, _ = store.upsert([node], [])
+    assert not counters.changed
+    renamed = {**node, "props": {**node["props"], "name": "Y"}}
+    counters, _ = store.upsert([renamed], [])
+    assert counters.properties_set >= 1
+    more = {**renamed, "labels": [*renamed["labels"], "Forum"]}
+    counters, _ = store.upsert([more], [])
+    assert counters.labels_added >= 1
+    assert store.query("MATCH (n:Forum {key: 'org/x'}) RETURN n.name AS name") == [{"name": "Y"}]
