@@ -87,30 +87,47 @@ def build(app, data_dir):
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-def validate(paths):
-    """Check the curated data (or RDF files) against the ontology and its shapes. Writes nothing."""
-    from peninsula.graph.build import prepare
-    from peninsula.loaders import read_rdf
-    from peninsula.ontology import ValidationError
-    from peninsula.ontology.shapes import validate as shacl
+@click.option("--format", "fmt", help="RDF files: turtle, ntriples, jsonld, xml, trig, nquads, turtle12 "
+              "(default: from each file's suffix).")
+@click.option("--alone", is_flag=True, help="Check RDF files by themselves, without the curated data as context.")
+def validate(paths, fmt, alone):
+    """Check the curated data (or RDF files) against the ontology and its shapes. Writes nothing.
 
-    if not paths or all(p.is_dir() or p.suffix == ".yaml" for p in paths):
-        target = paths[0] if len(paths) == 1 else None
-        if len(paths) > 1:
+    PATHS are data folders and .yaml files (checked as curated data; none: data/) and RDF files.
+    An RDF file is checked together with the curated data (the folders and .yaml files given,
+    else data/), so it may refer to curated entities and cite curated sources; only problems of
+    what the file itself describes are reported. --alone checks each RDF file by itself."""
+    from peninsula.graph.build import curated_graph, prepare, validate_rdf
+    from peninsula.ontology import InputError, ValidationError
+
+    for p in paths:
+        if not p.exists():
+            raise InputError("no such file or folder", where=str(p))
+    data = [p for p in paths if p.is_dir() or p.suffix in (".yaml", ".yml")]
+    rdf = [p for p in paths if p not in data]
+    context = None
+    if data or not rdf:
+        if len(data) > 1:
             from peninsula.loaders import read_files, to_property_graph, validate_curated
 
-            cur = read_files(list(paths))
+            files = [f for p in data for f in (sorted(p.glob("*.yaml")) if p.is_dir() else [p])]
+            cur = read_files(files)
             validate_curated(cur)
             nodes, edges = to_property_graph(cur.graph, where=cur.where)
         else:
-            nodes, edges, _ = prepare(target)
+            nodes, edges, cur = prepare(data[0] if data else None)
         click.echo(f"valid: {len(nodes)} entities, {len(edges)} relationships")
-        return
-    for path in paths:
-        problems = shacl(read_rdf(path), where=lambda s, p=path: f"{p} <{s}>")
-        if problems:
-            raise ValidationError(problems)
-        click.echo(f"valid: {path}")
+        context = cur.graph
+    if rdf and not alone and context is None:
+        context = curated_graph()
+    problems = []
+    for path in rdf:
+        found = validate_rdf(path, fmt, context=None if alone else context)
+        problems += found
+        if not found:
+            click.echo(f"valid: {path}" + (" (alone)" if alone else " (with the curated data as context)"))
+    if problems:
+        raise ValidationError(problems)
 
 
 @main.command()
@@ -167,7 +184,8 @@ def _parse_params(pairs) -> dict:
     return out
 
 
-def _print_rows(rows, fmt):
+def _print_rows(rows, fmt, constant=None):
+    """Print rows; in a table, the column `constant` (a query's graph `type`) is dropped when one value fills it."""
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
         return
@@ -183,11 +201,14 @@ def _print_rows(rows, fmt):
     from rich.console import Console
     from rich.table import Table
 
+    hidden = constant if constant in columns and len({str(r.get(constant)) for r in rows}) == 1 else None
+    columns = [c for c in columns if c != hidden]
     table = Table(*columns)
     for r in rows:
-        table.add_row(*(json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else str(v) for v in r.values()))
+        table.add_row(*(json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else str(v)
+                        for v in (r.get(c) for c in columns)))
     Console().print(table)
-    click.echo(f"{len(rows)} row(s)")
+    click.echo(f"{len(rows)} row(s)" + (f"; {hidden} = {rows[0][hidden]} in every row" if hidden else ""))
 
 
 @main.command()
@@ -211,7 +232,7 @@ def query(app, query_id, params, cypher, write, fmt):
     else:
         with app.open() as store:
             rows = store.query(cypher, _parse_params(params), write=write)
-    _print_rows(rows, fmt)
+    _print_rows(rows, fmt, constant=q.graph.get("type") if query_id else None)
 
 
 @main.command("queries")
@@ -222,8 +243,7 @@ def list_queries():
     for pack, qs in queries.packs().items():
         click.secho(pack, bold=True)
         for name, q in qs.items():
-            params = ", ".join(f"{p.name}:{p.type}" + (f"={p.default}" if p.default is not None else "")
-                               for p in q.params.values())
+            params = ", ".join(p.signature for p in q.params.values())
             click.echo(f"  {pack}/{name:<28} {q.title}" + (f"  [{params}]" if params else ""))
 
 
@@ -337,17 +357,60 @@ def stats(app, fmt):
             click.echo(f"  {k:<32} {v}")
 
 
+class _Families(click.Choice):
+    """--family's choices: the ontology's relationship families (pen:family), read when needed."""
+
+    def __init__(self):
+        super().__init__(())
+
+    @property
+    def choices(self):
+        from peninsula.graph.analytics import families
+
+        return tuple(families())
+
+    @choices.setter
+    def choices(self, value):  # click.Choice.__init__ assigns; the ontology decides
+        pass
+
+
+def _date_option(ctx, param, value):
+    from peninsula.graph.analytics import check_date
+    from peninsula.ontology import InputError
+
+    try:
+        return None if value is None else check_date(value)
+    except InputError as exc:
+        raise click.BadParameter(exc.detail) from None
+
+
 @main.command()
-@click.option("--as-of", help="Project the graph as of this date.")
-@click.option("--family", help="Only one relationship family (alliance, influence, sanction, ...).")
+@click.option("--as-of", callback=_date_option, metavar="DATE",
+              help="Score the graph as it stood on this date (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("--family", type=_Families(), help="Score only the relationships of one family.")
+@click.option("--dry-run", is_flag=True, help="Print the scores without writing them to the store.")
+@click.option("--top", default=10, show_default=True, help="How many nodes to list (highest betweenness first).")
 @pass_app
-def analyze(app, as_of, family):
-    """Centralities, communities and brokers (networkx), written back as node properties."""
+def analyze(app, as_of, family, dry_run, top):
+    """Centralities, communities and brokers (networkx), written back as node properties.
+
+    Without options this scores the whole graph, as `build` does (derived CAN_REACH
+    relationships left out). --as-of and --family OVERWRITE the scores that the influence pack
+    and the views read, and clear them on nodes outside that projection; run `analyze` without
+    options (or `build`) to restore them, or add --dry-run to only look."""
     from peninsula.graph.analytics import analyze as run
 
     with app.open() as store:
-        result = run(store, as_of=as_of, family=family)
+        result = run(store, as_of=as_of, family=family, write=not dry_run, top=top)
     click.echo(f"scored {result['nodes']} nodes: {result['communities']} communities, {result['brokers']} brokers")
+    for row in result["top"]:
+        click.echo(f"  {row['key']:<40} betweenness {row['betweenness']:.4f}  degree {row['degree']:.4f}  "
+                   f"community {row['community']}" + ("  broker" if row["broker"] else ""))
+    if dry_run:
+        click.echo("dry run: the store was not changed")
+    elif result["cleared"]:
+        click.echo(f"cleared the scores of {result['cleared']} nodes outside this projection "
+                   "(`peninsula analyze` without options restores them)")
 
 
 @main.command()

@@ -11,6 +11,21 @@ A header is a block of `//` comment lines at the top of the file:
 
 `graph` names the columns that hold the two node keys and the relationship type, so the
 result can be drawn as a view. A file `<name>.neo4j.cypher` beside it is the Neo4j variant.
+
+A string parameter may take only listed values: `// param kind: string = any in any|@kind`.
+The choices are separated by `|`; `@key` stands for the values the ontology's SHACL shapes allow
+(`sh:in`) for the property with graph key `key`, so they are never written twice. Any other value
+is refused, naming the parameter and the values it takes (matched case-insensitively).
+
+Dates, in the data and in `as_of`, are partial ISO dates: YYYY, YYYY-MM or YYYY-MM-DD. A start
+(`valid_from`, an event's `date`) counts from the first day of its period; an end (`valid_to`,
+`date_terminated`) through the last day; an `as_of` given as YYYY or YYYY-MM means any day in
+that period. Packs therefore compare two dates at the precision of the shorter one:
+
+    start <= as_of   as   left(start, size($as_of)) <= $as_of
+    end >= as_of     as   end >= left($as_of, size(coalesce(end, '')))
+
+(`left` and `size` on strings work on FalkorDB and Neo4j alike; the coalesce keeps `size` off null.)
 """
 
 from __future__ import annotations
@@ -18,12 +33,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from importlib import resources
 
 from peninsula.ontology import QueryError
 
 HEADER = re.compile(r"^//\s*(\w+)(?:\s+(\w+))?\s*:\s*(.*)$")
-PARAM = re.compile(r"^(\w+)(\?)?\s*(?:=\s*(.*))?$")
+PARAM = re.compile(r"^(\w+)\s*(?:=\s*(.*?))?(?:\s+in\s+(\S+))?\s*$")
 TYPES = ("date", "string", "int", "float", "bool", "iso3", "key")
 
 
@@ -64,18 +80,66 @@ def _bool(text) -> bool:
 CONVERT = {"date": _date, "string": str, "int": int, "float": float, "bool": _bool, "iso3": _iso3, "key": _key}
 
 
+@cache
+def _shacl_choices() -> dict[str, tuple[str, ...]]:
+    """Graph property key -> the values its SHACL `sh:in` list allows."""
+    from rdflib.collection import Collection
+
+    from peninsula.ontology.model import load
+    from peninsula.ontology.shapes import SH, shapes_graph
+
+    ont = load()
+    key_of = {p.iri: key for key, p in ont.keys.items()}
+    g = shapes_graph()
+    out: dict = {}
+    for shape, values in g.subject_objects(SH["in"]):
+        key = key_of.get(g.value(shape, SH.path))
+        if key:
+            out[key] = tuple(str(v) for v in Collection(g, values))
+    return out
+
+
+def _choices(spec: str, where: str) -> tuple[str, ...]:
+    out: list = []
+    for item in spec.split("|"):
+        item = item.strip()
+        if item.startswith("@"):
+            allowed = _shacl_choices().get(item[1:])
+            if allowed is None:
+                raise QueryError(f"{where}: {item} names no property with an sh:in list in ontology/shapes.ttl "
+                                 f"(those with one: {', '.join(sorted(_shacl_choices()))})")
+            out.extend(v for v in allowed if v not in out)
+        elif item and item not in out:
+            out.append(item)
+    return tuple(out)
+
+
 @dataclass(frozen=True)
 class Param:
     name: str
     type: str
     default: object = None
     required: bool = False
+    choices: tuple[str, ...] = ()
 
     def convert(self, value):
         try:
-            return CONVERT[self.type](value)
+            value = CONVERT[self.type](value)
         except (ValueError, TypeError) as exc:
             raise QueryError(f"parameter {self.name!r} expects {self.type}: {exc}") from None
+        if self.choices:
+            match = [c for c in self.choices if c.lower() == str(value).strip().lower()]
+            if not match:
+                raise QueryError(f"parameter {self.name!r} expects one of {', '.join(self.choices)}; "
+                                 f"got {value!r}")
+            value = match[0]
+        return value
+
+    @property
+    def signature(self) -> str:
+        """How `peninsula queries` shows it: name:type[=default][ in a|b|c]."""
+        text = f"{self.name}:{self.type}" + (f"={self.default}" if self.default is not None else "")
+        return text + (f" in {'|'.join(self.choices)}" if self.choices else "")
 
 
 @dataclass
@@ -129,12 +193,21 @@ def parse(pack: str, name: str, text: str, variants: dict | None = None) -> Quer
             continue
         word, arg, value = m.group(1), m.group(2), m.group(3).strip()
         if word == "param" and arg:
-            type_, _, default = value.partition("=")
-            type_ = type_.strip()
+            pm = PARAM.match(value)
+            type_, default, spec = (pm.group(1), pm.group(2), pm.group(3)) if pm else (value, None, None)
             if type_ not in TYPES:
                 raise QueryError(f"{pack}/{name}: parameter {arg} has unknown type {type_!r} (one of {', '.join(TYPES)})")
-            default = default.strip() or None
-            params[arg] = Param(arg, type_, default, required=default is None)
+            default = (default or "").strip() or None
+            choices = _choices(spec, f"{pack}/{name}: parameter {arg}") if spec else ()
+            if choices and type_ != "string":
+                raise QueryError(f"{pack}/{name}: parameter {arg} lists choices but is {type_}; only string takes them")
+            param = Param(arg, type_, default, required=default is None, choices=choices)
+            if default is not None:
+                try:
+                    param.convert(default)
+                except QueryError as exc:
+                    raise QueryError(f"{pack}/{name}: the default of {exc}") from None
+            params[arg] = param
         elif word == "graph":
             graph = dict(part.split("=", 1) for part in value.split() if "=" in part)
         elif word in meta:

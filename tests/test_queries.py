@@ -290,14 +290,17 @@ def test_quality_queries_find_planted_faults(store):
              edge("state/NOS", "SIGNED", "agreement/bad", "stmt/6"),
              edge("state/DNG", "SIGNED", "agreement/bad", "stmt/7"),
              edge("state/NAM", "SIGNED", "agreement/bad", "stmt/8"),
-             edge("state/AAA", "PARTICIPATED_IN", "event/lone", "stmt/9")]
+             edge("state/AAA", "PARTICIPATED_IN", "event/lone", "stmt/9"),
+             edge("state/AAA", "ALLIED_WITH", "state/DNG", "stmt/10", valid_from="2001"),   # stored both ways: fine
+             edge("state/DNG", "ALLIED_WITH", "state/AAA", "stmt/11", valid_from="2001")]
     nodes.append(node("state/ISO", "State", iso3="ISO"))                                # isolated
     store.write(nodes, edges)
     found = {q: queries.run(store, q) for q in ALL if q.startswith("quality/")}
     keys = {q: json.dumps(rows) for q, rows in found.items()}
     assert set(found) == {"quality/unsourced_nodes", "quality/unsourced_relationships", "quality/dangling_sources",
                           "quality/dangling_relationship_sources", "quality/isolated_entities",
-                          "quality/events_without_date", "quality/unnamed_entities", "quality/contradictory_dates"}, \
+                          "quality/events_without_date", "quality/unnamed_entities", "quality/contradictory_dates",
+                          "quality/asymmetric_alliances"}, \
         "a new quality query needs a planted fault here"
     assert "state/NOS" in keys["quality/unsourced_nodes"]
     assert "stmt/2" in keys["quality/unsourced_relationships"]
@@ -306,8 +309,233 @@ def test_quality_queries_find_planted_faults(store):
     assert "state/ISO" in keys["quality/isolated_entities"]
     assert "event/nodate" in keys["quality/events_without_date"]
     assert "state/NAM" in keys["quality/unnamed_entities"]
+    # stmt/1 (2000..1999-12) and stmt/2 (undated) are one alliance with different dates each way
+    assert {r["key"] for r in found["quality/asymmetric_alliances"]} == {"stmt/1", "stmt/2"}
     problems = {(r["holder"], r["problem"]) for r in found["quality/contradictory_dates"]}
     assert problems == {("agreement/bad", "date_terminated before date_signed"),
                         ("event/lone", "end_date before date"),
                         ("stmt/1", "ALLIED_WITH valid_to before valid_from"),
                         ("event/early", "test before the first flight of missile/m")}
+
+
+# ---------------------------------------------------------------- partial dates (YYYY, YYYY-MM)
+
+
+@pytest.fixture
+def dated(store):
+    """A small graph whose facts carry year-only and month-only dates, to probe both sides of each boundary."""
+    ont = load()
+
+    def node(key, cls, **props):
+        return {"key": key, "labels": ont.labels([cls]),
+                "props": {"key": key, "class": cls, "name": key, "sources": ["src/ok"], **props}}
+
+    def edge(src, rel, dst, key, **props):
+        return {"type": rel, "key": key, "src": src, "dst": dst, "props": {"key": key, "sources": ["src/ok"], **props}}
+
+    states = [node(f"state/{c}", "State", iso3=c) for c in ("AAA", "BBB", "CCC", "DDD", "EEE", "FFF")]
+    nodes = [node("src/ok", "Source"), *states, node("org/sc", "Organization"),
+             node("unscr/1", "SecurityCouncilResolution", date="2006-10"),     # month only, imposes a measure
+             node("unscr/2", "SecurityCouncilResolution", date="2004"),        # year only, imposes nothing
+             node("measure/m", "SanctionMeasure", measure_type="arms_embargo"),
+             node("missile/x", "MissileSystem", missile_class="ICBM", range_max_km=9000.0),
+             node("event/t", "MissileTest", date="2017-07"),                   # month only
+             node("treaty/t", "Treaty", date_signed="1961-07-06", date_terminated="1996")]
+    edges = [edge("state/AAA", "ALLIED_WITH", "state/BBB", "stmt/ab", valid_from="1961-07-06", valid_to="1996"),
+             edge("state/CCC", "ALLIED_WITH", "state/DDD", "stmt/cd", valid_from="2000-05", valid_to="2003-02"),
+             edge("state/EEE", "ALLIED_WITH", "state/FFF", "stmt/ef", valid_from="2010"),
+             edge("state/AAA", "PARTY_TO", "treaty/t", "stmt/pa"),
+             edge("state/CCC", "SUPPORTS", "state/DDD", "stmt/s1", kind="military", valid_from="2001", valid_to="2002-06"),
+             edge("org/sc", "IMPOSES", "unscr/1", "stmt/i1", valid_to="2020-03"),
+             edge("org/sc", "IMPOSES", "unscr/2", "stmt/i2"),
+             edge("unscr/1", "IMPOSES_MEASURE", "measure/m", "stmt/m1"),
+             edge("event/t", "TESTED", "missile/x", "stmt/t1")]
+    store.write(nodes, edges)
+    return store
+
+
+def _pairs(rows):
+    return {(r["from"], r["to"]) for r in rows}
+
+
+@pytest.mark.parametrize("as_of, inside", [
+    # valid_to '1996' (year only) runs through 1996-12-31
+    ("1996-06-01", True), ("1996-12-31", True), ("1996-12", True), ("1996", True), ("1997-01-01", False), ("1997", False),
+    ("1961-07-05", False), ("1961-07", True), ("1961", True),
+])
+def test_network_as_of_year_only_end(dated, as_of, inside):
+    rows = queries.run(dated, "alliances/network_as_of", {"as_of": as_of})
+    assert (("state/AAA", "state/BBB") in _pairs(rows)) is inside
+
+
+@pytest.mark.parametrize("as_of, inside", [
+    # valid_from '2000-05' starts 2000-05-01, valid_to '2003-02' runs through 2003-02-28
+    ("2000-04-30", False), ("2000-04", False), ("2000-05-01", True), ("2000-05", True), ("2000", True),
+    ("2003-02-28", True), ("2003-02", True), ("2003-03-01", False), ("2003-03", False),
+])
+def test_network_as_of_month_only_dates(dated, as_of, inside):
+    rows = queries.run(dated, "alliances/network_as_of", {"as_of": as_of})
+    assert (("state/CCC", "state/DDD") in _pairs(rows)) is inside
+
+
+@pytest.mark.parametrize("as_of, inside", [("2009-12-31", False), ("2009", False), ("2010-01-01", True),
+                                           ("2010", True), ("2030-01-01", True)])
+def test_network_as_of_year_only_start_open_end(dated, as_of, inside):
+    rows = queries.run(dated, "alliances/network_as_of", {"as_of": as_of})
+    assert (("state/EEE", "state/FFF") in _pairs(rows)) is inside
+
+
+@pytest.mark.parametrize("as_of, inside", [("2000-12-31", False), ("2001-01-01", True), ("2002-06-30", True),
+                                           ("2002-07-01", False), ("2002", True)])
+def test_support_as_of_partial_dates(dated, as_of, inside):
+    rows = queries.run(dated, "influence/support_as_of", {"as_of": as_of, "kind": "military"})
+    assert (("state/CCC", "state/DDD") in _pairs(rows)) is inside
+    assert queries.run(dated, "influence/support_as_of", {"as_of": as_of, "kind": "economic"}) == []
+
+
+@pytest.mark.parametrize("as_of, instruments", [
+    ("2006-09-30", set()), ("2006-10-01", {"unscr/1"}), ("2020-03-31", {"unscr/1"}), ("2020-04-01", set()),
+])
+def test_sanctions_in_force_partial_dates(dated, as_of, instruments):
+    rows = queries.run(dated, "sanctions/in_force_as_of", {"as_of": as_of})
+    assert {r["to"] for r in rows} == instruments
+    assert all(r["imposes_measures"] is True and r["measures"] == 1 for r in rows)
+    everything = queries.run(dated, "sanctions/in_force_as_of", {"as_of": as_of, "measures_only": "false"})
+    assert {r["to"]: r["imposes_measures"] for r in everything} == {**{i: True for i in instruments}, "unscr/2": False}
+
+
+@pytest.mark.parametrize("as_of, tested", [("2017-06-30", False), ("2017-07-01", True), ("2017-07", True),
+                                           ("2017", True), ("2016", False)])
+def test_event_date_month_only(dated, as_of, tested):
+    rows = queries.run(dated, "missiles/first_tests", {"as_of": as_of})
+    assert ([r["to"] for r in rows] == ["missile/x"]) is tested
+    longest = queries.run(dated, "missiles/longest_range_as_of", {"as_of": as_of})
+    assert ([r["key"] for r in longest] == ["missile/x"]) is tested
+
+
+@pytest.mark.parametrize("as_of, status", [("1996-12-31", "in force"), ("1996", "in force"), ("1997-01-01", "terminated")])
+def test_termination_year_only(dated, as_of, status):
+    fate = {r["key"]: r["status"] for r in queries.run(dated, "diplomacy/agreements_fate", {"as_of": as_of})}
+    assert fate["treaty/t"] == status
+    in_force = queries.run(dated, "alliances/treaties_in_force", {"as_of": as_of})
+    assert (("state/AAA", "treaty/t") in _pairs(in_force)) is (status == "in force")
+
+
+@pytest.mark.parametrize("start, end, changes", [
+    ("2003-02-28", "2003-03-31", {"ended"}), ("2003-03-01", "2003-12-31", set()), ("2000-05-31", "2000-05-31", {"formed"}),
+    ("2000", "2000", {"formed"}), ("1999-01-01", "2000-04-30", set()), ("2000-06", "2003-01", set()),
+])
+def test_changes_between_partial_dates(dated, start, end, changes):
+    rows = queries.run(dated, "alliances/changes_between", {"start": start, "end": end})
+    assert {r["change"] for r in rows if r["from"] == "state/CCC"} == changes
+
+
+# ---------------------------------------------------------------- choices
+
+
+def test_choice_refuses_a_misspelt_value(built):
+    with pytest.raises(QueryError) as err:
+        queries.run(built, "influence/support_as_of", {"kind": "militry"})
+    message = str(err.value)
+    assert "'kind'" in message and "militry" in message
+    assert all(v in message for v in ("any", "economic", "diplomatic", "military", "humanitarian", "intelligence"))
+    with pytest.raises(QueryError, match="'class'.*ICBM"):
+        queries.get("missiles/systems_by_class").bind({"class": "ICMB"})
+    with pytest.raises(QueryError, match="'propellant'.*liquid, solid"):
+        queries.get("missiles/systems_by_class").bind({"propellant": "hybrid"})
+
+
+def test_choice_matches_case_insensitively(built):
+    assert queries.get("missiles/systems_by_class").bind({"class": "icbm"})["class"] == "ICBM"
+    rows = queries.run(built, "missiles/systems_by_class", {"class": "icbm", "propellant": "Solid"})
+    assert rows and all(r["class"] == "ICBM" and r["propellant"] == "solid" for r in rows)
+
+
+def test_choices_come_from_the_shapes():
+    """`@key` in a header expands to the sh:in list of that property in ontology/shapes.ttl, read here directly."""
+    from importlib import resources
+
+    from rdflib import Graph, Namespace
+    from rdflib.collection import Collection
+
+    sh = Namespace("http://www.w3.org/ns/shacl#")
+    g = Graph().parse(data=resources.files("peninsula.ontology").joinpath("shapes.ttl").read_text("utf-8"),
+                      format="turtle")
+    ont = load()
+    sh_in = {str(g.value(s, sh.path)): [str(v) for v in Collection(g, lst)] for s, lst in g.subject_objects(sh["in"])}
+    expected = {"class": "missile_class", "propellant": "propellant"}
+    for name, key in expected.items():
+        assert queries.get("missiles/systems_by_class").params[name].choices == ("any", *sh_in[str(ont.keys[key].iri)])
+    assert queries.get("influence/support_as_of").params["kind"].choices == ("any", *sh_in[str(ont.keys["kind"].iri)])
+    assert "SLV" in queries.get("missiles/systems_by_class").params["class"].choices
+
+
+@pytest.mark.parametrize("header, message", [
+    ("// param kind: string = bogus in any|@kind", "default of parameter 'kind' expects one of"),
+    ("// param n: int = 1 in 1|2", "only string takes them"),
+    ("// param k: string = a in a|@no_such_key", "@no_such_key names no property with an sh:in list"),
+])
+def test_bad_choice_headers(header, message):
+    with pytest.raises(QueryError, match=message):
+        queries.parse("t", "q", f"{header}\nRETURN 1 AS x\n")
+
+
+def test_required_choice_without_default():
+    q = queries.parse("t", "q", "// param outcome: string in @outcome\nRETURN $outcome AS x\n")
+    assert q.params["outcome"].required and q.params["outcome"].choices == ("success", "failure", "partial", "unknown")
+    assert q.bind({"outcome": "Failure"}) == {"outcome": "failure"}
+
+
+def test_cli_lists_choices():
+    from peninsula.graph.cli import main
+
+    result = CliRunner().invoke(main, ["queries"])
+    assert result.exit_code == 0, result.output
+    assert "kind:string=any in any|economic|diplomatic|military|humanitarian|intelligence" in result.output
+
+
+# ---------------------------------------------------------------- sanctions and missiles on the curated data
+
+
+def test_in_force_marks_instruments_that_impose_nothing(built):
+    default = queries.run(built, "sanctions/in_force_as_of")
+    everything = queries.run(built, "sanctions/in_force_as_of", {"measures_only": "false"})
+    assert default and all(r["imposes_measures"] and r["measures"] > 0 for r in default)
+    bare = {r["to"] for r in everything if not r["imposes_measures"]}
+    assert {"unscr/825", "unscr/1540"} <= bare
+    assert {r["to"] for r in everything} - bare == {r["to"] for r in default}
+    direct = built.query("MATCH (i:Sanction) WHERE NOT (i)-[:IMPOSES_MEASURE]->() RETURN i.key AS key")
+    assert bare <= {r["key"] for r in direct}
+
+
+def test_space_launchers_in_reach(built):
+    rows = queries.run(built, "missiles/systems_reaching_place")
+    assert all(r["class"] for r in rows), "every system reaching the place has a class"
+    slv = {r["from"] for r in rows if r["class"] == "SLV"}
+    labelled = {r["key"] for r in built.query("MATCH (m:SpaceLaunchVehicle) RETURN m.key AS key")}
+    assert slv and slv <= labelled
+    without = queries.run(built, "missiles/systems_reaching_place", {"space_launchers": "false"})
+    assert {r["from"] for r in without} == {r["from"] for r in rows} - slv
+
+
+def test_systems_without_range(built):
+    rows = queries.run(built, "missiles/systems_without_range")
+    keys = {r["key"] for r in rows}
+    direct = built.query("MATCH (m:WeaponSystem) WHERE (m:MissileSystem OR m:SpaceLaunchVehicle) "
+                         "AND m.range_max_km IS NULL RETURN m.key AS key")
+    assert keys == {r["key"] for r in direct} and keys
+    reaching = built.query("MATCH (m:WeaponSystem)-[:CAN_REACH]->() RETURN DISTINCT m.key AS key")
+    assert not keys & {r["key"] for r in reaching}
+    assert all(r["class"] for r in rows)
+
+
+def test_cli_table_drops_a_constant_type_column(tiny_store_uri):
+    from peninsula.graph.cli import main
+
+    args = ["--store", tiny_store_uri, "query", "alliances/network_as_of", "--param", "as_of=2005-01-01"]
+    table = CliRunner().invoke(main, args)
+    assert table.exit_code == 0, table.output
+    assert "type = ALLIED_WITH in every row" in table.output
+    assert table.output.count("ALLIED_WITH") == 1 and "state/AAA" in table.output
+    as_json = CliRunner().invoke(main, [*args, "--format", "json"])
+    assert json.loads(as_json.output)[0]["type"] == "ALLIED_WITH"

@@ -3,7 +3,7 @@
 // audience: analyst
 // param as_of: date = 2025-01-01
 MATCH (s:State)-[r:ALLIED_WITH]-(ally:State)
-WHERE (r.valid_from IS NULL OR r.valid_from <= $as_of)
+WHERE (r.valid_from IS NULL OR left(r.valid_from, size($as_of)) <= $as_of)
   AND (r.valid_to IS NULL OR r.valid_to >= left($as_of, size(coalesce(r.valid_to, ''))))
 RETURN s.key AS state, s.name AS name, count(DISTINCT ally) AS allies, collect(DISTINCT ally.iso3) AS ally_codes
 ORDER BY allies DESC, state

@@ -4,7 +4,7 @@
 // param as_of: date = 2025-12-31
 // graph: from=from to=to type=type
 MATCH (e:MilitaryExercise)-[:CONDUCTED_BY]->(s:State)
-WHERE e.date <= $as_of
+WHERE left(e.date, size($as_of)) <= $as_of
 WITH e, collect(DISTINCT s) AS states
 WHERE size(states) >= 2
 UNWIND states AS s

@@ -5,8 +5,8 @@
 // graph: from=from to=to type=type
 MATCH (party:Actor)-[p:PARTY_TO]->(t:Agreement)
 WHERE (t:Treaty OR t:Armistice)
-  AND coalesce(t.date_in_force, t.date_signed) <= $as_of
-  AND (p.valid_from IS NULL OR p.valid_from <= $as_of)
+  AND left(coalesce(t.date_in_force, t.date_signed), size($as_of)) <= $as_of
+  AND (p.valid_from IS NULL OR left(p.valid_from, size($as_of)) <= $as_of)
   AND (p.valid_to IS NULL OR p.valid_to >= left($as_of, size(coalesce(p.valid_to, ''))))
   AND (t.date_terminated IS NULL OR t.date_terminated >= left($as_of, size(coalesce(t.date_terminated, ''))))
 RETURN party.key AS from, 'PARTY_TO' AS type, t.key AS to, t.name AS treaty, party.name AS party,

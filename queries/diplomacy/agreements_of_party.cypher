@@ -5,7 +5,7 @@
 // param as_of: date = 2025-12-31
 // graph: from=from to=to type=type
 MATCH (s:State {iso3: $state})-[p:PARTY_TO]->(a:Entity)
-WHERE (p.valid_from IS NULL OR p.valid_from <= $as_of)
+WHERE (p.valid_from IS NULL OR left(p.valid_from, size($as_of)) <= $as_of)
   AND (p.valid_to IS NULL OR p.valid_to >= left($as_of, size(coalesce(p.valid_to, ''))))
 OPTIONAL MATCH (other:State)-[:PARTY_TO]->(a)
 WHERE other <> s

@@ -5,7 +5,7 @@
 // param as_of: date = 2025-12-31
 // graph: from=from to=to type=PARTICIPATED_IN
 MATCH (s:State {iso3: $state})-[:PARTICIPATED_IN]->(e:Event)<-[:PARTICIPATED_IN]-(other:State)
-WHERE (e:TalksRound OR e:Summit) AND e.date <= $as_of AND other <> s
+WHERE (e:TalksRound OR e:Summit) AND left(e.date, size($as_of)) <= $as_of AND other <> s
 RETURN s.key AS from, other.key AS to, other.name AS partner, count(DISTINCT e) AS meetings,
        min(e.date) AS first, max(e.date) AS latest
 ORDER BY meetings DESC, to

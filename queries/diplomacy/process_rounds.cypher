@@ -5,7 +5,7 @@
 // param as_of: date = 2025-12-31
 // graph: from=from to=to type=type
 MATCH (r:TalksRound)-[:PART_OF]->(p:NegotiationProcess {key: $process})
-WHERE r.date <= $as_of
+WHERE left(r.date, size($as_of)) <= $as_of
 OPTIONAL MATCH (s:State)-[:PARTICIPATED_IN]->(r)
 OPTIONAL MATCH (h:City)-[:HOSTED]->(r)
 WITH p, r, count(DISTINCT s) AS states, collect(DISTINCT h.key) AS hosts

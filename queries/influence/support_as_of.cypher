@@ -2,11 +2,11 @@
 // description: Support relationships (economic, diplomatic, military, humanitarian, intelligence) in force on the date, with their basis; `kind` = any for all kinds.
 // audience: analyst
 // param as_of: date = 2025-01-01
-// param kind: string = any
+// param kind: string = any in any|@kind
 // graph: from=from to=to type=type
 MATCH (a:Actor)-[r:SUPPORTS]->(b:Actor)
 WHERE ($kind = 'any' OR r.kind = $kind)
-  AND (r.valid_from IS NULL OR r.valid_from <= $as_of)
+  AND (r.valid_from IS NULL OR left(r.valid_from, size($as_of)) <= $as_of)
   AND (r.valid_to IS NULL OR r.valid_to >= left($as_of, size(coalesce(r.valid_to, ''))))
 RETURN a.key AS from, 'SUPPORTS' AS type, b.key AS to, a.name AS supporter, b.name AS supported,
        r.kind AS kind, r.basis AS basis, r.valid_from AS since, r.valid_to AS until, r.confidence AS confidence

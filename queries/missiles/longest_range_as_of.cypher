@@ -3,10 +3,12 @@
 // audience: analyst
 // param as_of: date = 2017-12-31
 MATCH (e:Event)-[:TESTED]->(m:WeaponSystem)
-WHERE e.date <= $as_of AND m.range_max_km IS NOT NULL
+WHERE left(e.date, size($as_of)) <= $as_of AND m.range_max_km IS NOT NULL
 WITH m, min(e.date) AS first_test
-WITH max(m.range_max_km) AS longest, collect({m: m, first_test: first_test}) AS flown
+WITH max(m.range_max_km) AS longest,
+     collect({m: m, first_test: first_test, class: coalesce(m.missile_class, CASE WHEN m:SpaceLaunchVehicle THEN 'SLV' END)}) AS flown
 UNWIND flown AS f
 WITH f, longest WHERE f.m.range_max_km = longest
-RETURN f.m.key AS key, f.m.name AS name, f.m.missile_class AS class, f.m.range_max_km AS range_max_km, f.first_test AS first_test
+RETURN f.m.key AS key, f.m.name AS name, f.class AS class,
+       f.m.range_max_km AS range_max_km, f.first_test AS first_test
 ORDER BY key

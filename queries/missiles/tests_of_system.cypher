@@ -5,7 +5,7 @@
 // param as_of: date = 2025-12-31
 // graph: from=from to=to type=type
 MATCH (e:Event)-[r:TESTED]->(m:WeaponSystem {key: $system})
-WHERE e.date <= $as_of
+WHERE left(e.date, size($as_of)) <= $as_of
 OPTIONAL MATCH (e)-[:LAUNCHED_FROM]->(site:Place)
 RETURN e.key AS from, 'TESTED' AS type, m.key AS to, e.date AS date, e.outcome AS outcome, site.key AS site,
        e.apogee_km AS apogee_km, e.distance_km AS distance_km, r.confidence AS identification

@@ -3,7 +3,7 @@
 // audience: analyst
 // param as_of: date = 2025-12-31
 MATCH (i:SecurityCouncilResolution)
-WHERE i.date <= $as_of
+WHERE left(i.date, size($as_of)) <= $as_of
 OPTIONAL MATCH (i)-[:RESPONDS_TO]->(e:Event)
 RETURN i.key AS key, i.symbol AS symbol, i.date AS adopted, i.vote AS vote, collect(DISTINCT e.key) AS answers
 ORDER BY adopted, key
