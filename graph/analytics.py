@@ -2,9 +2,39 @@
 
 from __future__ import annotations
 
+import re
+
 import networkx as nx
 
 SCORES = ("degree", "betweenness", "eigenvector", "community", "broker")
+# Relationships derived from other facts (graph.reach writes CAN_REACH after scoring): never part
+# of the network, so `build` (which scores before deriving them) and `analyze` (which reads the
+# store) score one and the same projection.
+DERIVED = frozenset({"CAN_REACH"})
+DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+def families() -> list[str]:
+    """The relationship families of the ontology (pen:family), those `--family` accepts."""
+    from peninsula.ontology import load
+
+    return sorted({p.family for t, p in load().rel_types.items() if p.family and t not in DERIVED})
+
+
+def check_date(text: str) -> str:
+    """YYYY, YYYY-MM or YYYY-MM-DD, a real calendar date; InputError otherwise."""
+    import datetime as dt
+
+    from peninsula.ontology import InputError
+
+    if not DATE_RE.fullmatch(text):
+        raise InputError(f"{text!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)", field="as_of")
+    year, month, day = (text.split("-") + ["01", "01"])[:3]
+    try:
+        dt.date(int(year), int(month), int(day))
+    except ValueError:
+        raise InputError(f"{text!r} is not a real calendar date", field="as_of") from None
+    return text
 
 
 def _valid(props: dict, as_of: str | None) -> bool:
@@ -16,7 +46,9 @@ def _valid(props: dict, as_of: str | None) -> bool:
 
 
 def project(nodes, edges, *, as_of: str | None = None, family: str | None = None) -> nx.Graph:
-    """An undirected networkx graph of the entities (sources left out), as of a date, one family."""
+    """An undirected networkx graph of the entities (sources left out), as of a date, one family.
+
+    Derived relationships (CAN_REACH) are left out, whichever family is asked for."""
     from peninsula.ontology import load
 
     ont = load()
@@ -25,6 +57,8 @@ def project(nodes, edges, *, as_of: str | None = None, family: str | None = None
         if "Source" not in n["labels"] and _valid(n["props"], as_of):
             g.add_node(n["key"])
     for e in sorted(edges, key=lambda e: (e["src"], e["dst"], e["type"], e["key"])):
+        if e["type"] in DERIVED:
+            continue
         prop = ont.rel_types.get(e["type"])
         if family and (prop is None or prop.family != family):
             continue
@@ -64,16 +98,34 @@ def annotate(nodes, edges, **options) -> int:
     return len(result)
 
 
-def analyze(store, *, as_of: str | None = None, family: str | None = None, write: bool = True) -> dict:
-    """Project the store, score it and write the scores back as node properties."""
+def analyze(store, *, as_of: str | None = None, family: str | None = None, write: bool = True,
+            top: int = 10) -> dict:
+    """Project the store, score it and write the scores back as node properties.
+
+    The scores are one set per node, which the influence pack and the views read: a projection
+    as of a date or of one family replaces them, and nodes outside it lose theirs (stale scores
+    of another projection would be worse than none); `build` or a plain `analyze` restores the
+    scores of the whole graph. write=False computes without touching the store."""
+    if as_of is not None:
+        check_date(as_of)
     result = scores(project(list(store.nodes()), list(store.edges()), as_of=as_of, family=family))
-    if write and result:
-        rows = [{"key": k, **v} for k, v in result.items()]
-        store.execute(
-            "UNWIND $rows AS row MATCH (n:Entity {key: row.key}) "
-            "WITH n, row WHERE n.degree IS NULL OR n.degree <> row.degree OR n.betweenness <> row.betweenness "
-            "OR n.eigenvector <> row.eigenvector OR n.community <> row.community OR n.broker <> row.broker "
-            "SET n.degree = row.degree, n.betweenness = row.betweenness, n.eigenvector = row.eigenvector, "
-            "n.community = row.community, n.broker = row.broker", {"rows": rows})
+    cleared = 0
+    if write:
+        if result:
+            rows = [{"key": k, **v} for k, v in result.items()]
+            store.execute(
+                "UNWIND $rows AS row MATCH (n:Entity {key: row.key}) "
+                "WITH n, row WHERE n.degree IS NULL OR n.degree <> row.degree OR n.betweenness <> row.betweenness "
+                "OR n.eigenvector <> row.eigenvector OR n.community <> row.community OR n.broker <> row.broker "
+                "SET n.degree = row.degree, n.betweenness = row.betweenness, n.eigenvector = row.eigenvector, "
+                "n.community = row.community, n.broker = row.broker", {"rows": rows})
+        stale = [r["key"] for r in store.query("MATCH (n:Entity) WHERE n.degree IS NOT NULL OR n.community IS NOT NULL "
+                                               "RETURN n.key AS key") if r["key"] not in result]
+        if stale:
+            store.execute("UNWIND $keys AS k MATCH (n:Entity {key: k}) SET n.degree = NULL, n.betweenness = NULL, "
+                          "n.eigenvector = NULL, n.community = NULL, n.broker = NULL", {"keys": stale})
+        cleared = len(stale)
+    ranked = sorted(result, key=lambda k: (-result[k]["betweenness"], -result[k]["degree"], k))[:top]
     return {"nodes": len(result), "communities": len({v["community"] for v in result.values()}),
-            "brokers": sum(v["broker"] for v in result.values())}
+            "brokers": sum(v["broker"] for v in result.values()), "cleared": cleared,
+            "top": [{"key": k, **result[k]} for k in ranked]}

@@ -237,9 +237,11 @@ def load_stream(store: Store, path: Path | str, fmt: str | None = None, *, batch
     bulk = _bulk_writer(store, path) if fresh else None
     total = Counters()
     counts = {"node": 0, "edge": 0}
-    writer = _Writer()
+    writer: _Writer | None = None  # started with the first batch: the mapping's worker processes are
+    # forked before it (stream.py), never from a process that runs other threads
 
     def write(kind: str, rows: list[dict]):
+        nonlocal writer
         def task():
             nodes, edges = (rows, []) if kind == "node" else ([], rows)
             if bulk is not None:
@@ -253,6 +255,8 @@ def load_stream(store: Store, path: Path | str, fmt: str | None = None, *, batch
             total.add(c)
             if progress:
                 progress(len(rows))
+        if writer is None:
+            writer = _Writer()
         writer.submit(task)
 
     rows: list[dict] = []
@@ -272,7 +276,8 @@ def load_stream(store: Store, path: Path | str, fmt: str | None = None, *, batch
             write(kind, rows)
     finally:
         try:
-            writer.close()
+            if writer is not None:
+                writer.close()
         finally:
             if bulk is not None:
                 store.ensure_schema()  # the indexes, built once over everything (also after a failure)

@@ -6,7 +6,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from peninsula.graph.store import GRAPH_NAME, Counters, Store, is_write, redact
-from peninsula.ontology import ReadOnlyError, StoreError, load
+from peninsula.ontology import QueryError, ReadOnlyError, StoreError, load
 
 _SCALARS = frozenset((str, int, float, bool, type(None)))
 
@@ -30,6 +30,18 @@ def _plain(value):
     return value
 
 
+# Replies of redis itself (not of the graph engine): the server, not the query, is at fault.
+_SERVER_REPLIES = ("unknown command", "wrongtype", "misconf", "busy", "loading", "oom", "noauth", "readonly")
+
+
+def _is_query_error(exc: Exception) -> bool:
+    """The engine refused the query itself (syntax, unknown variable or function, bad argument):
+    a plain redis ResponseError; its subclasses and connection errors are the store's trouble."""
+    from redis.exceptions import ResponseError
+
+    return type(exc) is ResponseError and not str(exc).lower().startswith(_SERVER_REPLIES)
+
+
 class _FalkorStore(Store):
     dialect = "falkordb"
     graph = None
@@ -43,6 +55,8 @@ class _FalkorStore(Store):
             msg = str(exc)
             if "read-only" in msg or "RO_QUERY" in msg:
                 raise ReadOnlyError("this query writes to the store; pass --write (write=True) if you mean it") from exc
+            if _is_query_error(exc):
+                raise QueryError(f"FalkorDB refused the query: {msg}") from exc
             raise StoreError(f"FalkorDB refused the query: {msg}") from exc
         header = [h[1] if isinstance(h, (list, tuple)) else h for h in (result.header or [])]
         rows = [dict(zip(header, (_plain(v) for v in row), strict=False)) for row in result.result_set or []]

@@ -11,7 +11,7 @@ import os
 from urllib.parse import urlsplit
 
 from peninsula.graph.store import Counters, Store, is_write, redact
-from peninsula.ontology import ReadOnlyError, StoreError, load
+from peninsula.ontology import QueryError, ReadOnlyError, StoreError, load
 
 
 def schema_statements() -> list[str]:
@@ -73,7 +73,13 @@ class Neo4jStore(Store):
                 rows = [{k: _plain(v) for k, v in record.items()} for record in result]
                 c = result.consume().counters
         except neo4j.exceptions.ClientError as exc:
-            if "write" in str(exc).lower() and not write:
+            code = exc.code or ""
+            if not write and code == "Neo.ClientError.Statement.AccessMode":
+                raise ReadOnlyError(str(exc)) from None
+            if isinstance(exc, neo4j.exceptions.CypherSyntaxError) or code.startswith("Neo.ClientError.Statement."):
+                # syntax, unknown function, type or argument errors: the query is at fault, not the store
+                raise QueryError(f"Neo4j refused the query: {exc.message} ({code})") from None
+            if not write and "write" in str(exc).lower():
                 raise ReadOnlyError(str(exc)) from None
             raise StoreError(f"Neo4j refused the query: {exc.message}") from None
         return rows, Counters(nodes_created=c.nodes_created, relationships_created=c.relationships_created,

@@ -1,12 +1,20 @@
-"""OpenSanctions / FollowTheMoney entities: one JSON object per line, read without the library.
+"""OpenSanctions / FollowTheMoney entities: one JSON object per line, read with `followthemoney`.
 
-Thing schemata become entities (Person; Organization, Company, LegalEntity, PublicBody as
-Organization); interval schemata become relationships: Sanction -> DESIGNATES from the regime
-(the UN 1718 regime when the authority is the Security Council and the programme the DPRK),
-Membership -> MEMBER_OF, Directorship -> LEADS (with the role), Ownership between organizations
--> PART_OF (the asset is part of the owner). Vessel and Address have no class in the ontology:
-they are counted as skipped, never silently dropped. A first pass indexes every id (and checks
-every line) so an edge may come before the entities it joins.
+Each line becomes an entity proxy of followthemoney's model (`model.get_proxy`); what it maps to
+follows the schema's place in the FtM hierarchy, never a list of schema names:
+
+- legal entities become entities: a Person as Person, a PublicBody as GovernmentAgency, any other
+  LegalEntity (Organization, Company, ...) as Organization;
+- a Sanction becomes DESIGNATES from its regime (the UN 1718 regime when the authority is the
+  Security Council and the programme the DPRK) to the sanctioned entity;
+- edge schemata (`schema.edge`, ends `schema.edge_source` -> `schema.edge_target`) become the
+  relationship of the ontology that fits (EDGES), or are counted as skipped with the reason
+  (NO_RELATIONSHIP); Vessel, Address and other schemata with no class here are counted as skipped.
+
+Dates are checked with FtM's date type; every value is checked against its property's type and a
+property the schema does not have is reported, never silently dropped. A first pass indexes every
+id (and checks every line) so an edge may come before the entities it joins. `followthemoney`
+costs ~0.5 s to import, so it is imported on the first read, not with the CLI.
 """
 
 from __future__ import annotations
@@ -14,25 +22,47 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from functools import cache
 
 from peninsula.loaders.sources import Batch, slug
 from peninsula.ontology import InputError
 
-THINGS = {"Person": "Person", "Organization": "Organization", "Company": "Organization",
-          "LegalEntity": "Organization", "PublicBody": "GovernmentAgency"}
-EDGES = {"Sanction", "Membership", "Directorship", "Ownership"}
-NO_CLASS = {"Vessel", "Address", "Airplane", "Identification", "Passport", "Note", "UnknownLink", "Family",
-            "Associate", "Occupancy", "Position", "Security", "CryptoWallet", "BankAccount"}
 FIELDS = {"id", "schema", "properties", "datasets", "referents", "first_seen", "last_seen", "last_change",
           "target", "caption"}
 READ_PROPS = {"name", "alias", "weakAlias", "previousName", "wikidataId", "notes", "summary", "description",
               "entity", "authority", "program", "programId", "listingDate", "startDate", "endDate", "unscId",
-              "authorityId", "member", "organization", "director", "role", "owner", "asset", "percentage"}
+              "authorityId", "role", "percentage"}
+# FtM edge schema -> (relationship, reversed?, class the graph source must have, class the target must have)
+EDGES = {
+    "Membership": ("memberOf", False, "Actor", "Organization"),
+    "Employment": ("memberOf", False, "Actor", "Organization"),  # as org:memberOf, noted "employment"
+    "Directorship": ("leads", False, "Person", "Actor"),
+    "Ownership": ("partOf", True, "Organization", "Organization"),  # the asset is part of the owner
+}
+NO_RELATIONSHIP = {
+    "Associate": "a personal association; the ontology has no relationship between persons",
+    "Family": "a family tie; the ontology has no relationship between persons",
+    "UnknownLink": "a link of unknown meaning",
+    "Representation": "an agent acting for a client; no relationship in the ontology",
+    "Succession": "a predecessor and successor; no relationship in the ontology",
+    "Occupancy": "the post held (a Position) has no class in the ontology",
+}
 QID = re.compile(r"^Q[1-9][0-9]*$")
 DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?")
+MAX_NOTES = 20
+
+
+@cache
+def _ftm():
+    """followthemoney's model, type registry and exception root, imported on first use."""
+    from followthemoney import model, registry
+    from followthemoney.exc import FollowTheMoneyException
+
+    return model, registry, FollowTheMoneyException
 
 
 def _lines(path):
+    model, _, ftm_error = _ftm()
     with open(path, "rb") as fh:
         for n, raw in enumerate(fh, start=1):
             where = f"{path}:{n}"
@@ -55,11 +85,28 @@ def _lines(path):
             for field in ("id", "schema"):
                 if not isinstance(obj.get(field), str) or not obj[field]:
                     raise InputError(f"needs a string {field!r}", where=where, field=field)
+                if not obj[field].isprintable():
+                    raise InputError(f"{obj[field][:80]!r} has a control character or a lone surrogate",
+                                     where=where, field=field)
             props = obj.get("properties", {})
             if not isinstance(props, dict) or not all(
                     isinstance(v, list) and all(isinstance(x, str) for x in v) for v in props.values()):
                 raise InputError("properties map names to lists of strings", where=where, field="properties")
-            yield where, obj
+            try:
+                proxy = model.get_proxy(obj)
+            except ftm_error as exc:  # InvalidData and the rest of the library's exceptions
+                if model.get(obj["schema"]) is None:
+                    raise InputError(f"unknown FtM schema {obj['schema']!r} (followthemoney: {exc})",
+                                     where=where, field="schema") from None
+                raise InputError(f"followthemoney refused the entity: {exc}", where=where, field=_field(exc)) from None
+            yield where, obj, proxy
+
+
+def _field(exc):
+    """The property an FtM InvalidData names, if any."""
+    errors = getattr(exc, "errors", None)
+    props = errors.get("properties") if isinstance(errors, dict) else None
+    return f"properties.{next(iter(props))}" if isinstance(props, dict) and props else None
 
 
 def _key_part(ftm_id: str) -> str:
@@ -67,43 +114,58 @@ def _key_part(ftm_id: str) -> str:
     return s if s == ftm_id.lower() else f"{s}-{hashlib.sha1(ftm_id.encode()).hexdigest()[:8]}"
 
 
-def _date(values, where, field):
-    for v in values:
-        m = DATE.match(v.strip())
-        if not m:
-            raise InputError(f"{v!r} is not a date", where=where, field=field)
-        return m.group(0)
+def _class(schema) -> str | None:
+    """The ontology class of a thing schema, by its place in the FtM hierarchy; None if it has none."""
+    if schema.is_a("Person"):
+        return "Person"
+    if schema.is_a("PublicBody"):
+        return "GovernmentAgency"
+    if schema.is_a("LegalEntity"):  # Organization, Company and any other legal entity
+        return "Organization"
+    return None
+
+
+def _date(proxy, names, where):
+    """The first date of the first property in `names` that has one, checked by FtM's date type."""
+    registry = _ftm()[1]
+    for name in names:
+        for v in proxy.get(name, quiet=True):
+            if registry.date.validate(v):
+                return registry.date.clean(v)[:10]
+            m = DATE.match(v.strip())
+            if not m:
+                raise InputError(f"{v!r} is not a date", where=where, field=f"properties.{name}")
+            return m.group(0)  # shaped like a date but not one (2020-02-30): the ontology names the fault
     return None
 
 
 def read(path, kb, **_options) -> Batch:
     batch = Batch("ftm", path, kb, progress=_options.get("progress"))
-    stats, unread = batch.report.stats, batch.report.unread
+    stats = batch.report.stats
     file_src = f"src/ftm-{slug(path.stem)}"
     keys: dict = {}  # FtM id -> graph key (first pass)
+    classes: dict = {}  # graph key -> ontology class its FtM schema maps to
     last_seen = []
-    for where, obj in _lines(path):
+    for _where, _obj, proxy in _lines(path):
         stats["lines"] += 1
-        if obj["schema"] in THINGS:
-            keys[obj["id"]] = _match(batch, kb, obj, where)
-    for where, obj in _lines(path):
+        cls = _class(proxy.schema)
+        if cls is not None:
+            keys[proxy.id] = _match(kb, proxy, cls)
+            classes[keys[proxy.id]] = cls
+    for where, obj, proxy in _lines(path):
         batch.tick()
-        for field in obj:
-            if field not in FIELDS:
-                unread[field] += 1
-        schema, props = obj["schema"], obj.get("properties", {})
-        for name in props:
-            if name not in READ_PROPS:
-                unread[f"{schema}.{name}"] += 1
+        _audit(batch, obj, proxy, where)
         if obj.get("last_seen"):
-            last_seen.append(obj["last_seen"][:10])
-        if schema in THINGS:
-            _thing(batch, kb, obj, keys[obj["id"]], where, file_src)
-        elif schema in EDGES:
-            _edge(batch, kb, obj, keys, where, file_src)
+            last_seen.append(str(obj["last_seen"])[:10])
+        schema = proxy.schema
+        if _class(schema) is not None:
+            _thing(batch, kb, proxy, keys[proxy.id], where, file_src)
+        elif schema.is_a("Sanction"):
+            _sanction(batch, kb, proxy, keys, where, file_src)
+        elif schema.edge:
+            _edge(batch, kb, proxy, keys, classes, where, file_src)
         else:
-            stats["skipped"] += 1
-            stats[f"skipped {schema}"] += 1
+            _skip(stats, schema.name)
     if not stats["read"]:
         raise InputError("no entities (an empty file)", where=str(path))
     batch.source(file_src, str(path), publisher="OpenSanctions (FollowTheMoney entities)",
@@ -111,77 +173,129 @@ def read(path, kb, **_options) -> Batch:
     return batch
 
 
-def _match(batch, kb, obj, where) -> str:
-    props = obj.get("properties", {})
-    for q in props.get("wikidataId", []):
+def _skip(stats, schema: str, reason: str | None = None):
+    stats["skipped"] += 1
+    stats[f"skipped {schema}" + (f" ({reason})" if reason else "")] += 1
+
+
+def _audit(batch, obj, proxy, where):
+    """Count the fields and properties left unread; report properties and values FtM calls invalid."""
+    report, schema = batch.report, proxy.schema
+    for field in obj:
+        if field not in FIELDS:
+            report.unread[field] += 1
+    for name, values in obj.get("properties", {}).items():
+        prop = schema.get(name)
+        if prop is None:
+            report.unread[f"{schema.name}.{name} (not a property of the FtM schema)"] += 1
+            continue
+        if name not in READ_PROPS and not (
+                _rule(schema) and name in (schema.edge_source, schema.edge_target)):
+            report.unread[f"{schema.name}.{name}"] += 1
+        for v in values:
+            if not _valid(prop, v):
+                label = f"invalid {schema.name}.{name}"
+                if not report.stats[label]:
+                    _note(report, f"{where}: {schema.name}.{name} {v[:80]!r} is not a valid {prop.type.name}")
+                report.stats[label] += 1
+
+
+def _valid(prop, value) -> bool:
+    try:
+        return bool(prop.type.validate(value, format=prop.format))
+    except (_ftm()[2], ValueError):  # a lone surrogate makes some types' codecs raise UnicodeEncodeError
+        return False
+
+
+def _note(report, text):
+    if len(report.notes) < MAX_NOTES:
+        report.notes.append(text)
+
+
+def _match(kb, proxy, cls) -> str:
+    for q in proxy.get("wikidataId", quiet=True):
         if QID.match(q) and q in kb.qids:
             return kb.qids[q]
-    cls = THINGS[obj["schema"]]
-    for name in props.get("name", []) + props.get("alias", []):
+    for name in proxy.get("name", quiet=True) + proxy.get("alias", quiet=True):
         found = kb.find(name, "Person" if cls == "Person" else "Organization")
         if len(found) == 1:
             return found[0]
-    return f"{'person' if cls == 'Person' else 'org'}/ftm-{_key_part(obj['id'])}"
+    return f"{'person' if cls == 'Person' else 'org'}/ftm-{_key_part(proxy.id)}"
 
 
-def _thing(batch, kb, obj, key, where, file_src):
-    props = obj.get("properties", {})
+def _thing(batch, kb, proxy, key, where, file_src):
     if key in kb.nodes and not key.split("/", 1)[1].startswith("ftm-"):
         batch.existing(key)  # matched: link to it, leave its curated content alone
         return
-    names = props.get("name", [])
+    get = proxy.get
+    names = get("name", quiet=True)
     if not names:
-        raise InputError(f"a {obj['schema']} needs a name", where=where, field="properties.name")
-    aliases = [a for a in props.get("alias", []) + props.get("weakAlias", []) + props.get("previousName", [])
+        raise InputError(f"a {proxy.schema.name} needs a name", where=where, field="properties.name")
+    aliases = [a for a in get("alias", quiet=True) + get("weakAlias", quiet=True) + get("previousName", quiet=True)
                if a not in names[:1]] + names[1:]
-    notes = " ".join(props.get("notes", []) + props.get("summary", []) + props.get("description", []))
-    qids = [q for q in props.get("wikidataId", []) if QID.match(q)]
-    batch.entity(key, THINGS[obj["schema"]], where, {
+    notes = " ".join(get("notes", quiet=True) + get("summary", quiet=True) + get("description", quiet=True))
+    qids = [q for q in get("wikidataId", quiet=True) if QID.match(q)]
+    batch.entity(key, _class(proxy.schema), where, {
         "name": {"en": names[0]}, "alias": {"en": sorted(set(aliases))} if aliases else None,
         "description": {"en": notes} if notes else None, "wikidata": qids[0] if qids else None,
-        "record_id": obj["id"],
+        "record_id": proxy.id,
     }, [file_src])
 
 
-def _edge(batch, kb, obj, keys, where, file_src):
-    schema, props, stats = obj["schema"], obj.get("properties", {}), batch.report.stats
-    start = _date(props.get("startDate", []) or props.get("listingDate", []), where, "properties.startDate")
-    end = _date(props.get("endDate", []), where, "properties.endDate")
-    ends = {"Sanction": ("entity", None), "Membership": ("member", "organization"),
-            "Directorship": ("director", "organization"), "Ownership": ("asset", "owner")}[schema]
-    if schema == "Sanction":
-        target = keys.get((props.get("entity") or [""])[0])
-        if target is None:
-            stats["skipped"] += 1
-            stats["skipped (sanctioned entity not in the file)"] += 1
+def _period(proxy, where):
+    return _date(proxy, ("startDate", "listingDate"), where), _date(proxy, ("endDate",), where)
+
+
+def _sanction(batch, kb, proxy, keys, where, file_src):
+    start, end = _period(proxy, where)
+    target = keys.get((proxy.get("entity") or [""])[0])
+    if target is None:
+        _skip(batch.report.stats, proxy.schema.name, "sanctioned entity not in the file")
+        return
+    regime = _regime(batch, kb, proxy, where, file_src)
+    refs = proxy.get("unscId") + proxy.get("authorityId")
+    batch.link(regime, "designates", target, where, [file_src], valid_from=start, valid_to=end,
+               reference_number=refs[0].strip() if refs else None, record_id=proxy.id)
+
+
+def _rule(schema):
+    """The EDGES entry for an edge schema (or one it extends), or None."""
+    return next((rule for name, rule in EDGES.items() if schema.is_a(name)), None)
+
+
+def _edge(batch, kb, proxy, keys, classes, where, file_src):
+    schema, stats = proxy.schema, batch.report.stats
+    rule = _rule(schema)
+    if rule is None:
+        reason = next((r for name, r in NO_RELATIONSHIP.items() if schema.is_a(name)),
+                      "no relationship in the ontology")
+        _skip(stats, schema.name, reason)
+        return
+    rel, flip, src_cls, dst_cls = rule
+    start, end = _period(proxy, where)
+    ends = [(p, keys.get((proxy.get(p) or [""])[0])) for p in (schema.edge_source, schema.edge_target)]
+    if any(key is None for _, key in ends):
+        _skip(stats, schema.name, "an end is not in the file")
+        return
+    for (prop, key), cls in zip(ends, (dst_cls, src_cls) if flip else (src_cls, dst_cls), strict=True):
+        have_is_a = kb.is_a(key, cls) if key in kb.nodes else batch.ont.is_a(classes[key], cls)
+        if not have_is_a:
+            _skip(stats, schema.name, f"{prop} is not {'an' if cls[0] in 'AEIOU' else 'a'} {cls.lower()}")
             return
-        regime = _regime(batch, kb, props, where, file_src)
-        refs = props.get("unscId", []) + props.get("authorityId", [])
-        batch.link(regime, "designates", target, where, [file_src], valid_from=start, valid_to=end,
-                   reference_number=refs[0].strip() if refs else None, record_id=obj["id"])
-        return
-    src, dst = (keys.get((props.get(ends[0]) or [""])[0]), keys.get((props.get(ends[1]) or [""])[0]))
-    if src is None or dst is None:
-        stats["skipped"] += 1
-        stats[f"skipped {schema} (an end is not in the file)"] += 1
-        return
-    if schema == "Membership":
-        batch.link(src, "memberOf", dst, where, [file_src], valid_from=start, valid_to=end, record_id=obj["id"])
-    elif schema == "Directorship":
-        role = "; ".join(props.get("role", [])) or None
-        batch.link(src, "leads", dst, where, [file_src], valid_from=start, valid_to=end, role=role, record_id=obj["id"])
-    elif src.startswith("org/") and dst.startswith("org/"):
-        pct = "; ".join(props.get("percentage", []))
-        batch.link(src, "partOf", dst, where, [file_src], valid_from=start, valid_to=end, record_id=obj["id"],
-                   note=f"ownership{f' ({pct}%)' if pct else ''}")
-    else:
-        stats["skipped"] += 1
-        stats["skipped Ownership (owner is not an organization)"] += 1
+    (_, src), (_, dst) = ends[::-1] if flip else ends
+    notes = {"Ownership": "ownership", "Employment": "employment"}
+    note = next((n for name, n in notes.items() if schema.is_a(name)), None)
+    pct = "; ".join(proxy.get("percentage", quiet=True))
+    if note and pct:
+        note += f" ({pct}%)"
+    role = "; ".join(proxy.get("role", quiet=True)) or None
+    batch.link(src, rel, dst, where, [file_src], valid_from=start, valid_to=end, role=role, note=note,
+               record_id=proxy.id)
 
 
-def _regime(batch, kb, props, where, file_src) -> str:
-    authority = " ".join(props.get("authority", []))
-    program = " ".join(props.get("program", []) + props.get("programId", []))
+def _regime(batch, kb, proxy, where, file_src) -> str:
+    authority = " ".join(proxy.get("authority"))
+    program = " ".join(proxy.get("program") + proxy.get("programId"))
     if "security council" in authority.casefold() and re.search(r"dprk|1718|korea", program, re.I):
         key = "regime/un-1718"
     else:

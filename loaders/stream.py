@@ -45,6 +45,7 @@ OX_FORMATS = {"nt": "N_TRIPLES", "turtle": "TURTLE", "xml": "RDF_XML", "json-ld"
 SORT_BUFFER = os.environ.get("PENINSULA_SORT_BUFFER", "256M")
 CHUNK = 1 << 22  # bytes of sorted N-Triples decoded and matched at a time
 KEY_CACHE = 200_000  # node keys remembered by term (then forgotten: memory stays bounded)
+PARALLEL_ABOVE = 16_000_000  # bytes: larger files are mapped in worker processes (see _workers)
 TYPE, STATEMENT_NT = str(RDF.type), f"<{RDF.Statement}>"
 REIFY = {str(RDF.subject): 0, str(RDF.predicate): 1, str(RDF.object): 2}
 STRING, DATES = str(XSD.string), {str(d) for d in (XSD.date, XSD.gYearMonth, XSD.gYear)}
@@ -59,6 +60,7 @@ _OBJECT = rf'{_IRI}|{_BNODE}|"[^"\\\n\r]*"(?:@[A-Za-z]+(?:-[A-Za-z0-9]+)*|\^\^{_
 CANONICAL = re.compile(rf"({_IRI}|{_BNODE}) <({_IRI_BODY})> ({_OBJECT}) \.\n?")
 ROWS = re.compile(rf"^({_IRI}|{_BNODE}) <({_IRI_BODY})> ({_OBJECT}) \.$", re.M)
 _first = itemgetter(0)
+_SUBJECT = re.compile(rb"([^ \t\r\n]+)[ \t]")
 _spo = itemgetter(0, 1, 2)
 
 # what a predicate does, in _Mapper.handler
@@ -148,30 +150,48 @@ def _slow_rows(data: bytes, path: Path) -> list:
     return rows
 
 
-def _rows(stream, path: Path) -> Iterator[list]:
-    """Sorted N-Triples -> lists of (subject, predicate IRI, object) text rows, a chunk at a time.
-
-    The subject and object keep their N-Triples form; the predicate is the bare IRI."""
+def _subject_chunks(stream) -> Iterator[bytes]:
+    """Sorted N-Triples in pieces of about CHUNK bytes, each cut where a subject's lines begin
+    (so every subject's triples are in one piece; a subject larger than CHUNK makes a larger one)."""
     rest = b""
-    while True:
-        data = stream.read(CHUNK)
-        if not data:
-            break
+    while data := stream.read(CHUNK):
         data = rest + data
-        cut = data.rfind(b"\n") + 1
+        end = data.rfind(b"\n") + 1
+        cut = _last_subject_start(data, end) if end else 0
         if cut == 0:
             rest = data
             continue
-        data, rest = data[:cut], data[cut:]
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            yield _slow_rows(data, path)
-            continue
-        rows = ROWS.findall(text)
-        yield rows if len(rows) == text.count("\n") else _slow_rows(data, path)
+        yield data[:cut]
+        rest = data[cut:]
     if rest:
-        yield _slow_rows(rest, path)
+        yield rest
+
+
+def _last_subject_start(data: bytes, end: int) -> int:
+    """Where the lines of the subject of the last complete line (ending at `end`) begin."""
+    start = data.rfind(b"\n", 0, end - 1) + 1
+    m = _SUBJECT.match(data, start, end)
+    if m is None:
+        return start
+    token = m.group(1)
+    while start > 0:
+        prev = data.rfind(b"\n", 0, start - 1) + 1
+        if not (data.startswith(token, prev) and data[prev + len(token):prev + len(token) + 1] in (b" ", b"\t")):
+            break
+        start = prev
+    return start
+
+
+def _chunk_rows(data: bytes, path: Path) -> list:
+    """Whole sorted lines -> (subject, predicate IRI, object) text rows: one regular expression
+    over the chunk where every line is plain, else line by line. The subject and object keep
+    their N-Triples form; the predicate is the bare IRI."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return _slow_rows(data, path)
+    rows = ROWS.findall(text)
+    return rows if len(rows) == text.count("\n") else _slow_rows(data, path)
 
 
 def _records(stream) -> Iterator[list]:
@@ -405,6 +425,69 @@ class _Mapper:
         return [{"type": prop.rel_type, "key": e["key"], "src": src, "dst": dst, "props": e} for e in stmts]
 
 
+def _map_rows(mapper: _Mapper, rows: list, dumps) -> tuple[list[dict], list[str]]:
+    """Rows of whole subjects -> their nodes, and the join records (a statement with its
+    annotations, or an asserted relationship triple) for the second sort."""
+    nodes, records = [], []
+    for s, group in groupby(rows, key=_first):
+        triples = list(group)
+        if (s, TYPE, STATEMENT_NT) in triples:
+            spo, eprops = mapper.statement(s, triples)
+            records.append(f"{spo[0]}\t{spo[1]}\t{spo[2]}\tS\t{dumps(eprops)}\n")
+            continue
+        node, asserted = mapper.node(s, triples)
+        records.extend(f"{a}\t{p}\t{b}\tA\n" for a, p, b in asserted)
+        nodes.append(node)
+    return nodes, records
+
+
+_DUMPS = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
+_WORKER_MAPPER: dict = {}
+
+
+def _map_chunk(path: str, data: bytes) -> tuple[list[dict], bytes]:
+    """In a worker process: one chunk of whole subjects -> (nodes, join records)."""
+    mapper = _WORKER_MAPPER.get(path)
+    if mapper is None:
+        _WORKER_MAPPER.clear()
+        mapper = _WORKER_MAPPER[path] = _Mapper(Path(path))
+    nodes, records = _map_rows(mapper, _chunk_rows(data, mapper.path), _DUMPS)
+    return nodes, "".join(records).encode()
+
+
+def _workers(path: Path) -> int:
+    """Mapping processes: PENINSULA_MAP_WORKERS if set, else 2 on a machine with 2 cores or more
+    for a file above PARALLEL_ABOVE bytes, else 1 (in this process)."""
+    if os.environ.get("PENINSULA_MAP_WORKERS"):
+        return max(1, int(os.environ["PENINSULA_MAP_WORKERS"]))
+    return 2 if (os.cpu_count() or 1) >= 2 and path.stat().st_size > PARALLEL_ABOVE else 1
+
+
+def _mapped_chunks(chunks: Iterator[bytes], mapper: _Mapper, workers: int) -> Iterator[tuple[list, bytes]]:
+    """(nodes, join records) per chunk, in chunk order: here, or in `workers` processes with at
+    most two chunks each in flight (memory stays bounded)."""
+    if workers <= 1:
+        for data in chunks:
+            nodes, records = _map_rows(mapper, _chunk_rows(data, mapper.path), _DUMPS)
+            yield nodes, "".join(records).encode()
+        return
+    import multiprocessing
+    from collections import deque
+    from concurrent.futures import ProcessPoolExecutor
+
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+    try:
+        pending: deque = deque()
+        for data in chunks:
+            pending.append(pool.submit(_map_chunk, str(mapper.path), data))
+            if len(pending) >= 2 * workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
 def stream_graph(path: Path | str, fmt: str | None = None) -> Iterator[tuple[str, dict]]:
     """Yield ("node", node) for every entity, then ("edge", edge) for every relationship.
 
@@ -420,23 +503,17 @@ def stream_graph(path: Path | str, fmt: str | None = None) -> Iterator[tuple[str
     if not path.is_file():
         raise InputError("no such file", where=str(path))
     mapper = _Mapper(path)
-    dumps = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
+    workers = _workers(path)
     with tempfile.TemporaryDirectory(prefix="peninsula-sort-") as tmp:
         join = subprocess.Popen(_sort_cmd(tmp), stdin=subprocess.PIPE,
                                 stdout=subprocess.PIPE, env=_sort_env())
         try:
             out = join.stdin
             with _sorted_ntriples(path, fmt, tmp) as lines:
-                for s, group in groupby(chain.from_iterable(_rows(lines, path)), key=_first):
-                    rows = list(group)
-                    if (s, TYPE, STATEMENT_NT) in rows:
-                        spo, eprops = mapper.statement(s, rows)
-                        out.write(f"{spo[0]}\t{spo[1]}\t{spo[2]}\tS\t{dumps(eprops)}\n".encode())
-                        continue
-                    node, asserted = mapper.node(s, rows)
-                    if asserted:
-                        out.write("".join(f"{a}\t{p}\t{b}\tA\n" for a, p, b in asserted).encode())
-                    yield "node", node
+                for nodes, records in _mapped_chunks(_subject_chunks(lines), mapper, workers):
+                    out.write(records)
+                    for node in nodes:
+                        yield "node", node
             out.close()
             for spo, group in groupby(chain.from_iterable(_records(join.stdout)), key=_spo):
                 for edge in mapper.edges(spo, [r[3:] for r in group]):

@@ -8,7 +8,7 @@ import random
 import networkx as nx
 import pytest
 
-from peninsula.graph.analytics import analyze, project, scores
+from peninsula.graph.analytics import analyze, check_date, families, project, scores
 from peninsula.ontology import load
 
 ONT = load()
@@ -139,7 +139,8 @@ def test_analyze_writes_scores_back(store):
     store.write(nodes, edges)
     result = analyze(store, as_of="2010-06-01")
     want = scores(project(nodes, edges, as_of="2010-06-01"))
-    assert result == {"nodes": len(want), "communities": 3, "brokers": 1}
+    assert {k: result[k] for k in ("nodes", "communities", "brokers")} == {"nodes": len(want), "communities": 3,
+                                                                          "brokers": 1}
     rows = store.query("MATCH (n:Entity) WHERE n.degree IS NOT NULL RETURN n.key AS key, n.degree AS degree, "
                        "n.betweenness AS betweenness, n.community AS community, n.broker AS broker ORDER BY key")
     assert {r["key"] for r in rows} == set(want)
@@ -148,3 +149,130 @@ def test_analyze_writes_scores_back(store):
         assert (r["degree"], r["betweenness"], r["community"], r["broker"]) == pytest.approx(
             (w["degree"], w["betweenness"], w["community"], w["broker"]))
     assert analyze(store, as_of="2010-06-01") == result  # idempotent
+
+
+# ------------------------------------------------------------ one projection for build and analyze
+REACH_YAML = """\
+sources:
+  - id: src/xx-atlas
+    publisher: Test Publisher
+    title: A made-up atlas for tests
+    date: 2020-01-01
+entities:
+  - id: state/PRK
+    type: State
+    name: {en: Alpha}
+    iso3: PRK
+    sources: [src/xx-atlas]
+    links:
+      - {rel: develops, to: missile/xx-1, sources: [src/xx-atlas]}
+  - id: state/XXB
+    type: State
+    name: {en: Beta}
+    iso3: XXB
+    sources: [src/xx-atlas]
+    links:
+      - {rel: alliedWith, to: state/PRK, valid_from: 1990, sources: [src/xx-atlas]}
+  - id: place/xx-site
+    type: LaunchSite
+    name: {en: Alpha launch site}
+    latitude: 40.0
+    longitude: 125.0
+    sources: [src/xx-atlas]
+    links:
+      - {rel: locatedIn, to: state/PRK, sources: [src/xx-atlas]}
+  - id: place/xx-city
+    type: City
+    name: {en: Beta city}
+    latitude: 35.0
+    longitude: 135.0
+    sources: [src/xx-atlas]
+    links:
+      - {rel: locatedIn, to: state/XXB, sources: [src/xx-atlas]}
+  - id: missile/xx-1
+    type: MissileSystem
+    name: {en: XX-1}
+    range_max_km: 5000
+    sources: [src/xx-atlas]
+"""
+
+
+def _scores_in(store) -> dict:
+    rows = store.query("MATCH (n:Entity) WHERE n.degree IS NOT NULL RETURN n.key AS key, n.degree AS degree, "
+                       "n.betweenness AS betweenness, n.community AS community")
+    return {r["key"]: (r["degree"], r["betweenness"], r["community"]) for r in rows}
+
+
+def test_projection_leaves_derived_reach_out():
+    nodes, edges = hand_graph()
+    reach = [_edge("state/AA2", "state/CC2", "CAN_REACH")]  # would join two triangles if counted
+    for family in (None, "capability"):
+        g = project(nodes, edges + reach, family=family)
+        assert not g.has_edge("state/AA2", "state/CC2")
+    assert project(nodes, edges + reach).edges == project(nodes, edges).edges
+
+
+def test_build_then_analyze_then_build_changes_nothing(store, tmp_path):
+    from peninsula.graph.build import build
+
+    (tmp_path / "reach.yaml").write_text(REACH_YAML, encoding="utf-8")
+    first = build(store, tmp_path)
+    assert first.derived["can_reach"] == 1, "the fixture must derive a CAN_REACH edge, or this tests nothing"
+    built = _scores_in(store)
+    analyze(store)
+    assert _scores_in(store) == built, "analyze without options scores what build scored"
+    again = build(store, tmp_path)
+    c = again.counters
+    assert (c.nodes_created, c.relationships_created, c.properties_set) == (0, 0, 0)
+
+
+def test_as_of_clears_scores_outside_the_projection_and_a_plain_run_restores_them(store):
+    nodes, edges = hand_graph()
+    store.write(nodes, edges)
+    analyze(store)
+    full = _scores_in(store)
+    assert "state/NEW" in full
+    result = analyze(store, as_of="2010-06-01")
+    assert result["cleared"] == 1
+    assert set(_scores_in(store)) == set(full) - {"state/NEW"}, "state/NEW did not exist in 2010"
+    rows = store.query("MATCH (n:Entity {key: 'state/NEW'}) RETURN n.betweenness AS b, n.broker AS broker, "
+                       "n.eigenvector AS e, n.community AS c")
+    assert rows == [{"b": None, "broker": None, "e": None, "c": None}]
+    analyze(store)
+    assert _scores_in(store) == full
+
+
+def test_dry_run_writes_nothing_and_ranks_by_betweenness(store):
+    nodes, edges = hand_graph()
+    store.write(nodes, edges)
+    result = analyze(store, as_of="2010-06-01", write=False, top=3)
+    assert _scores_in(store) == {}
+    assert result["top"][0]["key"] == HUB
+    assert len(result["top"]) == 3
+    between = [r["betweenness"] for r in result["top"]]
+    assert between == sorted(between, reverse=True)
+
+
+def test_families_are_the_ontology_annotations():
+    from rdflib import Namespace
+
+    pen = Namespace("https://peninsula.invalid/ontology#")
+    declared = {str(o) for o in ONT.graph.objects(None, pen.family)}
+    assert families() == sorted(declared)
+    assert "alliance" in families() and "bogus" not in families()
+
+
+@pytest.mark.parametrize("text", ["2006", "2006-10", "2006-10-09", "2024-02-29"])
+def test_check_date_accepts_partial_dates(text):
+    assert check_date(text) == text
+
+
+@pytest.mark.parametrize("text, words", [("notadate", "not a date"), ("2006-13", "not a real calendar date"),
+                                          ("2023-02-29", "not a real calendar date"), ("06-10-09", "not a date"),
+                                          ("2006-1-9", "not a date")])
+def test_check_date_refuses_others(text, words):
+    from peninsula.ontology import InputError
+
+    with pytest.raises(InputError) as err:
+        check_date(text)
+    assert words in str(err.value) and text in str(err.value)

@@ -216,3 +216,142 @@ def test_bad_requests_get_one_message_and_no_traceback(args, code, words, uri):
     assert "Traceback" not in message and "Traceback" not in result.output
     for word in words:
         assert word in message
+
+
+# ------------------------------------------------------------ review fixes: keys, analyze, validate, exit codes
+EXTEND = """\
+sources:
+  - id: src/second
+    publisher: Test Publisher
+    title: A second made-up source
+    date: 2007
+entities:
+  - id: org/unsc
+    links:
+      - rel: targets
+        to: state/PRK
+        valid_from: 2006-10-14
+        sources: [src/second]
+"""
+
+
+def _relationships(output: str) -> int:
+    import re
+
+    return int(re.search(r"valid: \d+ entities, (\d+) relationships", output).group(1))
+
+
+def test_a_link_added_in_a_second_file_stays_its_own_relationship(tiny, uri):
+    """Same entity, rel, to and valid_from in two files: two relationships, two statement keys."""
+    one = run("validate", str(tiny))
+    assert one.exit_code == 0, one.output
+    (tiny / "zz-extend.yaml").write_text(EXTEND, encoding="utf-8")
+    two = run("validate", str(tiny))
+    assert two.exit_code == 0, two.output
+    assert _relationships(two.output) == _relationships(one.output) + 1
+    assert run("--store", uri, "build", "--data", str(tiny)).exit_code == 0
+    rows = json.loads(run("--store", uri, "query", "--format", "json", "--cypher",
+                          "MATCH (:Entity {key: 'org/unsc'})-[r:TARGETS]->(:Entity {key: 'state/PRK'}) "
+                          "RETURN r.key AS key, r.sources AS sources ORDER BY key").output)
+    assert len({r["key"] for r in rows}) == 2
+    assert sorted(s for r in rows for s in r["sources"]) == ["src/second", "src/unscr-1718"]
+
+
+def test_file_order_does_not_change_statement_keys(tiny, tmp_path):
+    from peninsula.loaders import read_files
+
+    (tiny / "zz-extend.yaml").write_text(EXTEND, encoding="utf-8")
+    files = [tiny / "tiny.yaml", tiny / "zz-extend.yaml"]
+    a, b = read_files(files), read_files(list(reversed(files)))
+    assert set(a.graph) == set(b.graph)
+
+
+def test_the_same_explicit_link_id_twice_is_refused_naming_both_places(tiny):
+    text = TINY.replace("      - rel: targets\n", "      - rel: targets\n        id: stmt/unsc-prk\n")
+    (tiny / "tiny.yaml").write_text(text, encoding="utf-8")
+    (tiny / "zz-extend.yaml").write_text(EXTEND.replace("      - rel: targets\n",
+                                                        "      - rel: targets\n        id: stmt/unsc-prk\n"),
+                                         encoding="utf-8")
+    result = run("validate", str(tiny))
+    assert result.exit_code == 2
+    message = stderr_of(result)
+    assert "stmt/unsc-prk" in message and "tiny.yaml:" in message and "zz-extend.yaml:" in message
+
+
+def test_analyze_refuses_an_unknown_family_and_a_bad_date(tiny, uri):
+    bad_family = run("--store", uri, "analyze", "--family", "bogus")
+    assert bad_family.exit_code == 2 and "bogus" in stderr_of(bad_family) and "alliance" in stderr_of(bad_family)
+    for text in ("notadate", "2006-02-30"):
+        bad_date = run("--store", uri, "analyze", "--as-of", text)
+        assert bad_date.exit_code == 2 and text in stderr_of(bad_date) and "--as-of" in stderr_of(bad_date)
+
+
+def test_analyze_dry_run_prints_and_writes_nothing(tiny, uri):
+    assert run("--store", uri, "build", "--data", str(tiny)).exit_code == 0
+    wipe = "MATCH (n:Entity) SET n.degree = NULL, n.betweenness = NULL, n.eigenvector = NULL, n.community = NULL"
+    assert run("--store", uri, "query", "--write", "--cypher", wipe).exit_code == 0
+    result = run("--store", uri, "analyze", "--dry-run", "--family", "sanction")
+    assert result.exit_code == 0, result.output
+    assert "scored 2 nodes" in result.output and "org/unsc" in result.output and "dry run" in result.output
+    rows = json.loads(run("--store", uri, "query", "--format", "json", "--cypher",
+                          "MATCH (n:Entity) WHERE n.degree IS NOT NULL RETURN n.key AS key").output)
+    assert rows == []
+
+
+ADDITIONS = """\
+@prefix pen: <https://peninsula.invalid/ontology#> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+<https://peninsula.invalid/id/state/PRK> pen:memberOf <https://peninsula.invalid/id/org/unsc> .
+<https://peninsula.invalid/id/stmt/test-addition> a rdf:Statement ;
+    rdf:subject <https://peninsula.invalid/id/state/PRK> ; rdf:predicate pen:memberOf ;
+    rdf:object <https://peninsula.invalid/id/org/unsc> ;
+    pen:source <https://peninsula.invalid/id/src/unscr-1718> .
+"""
+
+
+def test_rdf_additions_validate_against_a_data_folder_and_name_an_undefined_source(tiny, tmp_path):
+    path = tmp_path / "additions.ttl"
+    path.write_text(ADDITIONS, encoding="utf-8")
+    ok = run("validate", str(tiny), str(path))
+    assert ok.exit_code == 0, stderr_of(ok)
+    assert f"valid: {path}" in ok.output
+    path.write_text(ADDITIONS.replace("src/unscr-1718", "src/nowhere"), encoding="utf-8")
+    bad = run("validate", str(tiny), str(path))
+    assert bad.exit_code == 2
+    message = stderr_of(bad)
+    assert "source src/nowhere is not defined" in message and "cites no source" not in message
+    assert "stmt/test-addition" in message
+
+
+def test_rdf_additions_alone_and_with_format(tiny, tmp_path):
+    path = tmp_path / "additions.txt"  # a suffix that says nothing: --format says turtle
+    path.write_text(ADDITIONS, encoding="utf-8")
+    no_format = run("validate", str(tiny), str(path))
+    assert no_format.exit_code == 2 and "--format" in stderr_of(no_format)
+    with_format = run("validate", "--format", "turtle", str(tiny), str(path))
+    assert with_format.exit_code == 0, stderr_of(with_format)
+    alone = run("validate", "--alone", "--format", "turtle", str(path))
+    assert alone.exit_code == 2
+    assert "source src/unscr-1718 is not defined" in stderr_of(alone)
+
+
+def test_the_example_additions_file_validates_against_the_curated_data():
+    from support import ROOT
+
+    example = ROOT / "docs" / "example-additions.ttl"
+    assert "https://peninsula.invalid/id/" in example.read_text("utf-8")
+    result = run("validate", str(example))
+    assert result.exit_code == 0, stderr_of(result)
+    alone = run("validate", "--alone", str(example))
+    assert alone.exit_code == 2 and "is not defined" in stderr_of(alone)
+
+
+def test_a_cypher_syntax_error_is_a_query_error(tiny, uri):
+    from peninsula.graph.store import open_store
+    from peninsula.ontology import QueryError
+
+    result = run("--store", uri, "query", "--cypher", "MATCH (n RETURN n")
+    assert result.exit_code == QueryError.exit_code == 6
+    assert "Invalid input" in stderr_of(result)  # the engine's own words are kept
+    with open_store(uri) as store, pytest.raises(QueryError, match="not defined"):
+        store.query("MATCH (n) RETURN m")

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 from support import SAMPLES
 
+from peninsula.loaders.ftm import NO_RELATIONSHIP
 from peninsula.loaders.sources import load_source
 from peninsula.ontology import InputError
 
 FTM = SAMPLES / "ftm" / "entities.ftm.json"
+EDGES = SAMPLES / "ftm" / "edges.ftm.json"
 
 
 def _rels(store, rel):
@@ -53,6 +58,10 @@ def test_second_load_changes_nothing(store):
     (5, '{"schema": "Directorship", "properties": {}}', "id", "id"),
     (7, '{"id": "m", "schema": "Membership", "properties": {"member": ["sample-person-1"], '
         '"organization": ["sample-komid"], "startDate": ["sometime"]}}', "properties.startDate", "not a date"),
+    (9, '{"id": "sample-vessel-1", "schema": "Spaceship", "properties": {}}', "schema", "unknown FtM schema 'Spaceship'"),
+    (10, '{"id": "sample-\\ud800", "schema": "Address", "properties": {}}', "id", "lone surrogate"),
+    (2, '{"id": "sample-san-1", "schema": "Sanction", "properties": {"entity": ["sample-person-1"], '
+        '"endDate": ["soon"]}}', "properties.endDate", "not a date"),
 ])
 def test_bad_lines_name_the_line_and_field(store, tmp_path, line, text, field, match):
     lines = FTM.read_text("utf-8").splitlines()
@@ -77,3 +86,41 @@ def test_an_entity_with_a_wikidata_id_matches_the_entity_of_that_qid(store):
     counts = store.counts()
     assert not load_source(store, "ftm", SAMPLES / "ftm" / "wikidata.ftm.json").counters.changed
     assert store.counts() == counts
+
+
+def test_edge_schemata_follow_the_ftm_model(store):
+    report = load_source(store, "ftm", EDGES)
+    stats = report.stats
+    # classes by the FtM hierarchy: PublicBody -> GovernmentAgency, any other LegalEntity -> Organization
+    labels = {r["key"]: set(r["labels"]) for r in store.query(
+        "MATCH (n:Entity) WHERE n.key STARTS WITH 'org/ftm-edge' RETURN n.key AS key, labels(n) AS labels")}
+    assert "GovernmentAgency" in labels["org/ftm-edge-agency"] and "Organization" in labels["org/ftm-edge-legal"]
+    assert "GovernmentAgency" not in labels["org/ftm-edge-legal"]
+    assert stats["created"] == 5  # four entities and the file's Source
+    # Employment (employee -> employer) becomes MEMBER_OF with its role; the time of day is dropped
+    [(src, dst, emp)] = _rels(store, "MEMBER_OF")
+    assert (src, dst) == ("person/ftm-edge-person-a", "org/ftm-edge-agency")
+    assert (emp["role"], emp["note"], emp["valid_from"], emp["record_id"]) == ("Clerk", "employment", "2019-03-01", "edge-emp")
+    # every other edge is skipped with its reason, none silently
+    assert stats["skipped Directorship (director is not a person)"] == 1
+    assert stats["skipped Ownership (owner is not an organization)"] == 1
+    assert stats["skipped Membership (an end is not in the file)"] == 1
+    for schema in ("Associate", "Family", "UnknownLink", "Representation"):
+        assert stats[f"skipped {schema} ({NO_RELATIONSHIP[schema]})"] == 1
+    assert stats["skipped"] == 7 and _rels(store, "LEADS") == [] and _rels(store, "PART_OF") == []
+    # a property the schema lacks, and a value its type refuses, are reported
+    assert report.unread["LegalEntity.favouriteColour (not a property of the FtM schema)"] == 1
+    assert report.unread["Family.relationship"] == 1 and "Employment.employee" not in report.unread
+    assert stats["invalid LegalEntity.country"] == 1
+    assert any(n.startswith(f"{EDGES}:2: LegalEntity.country 'not a country'") for n in report.notes)
+    counts = store.counts()
+    assert not load_source(store, "ftm", EDGES).counters.changed and store.counts() == counts
+
+
+def test_followthemoney_is_imported_only_by_the_reader():
+    code = ("import sys, peninsula.graph.cli, peninsula.loaders.sources, peninsula.loaders.ftm\n"
+            "assert 'followthemoney' not in sys.modules, 'imported too early'\n"
+            "peninsula.loaders.ftm._ftm()\n"
+            "assert 'followthemoney' in sys.modules\n")
+    done = subprocess.run([sys.executable, "-P", "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
