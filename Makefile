@@ -12,6 +12,7 @@ PYTHON312 ?= $(shell for p in python3.12 $$HOME/.pyenv/versions/3.12*/bin/python
 $(VENV)/.installed: pyproject.toml
 	@test -n "$(PYTHON312)" || { echo "Python 3.12+ not found: install python3.12 (apt-get install python3.12 or pyenv install 3.12)"; exit 1; }
 	test -x $(PY) || $(PYTHON312) -m venv $(VENV)
+	@bash .ci/system-deps build  # libicu-dev, pkg-config: PyICU (for followthemoney) builds from source
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[test]' --config-settings editable_mode=strict
 	touch $@

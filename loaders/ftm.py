@@ -155,8 +155,8 @@ def read(path, kb, **_options) -> Batch:
     for where, obj, proxy in _lines(path):
         batch.tick()
         _audit(batch, obj, proxy, where)
-        if obj.get("last_seen"):
-            last_seen.append(str(obj["last_seen"])[:10])
+        if isinstance(obj.get("last_seen"), str) and DATE.match(obj["last_seen"]):
+            last_seen.append(obj["last_seen"][:10])
         schema = proxy.schema
         if _class(schema) is not None:
             _thing(batch, kb, proxy, keys[proxy.id], where, file_src)

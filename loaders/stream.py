@@ -5,18 +5,23 @@ all triples of one subject together (to build a node), and each ``rdf:Statement`
 the triple it annotates, which may come before it, after it, or anywhere in the file. Both are
 solved by sorting on disk, never by holding the graph:
 
-1. pyoxigraph parses the file (any format it reads) and writes N-Triples into GNU ``sort -u``
-   (C locale, bounded buffer, spilling to temporary files). An N-Triples file goes to ``sort``
-   as it is. The output has every subject's triples contiguous, duplicates removed.
-2. pyoxigraph parses the sorted stream; each subject's run becomes a node, or a statement.
-   A node yields one *asserted* record per relationship triple; a statement yields one
-   *statement* record with its annotations; both go into a second ``sort`` keyed on the triple.
+1. GNU ``sort -u`` (C locale, bounded buffer, spilling to temporary files) reads an N-Triples
+   file itself; any other format pyoxigraph parses and writes to ``sort`` as N-Triples. The
+   output has every subject's triples contiguous, duplicates removed.
+2. The sorted stream is cut into chunks of about 4 MB at subject boundaries. In each chunk one
+   regular expression matches every line in the plain form (lines with escapes, comments or odd
+   spacing go through pyoxigraph one by one, and a bad one is reported with its line number in
+   the file); each subject's run becomes a node, or a statement. A node gives one *asserted*
+   record per relationship triple, a statement one *statement* record with its annotations;
+   both go into a second ``sort`` keyed on the triple. Large files are mapped by two worker
+   processes (forked, chunks in order, two in flight each): the per-triple Python work is
+   what a load spends its time on.
 3. That second sort is a sort-merge join: a triple with statements becomes one relationship
    per statement, a triple without becomes one ``triple/`` relationship, and a statement with
    no asserted triple is an error, exactly as in ``to_property_graph``.
 
 So nodes stream out first (all of them), then relationships; memory is the sort buffers plus
-one subject's triples. What cannot be checked in bounded memory here is left to the store: a
+a few chunks. What cannot be checked in bounded memory here is left to the store: a
 relationship whose end is not a node is reported by the writer (``peninsula.graph.bulk``).
 """
 
@@ -457,7 +462,13 @@ def _map_chunk(path: str, data: bytes) -> tuple[list[dict], bytes]:
 
 def _workers(path: Path) -> int:
     """Mapping processes: PENINSULA_MAP_WORKERS if set, else 2 on a machine with 2 cores or more
-    for a file above PARALLEL_ABOVE bytes, else 1 (in this process)."""
+    for a file above PARALLEL_ABOVE bytes, else 1 (in this process). Workers are forked: the
+    caller (graph.bulk) starts its writer thread only after them."""
+    import multiprocessing
+    import threading
+
+    if "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
+        return 1  # workers are forked (spawning would re-run the caller's script), never beside threads
     if os.environ.get("PENINSULA_MAP_WORKERS"):
         return max(1, int(os.environ["PENINSULA_MAP_WORKERS"]))
     return 2 if (os.cpu_count() or 1) >= 2 and path.stat().st_size > PARALLEL_ABOVE else 1

@@ -347,3 +347,21 @@ def test_upsert_sees_changed_properties_and_new_labels_in_the_engine(store):
     counters, _ = store.upsert([more], [])
     assert counters.labels_added >= 1
     assert store.query("MATCH (n:Forum {key: 'org/x'}) RETURN n.name AS name") == [{"name": "Y"}]
+
+
+def test_mapping_in_worker_processes_equals_mapping_here(small, monkeypatch, tmp_path):
+    """Chunks cut at subject boundaries and mapped in two processes give the same elements, in
+    the same order, as mapping here; a bad line is still reported with its line number."""
+    from peninsula.loaders import stream
+
+    monkeypatch.setattr(stream, "CHUNK", 4096)  # many chunks, many cuts
+    monkeypatch.setenv("PENINSULA_MAP_WORKERS", "1")
+    here = list(stream.stream_graph(small["shuffled"]))
+    monkeypatch.setenv("PENINSULA_MAP_WORKERS", "2")
+    assert stream._workers(small["shuffled"]) == 2
+    assert list(stream.stream_graph(small["shuffled"])) == here
+    assert sum(1 for kind, _ in here if kind == "node") == len(_mapped(small["nt"])[0])
+    bad = _write(tmp_path / "m.nt", _entity("state/AAA") + _entity("state/BBB") + ["<http://x> <http://y> oops ."])
+    with pytest.raises(InputError) as exc:
+        list(stream.stream_graph(bad))
+    assert "m.nt:5" in str(exc.value)
