@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -54,61 +55,126 @@ def build(store: Store, data_dir: Path | str | None = None, *, derive: bool = Tr
 
 
 def load_rdf(store: Store, path: Path | str, fmt: str | None = None, *, progress=None) -> Report:
-    """Load an RDF file (any format `export` writes): parse, SHACL-validate, map, write."""
-    graph = read_rdf(path, fmt)
-    problems = shacl_validate(graph, where=lambda s: f"{path} <{s}>")
-    if problems:
-        from peninsula.ontology import ValidationError
+    """Load an RDF file (any format `export` writes): parse, validate with the store as context, map, write.
 
-        raise ValidationError(problems)
-    nodes, edges = to_property_graph(graph, where=lambda s: f"{path} <{s}>")
+    The file may add facts about entities the store already holds: see prepare_rdf. Everything is
+    validated and mapped before anything is written, so a refused file leaves the store unchanged."""
+    graph = read_rdf(path, fmt)
+    nodes, edges = prepare_rdf(store, graph, path)
     counters = store.write(nodes, edges, progress=progress)
     return Report(nodes=len(nodes), edges=len(edges), counters=counters, files=[str(path)])
 
 
-def curated_graph(data_dir: Path | str | None = None):
-    """The curated data as one RDF graph (read, not SHACL-validated): context for RDF additions."""
-    return read_dir(data_dir or default_data_dir()).graph
+def prepare_rdf(store: Store, graph, path: Path | str) -> tuple[list, list]:
+    """Validate and map a parsed RDF file against what `store` holds; return (nodes, edges). Writes nothing.
 
+    - A subject with an rdf:type is described by the file (its node is written as the file says).
+    - A subject without one names an entity of the store and adds to it: its store description
+      plus the file's triples are validated together and written as one node.
+    - Any other entity the file refers to (relationship ends, cited sources) must be typed in the
+      file or held by the store; the store's are looked up by key in one batched query and given to
+      SHACL as context (never written). Only problems of what the file describes are reported; a
+      reference found neither in the file nor in the store is named as such."""
+    from rdflib import RDF, Graph, URIRef
 
-def validate_rdf(path: Path | str, fmt: str | None = None, *, context=None) -> list[str]:
-    """SHACL-check one RDF file; return its problems (empty: valid). Writes nothing.
+    from peninsula.loaders.mapping import key_of, node_quads, node_triples, quads_of
+    from peninsula.ontology import PEN, ValidationError
+    from peninsula.ontology.model import load
 
-    With `context` (an RDF graph, usually curated_graph()), the file is checked together with it,
-    so it may refer to the entities and cite the sources defined there, and only the problems of
-    nodes the file itself describes are reported. A cited source defined nowhere is named."""
-    from rdflib import RDF, Dataset, Graph
-
-    from peninsula.loaders.mapping import key_of
-    from peninsula.ontology import PEN
-
-    parsed = read_rdf(path, fmt)
-    triples = ([(s, p, o) for s, p, o, _ in parsed.quads((None, None, None, None))]
-               if isinstance(parsed, Dataset) else list(parsed))
-    if context is None:
-        data = parsed
-    else:
-        data = Graph()
-        for t in context:
-            data.add(t)
-        for t in triples:
-            data.add(t)
-    own = {s for s, _, _ in triples}
-    elsewhere = "\0"  # where() of a focus node the file does not describe: filtered out below
+    ont = load()
+    quads = list(quads_of(graph))
+    triples = {(s, p, o) for s, p, o, _ in quads}
+    subjects = {s for s, _, _ in triples}
+    typed = {s for s, p, _ in triples if p == RDF.type}
+    statements = {s for s, p, o in triples if p == RDF.type and o == RDF.Statement}
+    untyped = subjects - typed
 
     def where(s):
-        return f"{path} <{s}>" if s in own else elsewhere
+        return f"{path} <{s}>"
 
-    missing = sorted({(s, o) for s, p, o in triples if p == PEN.source and (o, RDF.type, PEN.Source) not in data})
-    scope = "in the file or the curated data" if context is not None else "in the file (checked --alone)"
-    problems = [f"{where(s)}: {key_of(s)}, field 'sources': source {key_of(o)} is not defined {scope}"
-                for s, o in missing]
-    undefined = {f"(value {o})" for _, o in missing}
-    for line in shacl_validate(data, where=where):
-        if line.startswith(elsewhere):
-            continue
-        if "field 'sources'" in line and any(line.endswith(v) for v in undefined):
-            continue  # said above, by name, instead of "cites no source"
+    refs = []  # (subject, field, object): an object property or pen:source pointing out of what the file types
+    for s, p, o in triples:
+        prop = ont.by_iri(p)
+        if prop is not None and prop.kind == "object" and not _is_literal(o) and o not in typed:
+            refs.append((s, prop.key, o))
+    wanted = {key_of(t) for t in untyped - statements if isinstance(t, URIRef)}
+    wanted |= {key_of(o) for _, _, o in refs if isinstance(o, URIRef)}
+    held = _lookup(store, wanted)
+
+    problems = [f"{where(s)}: {key_of(s)}, field 'rdf:type': {key_of(s)} is not in the file or the store "
+                "(it has no rdf:type here and no node there)"
+                for s in sorted(untyped - statements) if key_of(s) not in held]
+    missing = {o for _, _, o in refs if o not in subjects and key_of(o) not in held}
+    if missing:
+        parts = defaultdict(dict)  # statement -> its rdf:subject, rdf:predicate, rdf:object
+        for s, p, o in triples:
+            if s in statements and p in (RDF.subject, RDF.predicate, RDF.object):
+                parts[s][p] = o
+        problems += [f"{where(s)}: {_name(parts.get(s, {}), s, key_of)}, field {f!r}: {key_of(o)} is not in the "
+                     "file or the store" for s, f, o in sorted(refs) if o in missing]
+
+    extended = {s for s in untyped - statements if key_of(s) in held}
+    context_only = {key_of(o) for _, _, o in refs if o not in subjects and key_of(o) in held}
+    extra_quads = []  # what the mapping needs besides the file: never written unless extended
+    context = Graph()  # what SHACL needs besides the file: never written
+    for s in extended:
+        for q in node_quads(held[key_of(s)]["props"], ont):
+            extra_quads.append(q)
+            context.add(q[:3])
+    cited = {o for s in extended for o in context.objects(s, PEN.source)}
+    more = _lookup(store, {key_of(o) for o in cited if o not in typed and key_of(o) not in held})
+    for key in context_only | set(more):
+        props = (held.get(key) or more[key])["props"]
+        for t in node_triples(props, ont):
+            if t[1] != PEN.source:  # a context entity's own sources are not checked here
+                context.add(t)
+            if t[1] == RDF.type and key in context_only:
+                extra_quads.append((*t, None))
+
+    data = Graph()
+    for t in triples:
+        data.add(t)
+    for t in context:
+        data.add(t)
+    elsewhere = "\0"  # where() of a focus node the file does not describe: filtered out below
+    shown = {f"(value {o})" for o in missing}
+    for line in shacl_validate(data, where=lambda s: where(s) if s in subjects else elsewhere):
+        if line.startswith(elsewhere) or any(line.endswith(v) for v in shown):
+            continue  # not the file's; or said above, by name
         problems.append(line)
-    return sorted(set(problems))
+    if problems:
+        raise ValidationError(sorted(set(problems)))
 
+    # a triple both stored and in the file is one triple (a store quad in another graph than the
+    # file's is not: the mapping refuses a subject spread over graphs)
+    nodes, edges = to_property_graph(list(dict.fromkeys(quads + extra_quads)), ont, where=where)
+    nodes = [n for n in nodes if n["key"] not in context_only]
+    for n in nodes:
+        if n["key"] in held:  # an extended node keeps what the store holds beyond the ontology
+            n["props"] = {**held[n["key"]]["props"], **n["props"]}
+    return nodes, edges
+
+
+def _lookup(store: Store, keys: set) -> dict:
+    """key -> {"labels", "props"} of the store's entities with these keys (one batched query)."""
+    if not keys:
+        return {}
+    rows = store.query("MATCH (n:Entity) WHERE n.key IN $keys RETURN n.key AS key, labels(n) AS labels, "
+                       "properties(n) AS props", {"keys": sorted(keys)})
+    return {r["key"]: {"labels": r["labels"], "props": r["props"]} for r in rows if r["props"].get("class")}
+
+
+def _is_literal(term) -> bool:
+    from rdflib import Literal
+
+    return isinstance(term, Literal)
+
+
+def _name(parts: dict, s, key_of) -> str:
+    """A subject's key; a statement's (given its parts) as `src -predicate-> dst [statement key]`."""
+    from rdflib import RDF
+
+    if len(parts) < 3:
+        return key_of(s)
+    return f"{key_of(parts[RDF.subject])} -{parts[RDF.predicate].rsplit('#', 1)[-1]}-> {key_of(parts[RDF.object])} " \
+           f"[{key_of(s)}]"
