@@ -5,11 +5,12 @@
 Generates (seeded) synthetic graphs of --small and --large triples with benchmarks/synth.py,
 then measures, as medians over --runs runs:
 
-- full load of the large N-Triples file into a fresh embedded store (streamed, CREATE)
+- full load of the large N-Triples file into a fresh embedded store (streamed, GRAPH.BULK)
   vs pyoxigraph ``Store().load`` of the same file;
 - reload of the same file into the loaded store (nothing new: lookups only) vs that load;
 - export of the loaded store to N-Triples vs its full load time;
-- p50 of 2- and 3-hop queries (in the style of the query packs) vs p50 of ``RETURN 1``;
+- p50 of 2- and 3-hop pack queries (PACK_QUERIES: real queries/<pack>/*.cypher files, parameters
+  drawn from the loaded graph) vs p50 of ``RETURN 1``, with each query's own p50 and engine time;
 - the naive loader (one Cypher statement per triple) vs ours on the small file (one run);
 - peak resident memory of a child process that loads the large file (and of the engine).
 
@@ -38,33 +39,60 @@ sys.path.insert(0, str(HERE))
 
 import synth  # noqa: E402 - the generator beside this file
 
-QUERIES = {  # 2- and 3-hop questions the packs ask, on the synthetic graph's shape
-    "tests of a state's missiles (2 hops)":
-        "MATCH (s:State {key: $key})-[:DEVELOPS]->(m:MissileSystem)<-[:TESTED]-(t:MissileTest) "
-        "RETURN m.key AS missile, count(t) AS tests",
-    "allies of a state's treaty partners (3 hops)":
-        "MATCH (s:State {key: $key})-[:PARTY_TO]->(a:Agreement)<-[:PARTY_TO]-(p:State)-[:ALLIED_WITH]->(x:State) "
-        "RETURN count(DISTINCT x) AS allies",
-    "who led states that tested, as of a date (2 hops)":
-        "MATCH (p:Person)-[l:LEADS]->(s:State {key: $key})<-[:CONDUCTED_BY]-(t:MissileTest) "
-        "WHERE l.valid_from <= $as_of RETURN p.key AS leader, count(t) AS tests",
-    "sources behind a state's alliances (2 hops)":
-        "MATCH (s:State {key: $key})-[r:ALLIED_WITH]->(b:State)-[:MEMBER_OF]->(o:Organization) "
-        "RETURN b.key AS ally, o.key AS org, r.sources AS sources",
-}
+# Pack queries (queries/<pack>/<name>.cypher, run as `peninsula query` runs them) whose anchors exist
+# in the synthetic graph, each with parameters drawn from the loaded graph. The goal is on the
+# 2-3-hop ones; the 1-hop ones are printed beside them for contrast. Queries about things the
+# generator does not make (sanctions, cyber operations, talks rounds, reach) would answer nothing.
+PACK_QUERIES = [  # (query id, hops, parameter maker: (random, anchors) -> params)
+    ("missiles/tests_of_system", "2 hops", lambda rnd, a: {"system": rnd.choice(a["missiles"])}),
+    ("diplomacy/agreements_of_party", "2 hops", lambda rnd, a: {"state": rnd.choice(a["iso3"])}),
+    ("influence/paths_as_of", "1-3 hops",
+     lambda rnd, a: {"from_actor": rnd.choice(a["states"]), "to_actor": rnd.choice(a["states"])}),
+    ("alliances/memberships_as_of", "1 hop", lambda rnd, a: {"organization": rnd.choice(a["orgs"])}),
+    ("influence/dependence", "1 hop", lambda rnd, a: {"actor": rnd.choice(a["states"])}),
+]
+MULTI_HOP = {"2 hops", "1-3 hops"}
 
 
 def _median(xs):
     return statistics.median(xs)
 
 
-def _p50(store, cypher, params_list):
-    times = []
-    for params in params_list:
+def _timings(store, cypher, params_list, budget: float = 10.0):
+    """Seconds per run of `cypher` with each of `params_list` (stopping after `budget` seconds, 20 runs
+    at least), the rows per run, and the engine's own p50 (FalkorDB's reported execution time)."""
+    times, rows, engine = [], [], []
+    start = time.perf_counter()
+    for i, params in enumerate(params_list):
         t = time.perf_counter()
-        store.query(cypher, params)
+        rows.append(len(store.query(cypher, params)))
         times.append(time.perf_counter() - t)
-    return _median(times)
+        if i >= 19 and time.perf_counter() - start > budget:
+            break
+    for params in params_list[:20]:
+        engine.append(float(store.graph.ro_query(cypher, params).run_time_ms) / 1000)
+    return times, statistics.mean(rows), _median(engine)
+
+
+def pack_query_timings(store, seed: int) -> tuple[list[float], dict]:
+    """p50 of `RETURN 1` (before and after) and, per pack query, (hops, timings, rows, engine p50)."""
+    from peninsula.queries import get
+
+    anchors = {"states": [r["k"] for r in store.query("MATCH (s:State) RETURN s.key AS k ORDER BY k")],
+               "iso3": [r["k"] for r in store.query("MATCH (s:State) RETURN s.iso3 AS k ORDER BY k")],
+               "missiles": [r["k"] for r in store.query("MATCH (m:MissileSystem) RETURN m.key AS k ORDER BY k")],
+               "orgs": [r["k"] for r in store.query("MATCH (o:Organization) RETURN o.key AS k ORDER BY k")]}
+    rnd = random.Random(seed)
+    store.query("RETURN 1")
+    ret1 = [_median(_timings(store, "RETURN 1", [{}] * 300)[0])]
+    out = {}
+    for qid, hops, make in PACK_QUERIES:
+        q = get(qid)
+        params = [q.bind(make(rnd, anchors)) for _ in range(200)]
+        times, rows, engine = _timings(store, q.text_for(store.dialect), params)
+        out[qid] = (hops, times, rows, engine)
+    ret1.append(_median(_timings(store, "RETURN 1", [{}] * 300)[0]))
+    return ret1, out
 
 
 def machine() -> dict:
@@ -185,7 +213,7 @@ def main(argv=None) -> int:
 
     work = Path(tempfile.mkdtemp(prefix="peninsula-bench-"))
     ox, full, reload_, export, counts = [], [], [], [], None
-    q50, r50 = {}, []
+    q50, r50 = {}, []  # per pack query: (hops, timings, rows, engine p50); RETURN 1 p50s
     for run in range(args.runs):
         ox.append(oxigraph_load(large))
         with open_store(f"embedded:{work / f'run{run}.db'}") as store:
@@ -203,14 +231,7 @@ def main(argv=None) -> int:
             write_ntriples(store, work / "export.nt")
             export.append(time.perf_counter() - t)
             if run == 0:
-                rnd = random.Random(args.seed)
-                keys = [r["k"] for r in store.query("MATCH (s:State) RETURN s.key AS k")]
-                params = [{"key": rnd.choice(keys), "as_of": "2010-01-01"} for _ in range(200)]
-                store.query("RETURN 1")
-                r50.append(_p50(store, "RETURN 1", [{}] * 200))
-                for name, cypher in QUERIES.items():
-                    q50[name] = _p50(store, cypher, params)
-                r50.append(_p50(store, "RETURN 1", [{}] * 200))
+                r50, q50 = pack_query_timings(store, args.seed)
             store.clear()
         print(f"run {run + 1}/{args.runs}: oxigraph {ox[-1]:.2f} s, load {full[-1]:.2f} s, reload {reload_[-1]:.2f} s, "
               f"export {export[-1]:.2f} s", flush=True)
@@ -228,12 +249,16 @@ def main(argv=None) -> int:
 
     m_ox, m_full, m_reload, m_export = map(_median, (ox, full, reload_, export))
     ret1 = _median(r50)
-    worst_q = max(q50.values())
+    multi = [t for hops, times, _, _ in q50.values() if hops in MULTI_HOP for t in times]
+    pooled = _median(multi)
+    worst_q = max(_median(times) for hops, times, _, _ in q50.values() if hops in MULTI_HOP)
     rows = [
         (f"full load {args.large} / pyoxigraph Store.load", m_full / m_ox, "<= 2x", m_full / m_ox <= 2),
         ("reload (nothing new) / Store.load", m_reload / m_ox, "<= 4x", m_reload / m_ox <= 4),
         ("export N-Triples / full load", m_export / m_full, "<= 1x", m_export / m_full <= 1),
-        ("p50 2-3-hop queries (worst) / p50 RETURN 1", worst_q / ret1, "<= 3x", worst_q / ret1 <= 3),
+        ("p50 of the 2-3-hop pack queries (all runs pooled) / p50 RETURN 1", pooled / ret1, "<= 3x",
+         pooled / ret1 <= 3),
+        ("  the same, worst single query", worst_q / ret1, "<= 3x", worst_q / ret1 <= 3),
     ]
     if naive is not None:
         rows.append((f"naive loader / ours, {args.small} triples", naive / ours_small, "printed", None))
@@ -252,16 +277,22 @@ def main(argv=None) -> int:
     print()
     print("| measure | median seconds | runs |")
     print("| --- | --- | --- |")
-    for name, xs in (("pyoxigraph Store.load 1M", ox), ("full load 1M (streamed, CREATE)", full),
-                     ("reload 1M (lookups, nothing written)", reload_), ("export 1M to N-Triples", export)):
+    n = f"{args.large:,}"
+    for name, xs in ((f"pyoxigraph Store.load {n}", ox), (f"full load {n} (streamed, GRAPH.BULK)", full),
+                     (f"reload {n} (compared in the engine, nothing written)", reload_),
+                     (f"export {n} to N-Triples", export)):
         print(f"| {name} | {_median(xs):.2f} | {', '.join(f'{x:.2f}' for x in xs)} |")
     if naive is not None:
         print(f"| naive loader, {args.small} triples | {naive:.2f} | 1 |")
         print(f"| ours, {args.small} triples | {ours_small:.2f} | 1 |")
-    print(f"| p50 RETURN 1 | {ret1 * 1000:.3f} ms | 200 x {len(r50)} |")
-    for name, v in q50.items():
-        print(f"| p50 {name} | {v * 1000:.3f} ms | 200 |")
-    print(f"| engine (redis child) RSS after loading 1M | {rss['engine'] / 1024 ** 3:.2f} GB | 1 |")
+    print(f"| p50 RETURN 1 | {ret1 * 1000:.3f} ms | 300 x {len(r50)} |")
+    print()
+    print("| pack query | hops | p50 | / RETURN 1 | engine p50 | rows (mean) | runs |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
+    for qid, (hops, times, rows, engine) in q50.items():
+        print(f"| {qid} | {hops} | {_median(times) * 1000:.3f} ms | {_median(times) / ret1:.1f}x | "
+              f"{engine * 1000:.3f} ms | {rows:.1f} | {len(times)} |")
+    print(f"\nengine (redis child) RSS after loading {args.large:,}: {rss['engine'] / 1024 ** 3:.2f} GB")
     print(f"\nself peak RSS of this benchmark process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
     return 0
 

@@ -130,7 +130,7 @@ class _FalkorBulk:
     The graph is created by the first call (BEGIN), so nodes get the ids 0, 1, 2, ... in the order
     sent; relationships name their ends by those ids, kept here as key -> id (the one structure
     that grows with the input: ~100 bytes a node, 4 MB for the 1M-triple benchmark file). The
-    indexes are built once the nodes (node keys) and all relationships (relationship keys) are in."""
+    key indexes are created once all nodes are in, before the first relationship."""
 
     def __init__(self, store: Store, path: Path):
         self.store, self.path = store, path
@@ -173,11 +173,18 @@ class _FalkorBulk:
         return Counters(nodes_created=len(rows))
 
     def edges(self, rows: list[dict]) -> Counters:
-        if not self.node_indexes:  # all nodes are in: their key indexes build while edges go in
+        if not self.node_indexes:  # all nodes are in: their key indexes build (in the background) while
+            # the relationships go in, which maintain their own key index as they arrive (cheaper inside
+            # GRAPH.BULK than building it after the last one and waiting for it)
             self.node_indexes = True
             for label in ["Entity", *sorted(set(self.ont.classes) - {"Entity"})]:
                 try:
                     self.store.execute(f"CREATE INDEX FOR (n:`{label}`) ON (n.key)")
+                except StoreError:
+                    pass  # already indexed
+            for rel_type in sorted(self.ont.rel_types):
+                try:
+                    self.store.execute(f"CREATE INDEX FOR ()-[r:`{rel_type}`]-() ON (r.key)")
                 except StoreError:
                     pass  # already indexed
         ids = self.ids

@@ -88,51 +88,49 @@ class _NTriples:
     sources. Anything else (numbers, booleans, Wikidata links) goes through `value_to_literals`."""
 
     def __init__(self, ont):
-        from peninsula.loaders.mapping import prop_for_key
+        from peninsula.loaders.mapping import GENID, TRIPLE
 
         self.ont = ont
         self.base = base_iri()
+        self.genid, self.triple = GENID, TRIPLE
         self.rules: dict = {}  # graph key -> (predicate in N-Triples, how its values are written)
-        self.prop_for_key = prop_for_key
         self.type = f"<{RDF_NS}type>"
         self.source = f"<{PEN}source>"
         self.predicates: dict = {}  # relationship type -> its predicate in N-Triples
 
     def term(self, key: str) -> str:
-        from peninsula.loaders.mapping import GENID
-
-        if key.startswith(GENID):
-            return f"_:{key[len(GENID):]}"
-        return f"<{key}>" if ":" in key else f"<{self.base}{key}>"
+        if ":" in key:
+            return f"<{key}>"
+        if key.startswith(self.genid):
+            return f"_:{key[len(self.genid):]}"
+        return f"<{self.base}{key}>"
 
     def rule(self, k: str):
-        r = self.rules.get(k, False)
-        if r is not False:
-            return r
-        from peninsula.loaders.mapping import DATE_PATTERNS
+        from peninsula.loaders.mapping import prop_for_key
 
-        prop = self.prop_for_key(self.ont, k)
+        prop = prop_for_key(self.ont, k)
         if k in ("wikidata", GRAPH_KEY) or prop is None:
             r = None  # wikidata: rdflib path below; GRAPH_KEY and foreign properties: not RDF triples
         elif k == "sources":
-            r = (self.source, "term", None)
+            r = (self.source, _TERM, None)
         elif prop.is_lang:
             lang = "en" if k == prop.key else k[len(prop.key) + 1:].replace("_", "-")
-            r = (f"<{prop.iri}>", "suffix", f"@{lang}")
+            r = (f"<{prop.iri}>", _SUFFIX, f"@{lang}")
         elif prop.is_date:
-            r = (f"<{prop.iri}>", "date", [(pattern, f"^^<{dt}>") for dt, pattern in DATE_PATTERNS.items()])
+            r = (f"<{prop.iri}>", _DATE, None)
         elif prop.range is None or str(prop.range) == XSD_STRING:
-            r = (f"<{prop.iri}>", "suffix", "")
+            r = (f"<{prop.iri}>", _SUFFIX, "")
         else:
-            r = (f"<{prop.iri}>", "rdflib", prop)
+            r = (f"<{prop.iri}>", _RDFLIB, prop)
         self.rules[k] = r
         return r
 
     def values(self, s: str, props: dict, skip, out: list) -> None:
+        rules, append = self.rules, out.append
         for k, v in props.items():
-            if k in skip or v is None:
+            if v is None or k in skip:
                 continue
-            r = self.rule(k)
+            r = rules[k] if k in rules else self.rule(k)
             if r is None:
                 if k == "wikidata":
                     from peninsula.ontology.model import WIKIDATA
@@ -141,46 +139,68 @@ class _NTriples:
                                for q in (v if isinstance(v, list) else [v]))
                 continue
             p, how, arg = r
-            for x in v if isinstance(v, list) else [v]:
-                if how == "suffix" and isinstance(x, str):
-                    out.append(f"{s} {p} {_nt_string(x)}{arg} .\n")
-                elif how == "term":
-                    out.append(f"{s} {p} {self.term(x)} .\n")
-                elif how == "date" and isinstance(x, str) and (dt := next((d for pat, d in arg if pat.match(x)), None)):
-                    out.append(f"{s} {p} {_nt_string(x)}{dt} .\n")
-                else:
-                    from peninsula.loaders.mapping import prop_for_key, value_to_literals
+            for x in v if type(v) is list else (v,):
+                if type(x) is str:
+                    if how is _SUFFIX:
+                        append(f"{s} {p} {_nt_string(x)}{arg} .\n")
+                        continue
+                    if how is _TERM:
+                        append(f"{s} {p} {self.term(x)} .\n")
+                        continue
+                    if how is _DATE:
+                        dt = _DATE_SUFFIX.get(len(x))
+                        if dt is not None and dt[0].match(x):
+                            append(f"{s} {p} \"{x}\"{dt[1]} .\n")
+                            continue
+                self._literals(s, p, k, x, out)
 
-                    for lit in value_to_literals(prop_for_key(self.ont, k), k, x):
-                        dt = f"^^<{lit.datatype}>" if lit.datatype is not None and str(lit.datatype) != XSD_STRING else ""
-                        out.append(f"{s} {p} {_nt_string(str(lit))}{f'@{lit.language}' if lit.language else dt} .\n")
+    def _literals(self, s: str, p: str, k: str, x, out: list) -> None:
+        from peninsula.loaders.mapping import prop_for_key, value_to_literals
+
+        for lit in value_to_literals(prop_for_key(self.ont, k), k, x):
+            dt = f"^^<{lit.datatype}>" if lit.datatype is not None and str(lit.datatype) != XSD_STRING else ""
+            out.append(f"{s} {p} {_nt_string(str(lit))}{f'@{lit.language}' if lit.language else dt} .\n")
 
     def node(self, props: dict, out: list) -> None:
         s = self.term(props["key"])
         classes = props.get("class")
         for cls in classes if isinstance(classes, list) else [classes]:
             out.append(f"{s} {self.type} <{PEN}{cls}> .\n")
-        self.values(s, props, ("key", "class", GRAPH_KEY), out)
+        self.values(s, props, _NODE_SKIP, out)
 
     def edge(self, edge: dict, out: list) -> None:
-        from peninsula.loaders.mapping import TRIPLE
-
         p = self.predicates.get(edge["type"])
         if p is None:
             p = self.predicates[edge["type"]] = f"<{self.ont.rel_types[edge['type']].iri}>"
         s, o = self.term(edge["src"]), self.term(edge["dst"])
-        out.append(f"{s} {p} {o} .\n")
         props = edge["props"]
         key = props.get("key", "")
-        if key.startswith(TRIPLE):
+        if key.startswith(self.triple):
+            out.append(f"{s} {p} {o} .\n")
             return
         st = self.term(key)
-        out += (f"{st} {self.type} <{RDF_NS}Statement> .\n", f"{st} <{RDF_NS}subject> {s} .\n",
+        out += (f"{s} {p} {o} .\n", f"{st} {self.type} <{RDF_NS}Statement> .\n", f"{st} <{RDF_NS}subject> {s} .\n",
                 f"{st} <{RDF_NS}predicate> {p} .\n", f"{st} <{RDF_NS}object> {o} .\n")
-        self.values(st, props, ("key", GRAPH_KEY), out)
+        self.values(st, props, _EDGE_SKIP, out)
 
 
-def _prefetched(store, depth: int = 4):
+_SUFFIX, _TERM, _DATE, _RDFLIB = "suffix", "term", "date", "rdflib"  # how a property's values are written
+_NODE_SKIP, _EDGE_SKIP = frozenset(("key", "class", GRAPH_KEY)), frozenset(("key", GRAPH_KEY))
+
+
+def _date_suffixes() -> dict:
+    """Length of a date's lexical form -> (its pattern, its datatype suffix): 10 date, 7 gYearMonth, 4 gYear
+    (other lengths, such as negative years, take the general path)."""
+    from peninsula.loaders.mapping import DATE_PATTERNS
+
+    lengths = {"date": 10, "gYearMonth": 7, "gYear": 4}
+    return {lengths[str(dt).rsplit("#", 1)[1]]: (pattern, f"^^<{dt}>") for dt, pattern in DATE_PATTERNS.items()}
+
+
+_DATE_SUFFIX = _date_suffixes()
+
+
+def _prefetched(store, ids=None, depth: int = 4):
     """("node", node)... then ("edge", edge)... read by a thread while the caller formats them, so
     the engine's work overlaps ours; at most `depth` chunks of 2,000 wait (memory stays flat)."""
     import queue
@@ -191,7 +211,7 @@ def _prefetched(store, depth: int = 4):
 
     def read():
         try:
-            for kind, items in (("node", store.scan_nodes()), ("edge", store.scan_edges())):
+            for kind, items in (("node", store.scan_nodes(ids=ids)), ("edge", store.scan_edges(ids=ids))):
                 chunk = []
                 for item in items:
                     chunk.append((kind, item))
@@ -222,29 +242,85 @@ def _prefetched(store, depth: int = 4):
         thread.join()
 
 
+def _write_lines(store, f, ids=None) -> int:
+    """Write the N-Triples of the store (of the nodes in the id range `ids`, and the relationships
+    leaving them) to the text file `f`; returns the number of lines."""
+    writer = _NTriples(load())
+    n = 0
+    lines: list[str] = []
+    for kind, element in _prefetched(store, ids):
+        writer.node(element["props"], lines) if kind == "node" else writer.edge(element, lines)
+        if len(lines) > 20000:
+            f.write("".join(lines))
+            n += len(lines)
+            lines = []
+    f.write("".join(lines))
+    return n + len(lines)
+
+
+def _forked_half(store, ids, path: str, conn) -> None:
+    """In a forked process: one half of the export into `path`; the line count (or the error) to `conn`."""
+    try:
+        with open(path, "w", encoding="utf-8", newline="\n") as f:
+            conn.send(("ok", _write_lines(store, f, ids)))
+    except BaseException as exc:  # noqa: BLE001 - reported by the parent
+        conn.send(("error", f"{type(exc).__name__}: {exc}"))
+    finally:
+        conn.close()
+
+
+FORK_ABOVE = 20000  # nodes: above, write_ntriples splits the work with a forked process
+
+
+def _can_fork(store) -> bool:
+    import multiprocessing
+    import threading
+
+    return (store.dialect == "falkordb" and "fork" in multiprocessing.get_all_start_methods()
+            and threading.active_count() == 1)
+
+
 def write_ntriples(store, out: Path | str) -> int:
     """The whole store as N-Triples, page by page (memory flat in the store's size); returns the
     number of lines. Written to a fresh file beside `out`, then renamed over it (a symlink at
-    `out` is replaced, never followed)."""
+    `out` is replaced, never followed). On FalkorDB a forked process writes the second half of
+    the node ids (and their relationships) meanwhile: reading and decoding the store's answers is
+    most of the work, and the engine serves both."""
     import contextlib
     import os
+    import shutil
     import tempfile
 
-    writer = _NTriples(load())
     out = Path(out)
     fd, tmp = tempfile.mkstemp(prefix=f".{out.name[:40]}-", suffix=".tmp", dir=out.parent)
-    n = 0
+    other, child, conn = None, None, None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            lines: list[str] = []
-            for kind, element in _prefetched(store):
-                writer.node(element["props"], lines) if kind == "node" else writer.edge(element, lines)
-                if len(lines) > 20000:
-                    f.write("".join(lines))
-                    n += len(lines)
-                    lines = []
-            f.write("".join(lines))
-            n += len(lines)
+            lo, hi = store.id_range() if _can_fork(store) else (0, 0)
+            if hi - lo > FORK_ABOVE:
+                import multiprocessing
+
+                ctx = multiprocessing.get_context("fork")
+                mid = (lo + hi) // 2
+                other_fd, other = tempfile.mkstemp(prefix=f".{out.name[:40]}-", suffix=".part", dir=out.parent)
+                os.close(other_fd)
+                conn, child_conn = ctx.Pipe(duplex=False)
+                child = ctx.Process(target=_forked_half, args=(store, (mid, hi), other, child_conn), daemon=True)
+                child.start()
+                child_conn.close()
+                n = _write_lines(store, f, (lo, mid))
+                status, value = conn.recv()
+                child.join()
+                if status != "ok":
+                    from peninsula.ontology import StoreError
+
+                    raise StoreError(f"export: the second half failed: {value}")
+                f.flush()
+                with open(other, "rb") as part:
+                    shutil.copyfileobj(part, f.buffer, 1 << 22)
+                n += value
+            else:
+                n = _write_lines(store, f)
         mask = os.umask(0o022)
         os.umask(mask)
         os.chmod(tmp, 0o666 & ~mask)
@@ -252,7 +328,15 @@ def write_ntriples(store, out: Path | str) -> int:
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if child is not None and child.is_alive():
+            child.kill()
         raise
+    finally:
+        if other is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(other)
+        if conn is not None:
+            conn.close()
     return n
 
 

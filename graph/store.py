@@ -240,29 +240,36 @@ class Store(ABC):
             yield from ({"type": rel_type, "key": None, "src": r["src"], "dst": r["dst"], "props": dict(r["props"])}
                         for r in rows)
 
-    def scan_nodes(self, page: int = 10000):
+    def id_range(self) -> tuple[int, int]:
+        """FalkorDB: internal node ids are below the second number (for `scan_*(ids=...)`)."""
+        top = self.query("MATCH (n) RETURN max(id(n)) AS m")[0]["m"]
+        return 0, (-1 if top is None else top) + 1
+
+    def scan_nodes(self, page: int = 10000, ids: tuple[int, int] | None = None):
         """Every node as `nodes()` gives them, in no particular order: on FalkorDB by ranges of
-        internal ids (a seek, no sort), elsewhere `nodes()`. For exports, which need no order."""
+        internal ids (a seek, no sort; only those in `ids`, a half-open range, if given),
+        elsewhere `nodes()`. For exports, which need no order."""
         if self.dialect != "falkordb":
             yield from self.nodes(page)
             return
-        top = self.query("MATCH (n) RETURN max(id(n)) AS m")[0]["m"]
-        for lo in range(0, -1 if top is None else top + 1, page):
+        start, stop = ids or self.id_range()
+        for lo in range(start, stop, page):
             rows = self._compact_rows("MATCH (n:Entity) WHERE id(n) >= $lo AND id(n) < $hi "
-                                      "RETURN n.key, labels(n), properties(n)", lo, lo + page)
+                                      "RETURN n.key, labels(n), properties(n)", lo, min(lo + page, stop))
             yield from ({"key": r[0], "labels": r[1], "props": r[2]} for r in rows)
 
-    def scan_edges(self, page: int = 10000):
+    def scan_edges(self, page: int = 10000, ids: tuple[int, int] | None = None):
         """Every relationship as `edges()` gives them, in no particular order: on FalkorDB those
-        leaving a range of internal node ids at a time (the range shrinks where degrees are high)."""
+        leaving a range of internal node ids at a time (the range shrinks where degrees are high;
+        only sources in `ids` if given)."""
         if self.dialect != "falkordb":
             yield from self.edges(page)
             return
-        top = self.query("MATCH (n) RETURN max(id(n)) AS m")[0]["m"]
-        lo, width = 0, page // 4
-        while top is not None and lo <= top:
+        lo, stop = ids or self.id_range()
+        width = page // 4
+        while lo < stop:
             rows = self._compact_rows("MATCH (a:Entity)-[r]->(b:Entity) WHERE id(a) >= $lo AND id(a) < $hi "
-                                      "RETURN a.key, type(r), b.key, properties(r)", lo, lo + width)
+                                      "RETURN a.key, type(r), b.key, properties(r)", lo, min(lo + width, stop))
             yield from ({"type": r[1], "key": r[3].get("key"), "src": r[0], "dst": r[2], "props": r[3]}
                         for r in rows)
             lo += width

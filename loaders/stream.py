@@ -42,6 +42,7 @@ from pathlib import Path
 
 from rdflib import RDF, XSD, Literal, URIRef
 
+from peninsula.loaders.guard import MAX_TEXT, text_problem
 from peninsula.loaders.mapping import DATE_PATTERNS, GENID, NUMERIC, TRIPLE, literal_to_value, prop_for_key
 from peninsula.ontology import InputError, base_iri, load
 
@@ -58,7 +59,9 @@ SAMEAS = "http://www.w3.org/2002/07/owl#sameAs"
 _IRI_BODY = r'[A-Za-z][A-Za-z0-9+.\-]*:[^<>"{}|^`\\\x00-\x20]*'
 _IRI = rf"<{_IRI_BODY}>"
 _BNODE = r"_:[A-Za-z0-9_][A-Za-z0-9_.\-]*"
-_OBJECT = rf'{_IRI}|{_BNODE}|"[^"\\\n\r]*"(?:@[A-Za-z]+(?:-[A-Za-z0-9]+)*|\^\^{_IRI})?'
+# a literal without escapes, control characters (loaders.guard refuses them) or more than MAX_TEXT characters
+_OBJECT = (rf'{_IRI}|{_BNODE}|"[^"\\\x00-\x08\x0a-\x1f\x7f-\x9f]{{0,{MAX_TEXT}}}"'
+           rf'(?:@[A-Za-z]+(?:-[A-Za-z0-9]+)*|\^\^{_IRI})?')
 # One triple in the plain form pyoxigraph and Peninsula write: one space apart, no escapes; the
 # predicate is captured without its brackets. Any other line (escapes, tabs, comments) is parsed
 # by pyoxigraph itself. ROWS matches a whole chunk of such lines at once (one C call, no objects).
@@ -151,6 +154,12 @@ def _slow_rows(data: bytes, path: Path) -> list:
             raise InputError(f"malformed N-Triples: {exc}", where=f"{path}:{lineno}" if lineno else str(path)) from None
         for t in triples:
             o = t.object
+            if isinstance(o, pyoxigraph.Literal):
+                problem = text_problem(o.value)  # what loaders.guard refuses in every reader
+                if problem:
+                    lineno = _line_number(path, raw)
+                    raise InputError(problem, where=f"{path}:{lineno}" if lineno else f"{path} {t.subject}",
+                                     field=t.predicate.value.rsplit("#", 1)[-1])
             rows.append((str(t.subject), t.predicate.value, o if isinstance(o, pyoxigraph.Literal) else str(o)))
     return rows
 

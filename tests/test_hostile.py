@@ -296,12 +296,8 @@ def test_reloading_hostile_names_changes_nothing(loaded):
 
 
 STREAMED = {  # the same corpus through the streaming path (`load --stream`, used above 20 MB)
-    "turtle-nul-in-literal.ttl": Bad(3, "name", "control character U+0000",
-                                     bug="the streaming path (loaders/stream.py, graph/bulk.py) does not apply "
-                                         "loaders.guard: NUL reaches FalkorDB, which refuses the batch mid-write"),
-    "turtle-escape-in-literal.ttl": Bad(3, "name", "control character U+001B",
-                                        bug="the streaming path does not apply loaders.guard: terminal escapes "
-                                            "are stored"),
+    "turtle-nul-in-literal.ttl": Bad(3, "name", "control character U+0000"),
+    "turtle-escape-in-literal.ttl": Bad(3, "name", "control character U+001B"),
     "jsonld-remote-context.jsonld": Bad(None, None, "remote"),
 }
 

@@ -325,13 +325,15 @@ def test_bulk_load_reports_counts_and_keeps_indexes(small, tmp_path):
         assert not again.counters.changed
 
 
-def test_bulk_load_refuses_a_nul_character(tmp_path, store):
+@pytest.mark.parametrize("text", ["A\\u0000A", "A\\u001BA", "A\x1bA"])  # escaped, and a raw ESC
+def test_streamed_load_refuses_control_characters_like_every_reader(tmp_path, store, text):
     from peninsula.graph.bulk import load_stream
-    from peninsula.ontology import StoreError
 
-    path = _write(tmp_path / "nul.nt", _entity("state/AAA", extra=[f'<{PEN}iso3> "A\\u0000A"']))
-    with pytest.raises(StoreError, match="U\\+0000"):
+    path = _write(tmp_path / "ctl.nt", _entity("state/AAA", extra=[f'<{PEN}iso3> "{text}"']))
+    with pytest.raises(InputError, match="control character U\\+00") as exc:
         load_stream(store, path)
+    assert "ctl.nt:3" in str(exc.value) and "iso3" in str(exc.value)
+    assert store.query("MATCH (n) RETURN count(n) AS n") == [{"n": 0}]
 
 
 def test_upsert_sees_changed_properties_and_new_labels_in_the_engine(store):
@@ -365,3 +367,19 @@ def test_mapping_in_worker_processes_equals_mapping_here(small, monkeypatch, tmp
     with pytest.raises(InputError) as exc:
         list(stream.stream_graph(bad))
     assert "m.nt:5" in str(exc.value)
+
+
+def test_ntriples_export_split_with_a_forked_process_is_the_same_file(loaded, tmp_path, monkeypatch):
+    from peninsula.graph import export
+
+    one, two = tmp_path / "one.nt", tmp_path / "two.nt"
+    monkeypatch.setattr(export, "FORK_ABOVE", 10**9)
+    n1 = export.write_ntriples(loaded, one)
+    monkeypatch.setattr(export, "FORK_ABOVE", 10)
+    assert export._can_fork(loaded)
+    n2 = export.write_ntriples(loaded, two)
+    lines = one.read_text(encoding="utf-8").splitlines()
+    assert n1 == n2 == len(lines) > 1000
+    assert sorted(two.read_text(encoding="utf-8").splitlines()) == sorted(lines)
+    assert not list(tmp_path.glob(".*.part")) and not list(tmp_path.glob(".*.tmp"))
+    assert loaded.query("MATCH (n) RETURN count(n) AS n")[0]["n"] > 0  # the store still answers
