@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
+import tempfile
 from pathlib import Path
 
 from rdflib import Graph
 
 from peninsula.loaders.mapping import edge_quads, node_quads
 from peninsula.loaders.rdf import NamedGraphs, to_dataset
-from peninsula.ontology import PEN, InputError, base_iri, load
+from peninsula.ontology import PEN, InputError, StoreError, base_iri, load
 from peninsula.ontology.model import GRAPH_KEY
 
 FORMATS = {  # name -> (rdflib format or "oxigraph:<format>", file suffix)
@@ -87,7 +90,7 @@ class _NTriples:
     without building rdflib terms for the common values: strings, language-tagged strings, dates,
     sources. Anything else (numbers, booleans, Wikidata links) goes through `value_to_literals`."""
 
-    def __init__(self, ont):
+    def __init__(self, ont, recent: int | None = 4096):
         from peninsula.loaders.mapping import GENID, TRIPLE
 
         self.ont = ont
@@ -97,6 +100,13 @@ class _NTriples:
         self.type = f"<{RDF_NS}type>"
         self.source = f"<{PEN}source>"
         self.predicates: dict = {}  # relationship type -> its predicate in N-Triples
+        # asserted triples written, per source node (parallel relationships, such as two rounds
+        # of talks, share theirs: written once). FalkorDB gives a node's relationships together,
+        # so few sources are held; `recent` sources at most (None: all, for stores that do not)
+        from collections import OrderedDict
+
+        self.asserted: OrderedDict = OrderedDict()
+        self.recent = recent
 
     def term(self, key: str) -> str:
         if ":" in key:
@@ -173,13 +183,21 @@ class _NTriples:
         if p is None:
             p = self.predicates[edge["type"]] = f"<{self.ont.rel_types[edge['type']].iri}>"
         s, o = self.term(edge["src"]), self.term(edge["dst"])
+        asserted = f"{s} {p} {o} .\n"
+        seen = self.asserted.get(edge["src"])
+        if seen is None:
+            if self.recent is not None and len(self.asserted) >= self.recent:
+                self.asserted.popitem(last=False)  # the source seen longest ago
+            seen = self.asserted[edge["src"]] = set()
+        if asserted not in seen:
+            seen.add(asserted)
+            out.append(asserted)
         props = edge["props"]
         key = props.get("key", "")
         if key.startswith(self.triple):
-            out.append(f"{s} {p} {o} .\n")
             return
         st = self.term(key)
-        out += (f"{s} {p} {o} .\n", f"{st} {self.type} <{RDF_NS}Statement> .\n", f"{st} <{RDF_NS}subject> {s} .\n",
+        out += (f"{st} {self.type} <{RDF_NS}Statement> .\n", f"{st} <{RDF_NS}subject> {s} .\n",
                 f"{st} <{RDF_NS}predicate> {p} .\n", f"{st} <{RDF_NS}object> {o} .\n")
         self.values(st, props, _EDGE_SKIP, out)
 
@@ -245,7 +263,8 @@ def _prefetched(store, ids=None, depth: int = 4):
 def _write_lines(store, f, ids=None) -> int:
     """Write the N-Triples of the store (of the nodes in the id range `ids`, and the relationships
     leaving them) to the text file `f`; returns the number of lines."""
-    writer = _NTriples(load())
+    # FalkorDB's scan gives each source's relationships together; other stores' (by key) do not
+    writer = _NTriples(load(), recent=4096 if store.dialect == "falkordb" else None)
     n = 0
     lines: list[str] = []
     for kind, element in _prefetched(store, ids):
@@ -258,10 +277,11 @@ def _write_lines(store, f, ids=None) -> int:
     return n + len(lines)
 
 
-def _forked_half(store, ids, path: str, conn) -> None:
-    """In a forked process: one half of the export into `path`; the line count (or the error) to `conn`."""
+def _forked_half(store, ids, fd: int, conn) -> None:
+    """In a forked process: one half of the export into the open (unnamed) file `fd`; the line
+    count (or the error) to `conn`."""
     try:
-        with open(path, "w", encoding="utf-8", newline="\n") as f:
+        with os.fdopen(os.dup(fd), "w", encoding="utf-8", newline="\n") as f:
             conn.send(("ok", _write_lines(store, f, ids)))
     except BaseException as exc:  # noqa: BLE001 - reported by the parent
         conn.send(("error", f"{type(exc).__name__}: {exc}"))
@@ -280,61 +300,77 @@ def _can_fork(store) -> bool:
             and threading.active_count() == 1)
 
 
+@contextlib.contextmanager
+def _replacing(target: Path, *, newline: str = "\n", field: str = "output"):
+    """A file object for a new `target`, written as graph.files writes: to a fresh file in the same
+    folder (created exclusively, never through a planted link), renamed over `target` when the
+    block ends without error (a symlink at `target` is replaced, never followed), removed if not.
+    Text, UTF-8; `newline=""` for the csv module."""
+    target = Path(target)
+    if target.name in ("", ".", ".."):
+        raise InputError(f"refusing to write to {str(target)!r}: not a file name", field=field)
+    target = target.parent / target.name
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.is_dir() and not target.is_symlink():
+            raise InputError(f"{target} is a folder, not a file", field=field)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name[:40]}-", suffix=".tmp", dir=target.parent)
+    except OSError as exc:
+        raise InputError(f"cannot write {target}: {exc.strerror or exc}", field=field) from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as f:
+            yield f
+        mask = os.umask(0o022)
+        os.umask(mask)
+        os.chmod(tmp, 0o666 & ~mask)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
 def write_ntriples(store, out: Path | str) -> int:
     """The whole store as N-Triples, page by page (memory flat in the store's size); returns the
-    number of lines. Written to a fresh file beside `out`, then renamed over it (a symlink at
-    `out` is replaced, never followed). On FalkorDB a forked process writes the second half of
-    the node ids (and their relationships) meanwhile: reading and decoding the store's answers is
-    most of the work, and the engine serves both."""
-    import contextlib
-    import os
+    number of lines, one per triple (an asserted triple shared by parallel relationships, each with
+    its own statement, is written once). Written to a fresh file beside `out`, then renamed over it
+    (a symlink at `out` is replaced, never followed). On FalkorDB a forked process writes the second
+    half of the node ids (and their relationships) meanwhile, into an unnamed temporary file: reading
+    and decoding the store's answers is most of the work, and the engine serves both."""
     import shutil
-    import tempfile
 
     out = Path(out)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name[:40]}-", suffix=".tmp", dir=out.parent)
-    other, child, conn = None, None, None
+    child, conn = None, None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+        with _replacing(out) as f:
             lo, hi = store.id_range() if _can_fork(store) else (0, 0)
             if hi - lo > FORK_ABOVE:
                 import multiprocessing
 
                 ctx = multiprocessing.get_context("fork")
                 mid = (lo + hi) // 2
-                other_fd, other = tempfile.mkstemp(prefix=f".{out.name[:40]}-", suffix=".part", dir=out.parent)
-                os.close(other_fd)
-                conn, child_conn = ctx.Pipe(duplex=False)
-                child = ctx.Process(target=_forked_half, args=(store, (mid, hi), other, child_conn), daemon=True)
-                child.start()
-                child_conn.close()
-                n = _write_lines(store, f, (lo, mid))
-                status, value = conn.recv()
-                child.join()
-                if status != "ok":
-                    from peninsula.ontology import StoreError
-
-                    raise StoreError(f"export: the second half failed: {value}")
-                f.flush()
-                with open(other, "rb") as part:
+                with tempfile.TemporaryFile(dir=out.parent) as part:  # no name: nothing to plant a link at
+                    conn, child_conn = ctx.Pipe(duplex=False)
+                    child = ctx.Process(target=_forked_half, args=(store, (mid, hi), part.fileno(), child_conn),
+                                        daemon=True)
+                    child.start()
+                    child_conn.close()
+                    n = _write_lines(store, f, (lo, mid))
+                    status, value = conn.recv()
+                    child.join()
+                    if status != "ok":
+                        raise StoreError(f"export: the second half failed: {value}")
+                    f.flush()
+                    part.seek(0)
                     shutil.copyfileobj(part, f.buffer, 1 << 22)
                 n += value
             else:
                 n = _write_lines(store, f)
-        mask = os.umask(0o022)
-        os.umask(mask)
-        os.chmod(tmp, 0o666 & ~mask)
-        os.replace(tmp, out)
     except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
         if child is not None and child.is_alive():
             child.kill()
         raise
     finally:
-        if other is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(other)
         if conn is not None:
             conn.close()
     return n
@@ -406,9 +442,14 @@ def export_neo4j_admin(store, out_dir: Path | str, database: str = "neo4j") -> d
     Returns {"nodes": [files], "relationships": [files], "command": the import command}."""
     import csv
 
+    from peninsula.graph.files import child
+
     ont = load()
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"cannot write into {out_dir}: {exc.strerror or exc}", field="DIRECTORY") from None
     node_cols: dict = {}
     for node in store.scan_nodes():
         labels = tuple(sorted(node["labels"]))
@@ -417,13 +458,14 @@ def export_neo4j_admin(store, out_dir: Path | str, database: str = "neo4j") -> d
     for edge in store.scan_edges():
         edge_cols.setdefault(edge["type"], _Columns()).see(edge["props"])
     files: dict = {"nodes": [], "relationships": []}
-    writers, handles = {}, []
-    try:
+    writers = {}
+    # each file is written beside its name and renamed over it when all are complete (a link
+    # planted at a name is replaced, never followed; names are ours, kept inside out_dir by child)
+    with contextlib.ExitStack() as stack:
         for i, (labels, cols) in enumerate(sorted(node_cols.items())):
-            path = out_dir / f"nodes-{i:02d}-{_slug('-'.join(x for x in labels if x != 'Entity') or 'Entity')}.csv"
-            f = path.open("w", encoding="utf-8", newline="")
-            handles.append(f)
-            w = csv.writer(f)
+            path = child(out_dir, f"nodes-{i:02d}-{_slug('-'.join(x for x in labels if x != 'Entity') or 'Entity')}.csv",
+                         field="DIRECTORY")
+            w = csv.writer(stack.enter_context(_replacing(path, newline="", field="DIRECTORY")))
             w.writerow(["key:ID(Entity)", ":LABEL", *cols.header(ont)])
             writers[labels] = (w, cols)
             files["nodes"].append(path)
@@ -432,19 +474,14 @@ def export_neo4j_admin(store, out_dir: Path | str, database: str = "neo4j") -> d
             w, cols = writers[labels]
             w.writerow([node["key"], ARRAY_DELIMITER.join(labels), *cols.row(node["props"])])
         for rel_type, cols in sorted(edge_cols.items()):
-            path = out_dir / f"relationships-{_slug(rel_type)}.csv"
-            f = path.open("w", encoding="utf-8", newline="")
-            handles.append(f)
-            w = csv.writer(f)
+            path = child(out_dir, f"relationships-{_slug(rel_type)}.csv", field="DIRECTORY")
+            w = csv.writer(stack.enter_context(_replacing(path, newline="", field="DIRECTORY")))
             w.writerow([":START_ID(Entity)", ":END_ID(Entity)", ":TYPE", *cols.header(ont)])
             writers[rel_type] = (w, cols)
             files["relationships"].append(path)
         for edge in store.scan_edges():
             w, cols = writers[edge["type"]]
             w.writerow([edge["src"], edge["dst"], edge["type"], *cols.row(edge["props"])])
-    finally:
-        for f in handles:
-            f.close()
     files["command"] = neo4j_admin_command(files, database)
     return files
 

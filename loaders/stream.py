@@ -7,7 +7,10 @@ solved by sorting on disk, never by holding the graph:
 
 1. GNU ``sort -u`` (C locale, bounded buffer, spilling to temporary files) reads an N-Triples
    file itself; any other format pyoxigraph parses and writes to ``sort`` as N-Triples. The
-   output has every subject's triples contiguous, duplicates removed.
+   output has every subject's triples contiguous, duplicates removed. TriG and N-Quads travel as
+   N-Quads lines (an N-Quads file is sorted as it is), so each subject's named graph is kept
+   (``GRAPH_KEY``, as ``mapping.to_property_graph`` keeps it) and a subject or statement with
+   triples in several graphs is refused, never merged.
 2. The sorted stream is cut into chunks of about 4 MB at subject boundaries. In each chunk one
    regular expression matches every line in the plain form (lines with escapes, comments or odd
    spacing go through pyoxigraph one by one, and a bad one is reported with its line number in
@@ -45,6 +48,7 @@ from rdflib import RDF, XSD, Literal, URIRef
 from peninsula.loaders.guard import MAX_TEXT, text_problem
 from peninsula.loaders.mapping import DATE_PATTERNS, GENID, NUMERIC, TRIPLE, literal_to_value, prop_for_key
 from peninsula.ontology import InputError, base_iri, load
+from peninsula.ontology.model import GRAPH_KEY
 
 OX_FORMATS = {"nt": "N_TRIPLES", "turtle": "TURTLE", "xml": "RDF_XML", "json-ld": "JSON_LD",
               "trig": "TRIG", "nquads": "N_QUADS"}
@@ -67,6 +71,10 @@ _OBJECT = (rf'{_IRI}|{_BNODE}|"[^"\\\x00-\x08\x0a-\x1f\x7f-\x9f]{{0,{MAX_TEXT}}}
 # by pyoxigraph itself. ROWS matches a whole chunk of such lines at once (one C call, no objects).
 CANONICAL = re.compile(rf"({_IRI}|{_BNODE}) <({_IRI_BODY})> ({_OBJECT}) \.\n?")
 ROWS = re.compile(rf"^({_IRI}|{_BNODE}) <({_IRI_BODY})> ({_OBJECT}) \.$", re.M)
+# the same for N-Quads (TriG and N-Quads input): a fourth group, the graph name ('' for the default graph)
+CANONICAL_QUAD = re.compile(rf"({_IRI}|{_BNODE}) <({_IRI_BODY})> ({_OBJECT})(?: ({_IRI}|{_BNODE}))? \.\n?")
+ROWS_QUAD = re.compile(rf"^({_IRI}|{_BNODE}) <({_IRI_BODY})> ({_OBJECT})(?: ({_IRI}|{_BNODE}))? \.$", re.M)
+QUAD_FORMATS = ("trig", "nquads")  # formats whose named graphs are kept (GRAPH_KEY), as read_rdf keeps them
 _first = itemgetter(0)
 _SUBJECT = re.compile(rb"([^ \t\r\n]+)[ \t]")
 _spo = itemgetter(0, 1, 2)
@@ -98,19 +106,23 @@ def _line_number(path: Path, line: bytes) -> int | None:
 
 @contextmanager
 def _sorted_ntriples(path: Path, fmt: str, tmp: str):
-    """A binary stream of the file as unique N-Triples lines, sorted (so grouped by subject).
+    """A binary stream of the file as unique N-Triples lines (N-Quads lines for TriG and N-Quads:
+    a named graph is kept), sorted (so grouped by subject).
 
-    An N-Triples file is sorted as it is, by `sort` reading it itself (lines are checked after);
-    any other format is parsed by pyoxigraph and written to `sort` as N-Triples."""
+    An N-Triples or N-Quads file is sorted as it is, by `sort` reading it itself (lines are checked
+    after); any other format is parsed by pyoxigraph and written to `sort` as N-Triples (N-Quads)."""
     import pyoxigraph
 
-    if fmt == "nt":
+    if fmt in ("nt", "nquads"):
         proc = subprocess.Popen([*_sort_cmd(tmp), "--", str(path)], stdout=subprocess.PIPE, env=_sort_env())
     else:
         proc = subprocess.Popen(_sort_cmd(tmp), stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=_sort_env())
         try:
             quads = pyoxigraph.parse(path=str(path), format=getattr(pyoxigraph.RdfFormat, OX_FORMATS[fmt]))
-            pyoxigraph.serialize((q.triple for q in quads), proc.stdin, format=pyoxigraph.RdfFormat.N_TRIPLES)
+            if fmt in QUAD_FORMATS:
+                pyoxigraph.serialize(quads, proc.stdin, format=pyoxigraph.RdfFormat.N_QUADS)
+            else:
+                pyoxigraph.serialize((q.triple for q in quads), proc.stdin, format=pyoxigraph.RdfFormat.N_TRIPLES)
         except SyntaxError as exc:
             proc.kill()
             raise InputError(f"malformed {fmt}: {exc}", where=f"{path}:{exc.lineno}" if exc.lineno else str(path)) from None
@@ -130,12 +142,15 @@ def _sorted_ntriples(path: Path, fmt: str, tmp: str):
         raise InputError(f"`sort` failed (exit status {code}) on the file", where=str(path))
 
 
-def _slow_rows(data: bytes, path: Path) -> list:
+def _slow_rows(data: bytes, path: Path, quads: bool = False) -> list:
     """Sorted lines that are not all in the plain form: one by one, through pyoxigraph where needed.
 
-    A literal parsed by pyoxigraph travels as its term (escapes decoded); IRIs as N-Triples text."""
+    A literal parsed by pyoxigraph travels as its term (escapes decoded); IRIs as N-Triples text.
+    N-Quads (`quads`): each row has a fourth item, the graph name as N-Triples text ('' if none)."""
     import pyoxigraph
 
+    canonical = CANONICAL_QUAD if quads else CANONICAL
+    syntax, name = (pyoxigraph.RdfFormat.N_QUADS, "N-Quads") if quads else (pyoxigraph.RdfFormat.N_TRIPLES, "N-Triples")
     rows = []
     for raw in data.splitlines(keepends=True):
         try:
@@ -143,16 +158,17 @@ def _slow_rows(data: bytes, path: Path) -> list:
         except UnicodeDecodeError as exc:
             lineno = _line_number(path, raw)
             raise InputError(f"not UTF-8 ({exc.reason})", where=f"{path}:{lineno}" if lineno else str(path)) from None
-        m = CANONICAL.fullmatch(line)
+        m = canonical.fullmatch(line)
         if m is not None:
-            rows.append(m.groups())
+            rows.append(m.groups("") if quads else m.groups())
             continue
         try:
-            triples = [q.triple for q in pyoxigraph.parse(raw, format=pyoxigraph.RdfFormat.N_TRIPLES)]
+            parsed = list(pyoxigraph.parse(raw, format=syntax))
         except SyntaxError as exc:
             lineno = _line_number(path, raw)
-            raise InputError(f"malformed N-Triples: {exc}", where=f"{path}:{lineno}" if lineno else str(path)) from None
-        for t in triples:
+            raise InputError(f"malformed {name}: {exc}", where=f"{path}:{lineno}" if lineno else str(path)) from None
+        for q in parsed:
+            t = q.triple
             o = t.object
             if isinstance(o, pyoxigraph.Literal):
                 problem = text_problem(o.value)  # what loaders.guard refuses in every reader
@@ -160,7 +176,10 @@ def _slow_rows(data: bytes, path: Path) -> list:
                     lineno = _line_number(path, raw)
                     raise InputError(problem, where=f"{path}:{lineno}" if lineno else f"{path} {t.subject}",
                                      field=t.predicate.value.rsplit("#", 1)[-1])
-            rows.append((str(t.subject), t.predicate.value, o if isinstance(o, pyoxigraph.Literal) else str(o)))
+            row = (str(t.subject), t.predicate.value, o if isinstance(o, pyoxigraph.Literal) else str(o))
+            if quads:
+                row += ("" if isinstance(q.graph_name, pyoxigraph.DefaultGraph) else str(q.graph_name),)
+            rows.append(row)
     return rows
 
 
@@ -196,16 +215,17 @@ def _last_subject_start(data: bytes, end: int) -> int:
     return start
 
 
-def _chunk_rows(data: bytes, path: Path) -> list:
+def _chunk_rows(data: bytes, path: Path, quads: bool = False) -> list:
     """Whole sorted lines -> (subject, predicate IRI, object) text rows: one regular expression
     over the chunk where every line is plain, else line by line. The subject and object keep
-    their N-Triples form; the predicate is the bare IRI."""
+    their N-Triples form; the predicate is the bare IRI. N-Quads (`quads`): a fourth item, the
+    graph name in N-Triples form, '' for the default graph."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        return _slow_rows(data, path)
-    rows = ROWS.findall(text)
-    return rows if len(rows) == text.count("\n") else _slow_rows(data, path)
+        return _slow_rows(data, path, quads)
+    rows = (ROWS_QUAD if quads else ROWS).findall(text)
+    return rows if len(rows) == text.count("\n") else _slow_rows(data, path, quads)
 
 
 def _records(stream) -> Iterator[list]:
@@ -255,6 +275,24 @@ class _Mapper:
 
     def where(self, term: str) -> str:
         return f"{self.path} {term}"
+
+    def graph(self, s: str, rows: list) -> str:
+        """The one graph of a subject's (or statement's) N-Quads rows, as its GRAPH_KEY value ('' for
+        the default graph); triples in several graphs are refused, as `mapping.to_property_graph` does."""
+        names = {r[3] for r in rows}
+        if len(names) > 1:
+            what = "statement" if (s, TYPE, STATEMENT_NT) in {r[:3] for r in rows} else "subject"
+            listed = ", ".join(sorted(f"<{self.graph_value(n)}>" if n else "the default graph" for n in names))
+            raise InputError(f"the {what} {self.key(s)} has triples in {len(names)} graphs ({listed}); a node or "
+                             "statement keeps one graph, so put all its triples in one", where=self.where(s),
+                             field=GRAPH_KEY)
+        return self.graph_value(names.pop())
+
+    def graph_value(self, name: str) -> str:
+        """A graph name in N-Triples form -> the GRAPH_KEY value (mapping.graph_value); '' stays ''."""
+        if not name:
+            return ""
+        return self.base + GENID + name[2:] if name[0] == "_" else name[1:-1]
 
     def key(self, term) -> str:
         """An IRI or blank node in N-Triples form -> node key, as mapping.key_of does; remembered
@@ -423,34 +461,47 @@ class _Mapper:
         return (keys.get(a) or self.key(a), parts[1][0][1:-1], keys.get(b) or self.key(b)), eprops
 
     def edges(self, spo: tuple, records: list) -> list[dict]:
-        """The join of one triple: its asserted record (if any) and its statements."""
+        """The join of one triple: its asserted record (if any; with its subject's graph, if named)
+        and its statements."""
         src, p, dst = spo
-        asserted = any(r[0] == "A" for r in records)
+        asserted = next((r for r in records if r[0] == "A"), None)
         stmts = [json.loads(r[1]) for r in records if r[0] == "S"]
-        if not asserted:
+        if asserted is None:
             raise InputError(f"statement about a triple that is not asserted: {src} <{p}> {dst}",
                              where=f"{self.path} <{stmts[0]['key']}>")
         prop = self.handler(p, src)[1]
         if not stmts:
             key = TRIPLE + hashlib.sha1(repr((src, prop.name, dst)).encode("utf-8")).hexdigest()[:16]
-            return [{"type": prop.rel_type, "key": key, "src": src, "dst": dst, "props": {"key": key}}]
+            props = {"key": key, GRAPH_KEY: asserted[1]} if len(asserted) > 1 and asserted[1] else {"key": key}
+            return [{"type": prop.rel_type, "key": key, "src": src, "dst": dst, "props": props}]
         if len(stmts) > 1:
             stmts.sort(key=lambda e: e["key"])
         return [{"type": prop.rel_type, "key": e["key"], "src": src, "dst": dst, "props": e} for e in stmts]
 
 
-def _map_rows(mapper: _Mapper, rows: list, dumps) -> tuple[list[dict], list[str]]:
+def _map_rows(mapper: _Mapper, rows: list, dumps, quads: bool = False) -> tuple[list[dict], list[str]]:
     """Rows of whole subjects -> their nodes, and the join records (a statement with its
-    annotations, or an asserted relationship triple) for the second sort."""
+    annotations, or an asserted relationship triple) for the second sort. N-Quads rows (`quads`):
+    each subject's graph is kept (GRAPH_KEY), the asserted record carries it for a plain relationship."""
     nodes, records = [], []
+    graph = ""
     for s, group in groupby(rows, key=_first):
         triples = list(group)
+        if quads:
+            graph = mapper.graph(s, triples)
+            triples = [r[:3] for r in triples]
         if (s, TYPE, STATEMENT_NT) in triples:
             spo, eprops = mapper.statement(s, triples)
+            if graph:
+                eprops[GRAPH_KEY] = graph
             records.append(f"{spo[0]}\t{spo[1]}\t{spo[2]}\tS\t{dumps(eprops)}\n")
             continue
         node, asserted = mapper.node(s, triples)
-        records.extend(f"{a}\t{p}\t{b}\tA\n" for a, p, b in asserted)
+        if graph:
+            node["props"][GRAPH_KEY] = graph
+            records.extend(f"{a}\t{p}\t{b}\tA\t{graph}\n" for a, p, b in asserted)
+        else:
+            records.extend(f"{a}\t{p}\t{b}\tA\n" for a, p, b in asserted)
         nodes.append(node)
     return nodes, records
 
@@ -459,13 +510,13 @@ _DUMPS = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
 _WORKER_MAPPER: dict = {}
 
 
-def _map_chunk(path: str, data: bytes) -> tuple[list[dict], bytes]:
+def _map_chunk(path: str, data: bytes, quads: bool = False) -> tuple[list[dict], bytes]:
     """In a worker process: one chunk of whole subjects -> (nodes, join records)."""
     mapper = _WORKER_MAPPER.get(path)
     if mapper is None:
         _WORKER_MAPPER.clear()
         mapper = _WORKER_MAPPER[path] = _Mapper(Path(path))
-    nodes, records = _map_rows(mapper, _chunk_rows(data, mapper.path), _DUMPS)
+    nodes, records = _map_rows(mapper, _chunk_rows(data, mapper.path, quads), _DUMPS, quads)
     return nodes, "".join(records).encode()
 
 
@@ -483,12 +534,13 @@ def _workers(path: Path) -> int:
     return 2 if (os.cpu_count() or 1) >= 2 and path.stat().st_size > PARALLEL_ABOVE else 1
 
 
-def _mapped_chunks(chunks: Iterator[bytes], mapper: _Mapper, workers: int) -> Iterator[tuple[list, bytes]]:
+def _mapped_chunks(chunks: Iterator[bytes], mapper: _Mapper, workers: int,
+                   quads: bool = False) -> Iterator[tuple[list, bytes]]:
     """(nodes, join records) per chunk, in chunk order: here, or in `workers` processes with at
     most two chunks each in flight (memory stays bounded)."""
     if workers <= 1:
         for data in chunks:
-            nodes, records = _map_rows(mapper, _chunk_rows(data, mapper.path), _DUMPS)
+            nodes, records = _map_rows(mapper, _chunk_rows(data, mapper.path, quads), _DUMPS, quads)
             yield nodes, "".join(records).encode()
         return
     import multiprocessing
@@ -499,7 +551,7 @@ def _mapped_chunks(chunks: Iterator[bytes], mapper: _Mapper, workers: int) -> It
     try:
         pending: deque = deque()
         for data in chunks:
-            pending.append(pool.submit(_map_chunk, str(mapper.path), data))
+            pending.append(pool.submit(_map_chunk, str(mapper.path), data, quads))
             if len(pending) >= 2 * workers:
                 yield pending.popleft().result()
         while pending:
@@ -512,6 +564,8 @@ def stream_graph(path: Path | str, fmt: str | None = None) -> Iterator[tuple[str
     """Yield ("node", node) for every entity, then ("edge", edge) for every relationship.
 
     The dicts are those of ``to_property_graph``; memory stays bounded whatever the file size.
+    TriG and N-Quads keep their named graphs as ``to_property_graph`` does (GRAPH_KEY; a subject
+    or statement with triples in several graphs is refused).
     """
     from peninsula.loaders.rdf import guess_format
 
@@ -530,7 +584,7 @@ def stream_graph(path: Path | str, fmt: str | None = None) -> Iterator[tuple[str
         try:
             out = join.stdin
             with _sorted_ntriples(path, fmt, tmp) as lines:
-                for nodes, records in _mapped_chunks(_subject_chunks(lines), mapper, workers):
+                for nodes, records in _mapped_chunks(_subject_chunks(lines), mapper, workers, fmt in QUAD_FORMATS):
                     out.write(records)
                     for node in nodes:
                         yield "node", node

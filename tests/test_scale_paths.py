@@ -10,7 +10,7 @@ import subprocess
 import sys
 
 import pytest
-from support import ROOT
+from support import ROOT, require
 
 from peninsula.ontology import InputError
 
@@ -383,3 +383,179 @@ def test_ntriples_export_split_with_a_forked_process_is_the_same_file(loaded, tm
     assert sorted(two.read_text(encoding="utf-8").splitlines()) == sorted(lines)
     assert not list(tmp_path.glob(".*.part")) and not list(tmp_path.glob(".*.tmp"))
     assert loaded.query("MATCH (n) RETURN count(n) AS n")[0]["n"] > 0  # the store still answers
+
+
+# ---------------------------------------------------------------------------- named graphs, streamed
+NAMED_TRIG = """\
+@base <https://peninsula.invalid/id/> .
+@prefix pen: <https://peninsula.invalid/ontology#> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+
+<src/sg-a> a pen:Source ;
+    pen:publisher "Stream Publisher" ; pen:title "Stream title" ; pen:date "2017-09-11"^^xsd:date .
+
+<stmt/sg-tested-2> a rdf:Statement ;
+    rdf:subject <event/sg-test> ; rdf:predicate pen:tested ; rdf:object <missile/sg-x> ;
+    pen:validFrom "2017-07-04"^^xsd:date ; pen:source <src/sg-a> .
+
+<graph/stream-a> {
+    <state/XSA> a pen:State ; pen:name "Stream State A"@en, "견본 가"@ko ; pen:iso3 "XSA" ; pen:source <src/sg-a> .
+    <state/XSB> a pen:State ; pen:name "Stream State B"@en ; pen:iso3 "XSB" ; pen:source <src/sg-a> .
+    <unscr/9990> a pen:SecurityCouncilResolution ;
+        pen:name "Stream resolution 9990"@en ; pen:symbol "S/RES/9990 (2017)" ; pen:date "2017-09-11"^^xsd:date ;
+        pen:source <src/sg-a> ; pen:targets <state/XSA>, <state/XSB> .
+    <stmt/sg-targets> a rdf:Statement ;
+        rdf:subject <unscr/9990> ; rdf:predicate pen:targets ; rdf:object <state/XSA> ;
+        pen:validFrom "2017-09-11"^^xsd:date ; pen:note "a \\"quoted\\" note" ; pen:source <src/sg-a> .
+}
+
+<graph/stream-b> {
+    <missile/sg-x> a pen:MissileSystem ;
+        pen:name "Stream missile X"@en ; pen:stages 2 ; pen:rangeMaxKm 1250.5 ; pen:source <src/sg-a> .
+    <event/sg-test> a pen:MissileTest ;
+        pen:name "Stream test"@en ; pen:date "2017-05-14"^^xsd:date ; pen:tested <missile/sg-x> ;
+        pen:source <src/sg-a> .
+    <stmt/sg-tested-1> a rdf:Statement ;
+        rdf:subject <event/sg-test> ; rdf:predicate pen:tested ; rdf:object <missile/sg-x> ;
+        pen:validFrom "2017-05-14"^^xsd:date ; pen:source <src/sg-a> .
+}
+"""
+
+
+def _named_file(tmp_path, fmt: str, text: str = NAMED_TRIG):
+    """The TriG text as a .trig file, or converted by pyoxigraph to a .nq file."""
+    import pyoxigraph
+
+    trig = tmp_path / "named.trig"
+    trig.write_text(text, encoding="utf-8")
+    if fmt == "trig":
+        return trig
+    nq = tmp_path / "named.nq"
+    pyoxigraph.serialize(pyoxigraph.parse(path=str(trig), format=pyoxigraph.RdfFormat.TRIG), str(nq),
+                         format=pyoxigraph.RdfFormat.N_QUADS)
+    return nq
+
+
+@pytest.mark.parametrize("fmt", ["trig", "nquads"])
+def test_streamed_load_keeps_named_graphs_like_the_normal_load(tmp_path, fmt):
+    """`load --stream` of TriG / N-Quads gives the store `load --no-stream` gives: each node and
+    relationship remembers its named graph (a plain relationship its subject's, a statement's its own)."""
+    from click.testing import CliRunner
+
+    from peninsula.graph.cli import main
+    from peninsula.graph.store import open_store
+    from peninsula.ontology.model import GRAPH_KEY
+
+    path = _named_file(tmp_path, fmt)
+    stores = {}
+    for mode in ("--stream", "--no-stream"):
+        uri = f"embedded:{tmp_path / f'{mode[2:]}.db'}"
+        result = CliRunner().invoke(main, ["--store", uri, "load", mode, str(path)])
+        assert result.exit_code == 0, result.output
+        with open_store(uri) as s:
+            stores[mode] = (list(s.nodes()), list(s.edges()))
+    assert stores["--stream"] == stores["--no-stream"]
+    nodes, edges = stores["--stream"]
+    base = "https://peninsula.invalid/id/"
+    graph = {n["key"]: n["props"].get(GRAPH_KEY) for n in nodes}
+    assert graph == {"src/sg-a": None, "state/XSA": base + "graph/stream-a", "state/XSB": base + "graph/stream-a",
+                     "unscr/9990": base + "graph/stream-a", "missile/sg-x": base + "graph/stream-b",
+                     "event/sg-test": base + "graph/stream-b"}
+    by_key = {e["key"]: e["props"].get(GRAPH_KEY) for e in edges}
+    plain = [k for k in by_key if k.startswith("triple/")]
+    assert len(plain) == 1 and by_key[plain[0]] == base + "graph/stream-a"  # targets XSB: its subject's graph
+    assert by_key["stmt/sg-targets"] == base + "graph/stream-a"
+    assert by_key["stmt/sg-tested-1"] == base + "graph/stream-b"
+    assert by_key["stmt/sg-tested-2"] is None  # the statement sits in the default graph
+
+
+@pytest.mark.parametrize("fmt", ["trig", "nquads"])
+def test_streamed_load_refuses_a_subject_in_two_graphs(tmp_path, fmt):
+    from peninsula.loaders.stream import stream_graph
+    from peninsula.ontology.model import GRAPH_KEY
+
+    spread = NAMED_TRIG + '<graph/stream-a> { <missile/sg-x> pen:stages 3 . }\n'
+    with pytest.raises(InputError, match="missile/sg-x has triples in 2 graphs") as exc:
+        list(stream_graph(_named_file(tmp_path, fmt, spread)))
+    assert exc.value.field == GRAPH_KEY
+    with pytest.raises(InputError, match="missile/sg-x has triples in 2 graphs"):  # as the normal load says
+        _mapped(_named_file(tmp_path, fmt, spread))
+
+
+# ---------------------------------------------------------------------------- each triple once, no link followed
+def test_ntriples_export_of_the_curated_build_writes_each_triple_once(built, tmp_path, monkeypatch):
+    """Parallel annotated relationships (two statements of one triple) share their asserted triple:
+    it is written once, so the count reported is the number of triples, as rapper counts them."""
+    from peninsula.graph import export
+
+    rapper = require("rapper", "counts the triples of the N-Triples export")
+    parallel = built.query("MATCH (a)-[r]->(b) WITH a, type(r) AS t, b, count(r) AS n WHERE n > 1 "
+                           "RETURN count(*) AS pairs")[0]["pairs"]
+    assert parallel > 0, "the curated data has parallel annotated relationships; this test needs them"
+    counts = {}
+    for name, fork_above in (("one.nt", 10**9), ("split.nt", 10)):
+        monkeypatch.setattr(export, "FORK_ABOVE", fork_above)
+        out = tmp_path / name
+        n = export.write_ntriples(built, out)
+        lines = out.read_text(encoding="utf-8").splitlines()
+        proc = subprocess.run([rapper, "-i", "ntriples", "-c", str(out)], capture_output=True, text=True, timeout=120)
+        assert proc.returncode == 0, proc.stderr
+        theirs = int(proc.stderr.rsplit("returned", 1)[1].split()[0])
+        assert n == len(lines) == len(set(lines)) == theirs
+        counts[name] = (n, sorted(lines))
+    assert counts["one.nt"] == counts["split.nt"]
+    assert counts["one.nt"][0] == len(export.to_graph(built))
+
+
+def test_ntriples_writer_dedupes_parallel_relationships_read_in_any_order():
+    """Stores that do not give a node's relationships together (Neo4j's scan is by key): the
+    asserted triple is still written once, however far apart its relationships come."""
+    from peninsula.graph.export import _NTriples
+    from peninsula.ontology import load
+
+    def edge(key, src, dst):
+        return {"type": "TESTED", "key": key, "src": src, "dst": dst, "props": {"key": key, "valid_from": "2017"}}
+
+    edges = [edge("stmt/1", "event/a", "missile/x"), edge("stmt/2", "event/b", "missile/x"),
+             edge("stmt/3", "event/a", "missile/x"), edge("stmt/4", "event/b", "missile/y")]
+    lines: list[str] = []
+    writer = _NTriples(load(), recent=None)
+    for e in edges:
+        writer.edge(e, lines)
+    asserted = [x for x in lines if x.split(" ")[1].endswith("#tested>")]
+    assert len(asserted) == 3 == len(set(asserted))
+    assert len(lines) == len(set(lines)) == 3 + 4 * 5  # each statement: type, subject, predicate, object, date
+
+
+def test_streamed_exports_do_not_write_through_planted_links(loaded, tmp_path, monkeypatch):
+    """write_ntriples (one process or split with a forked one) and the neo4j-admin CSV files
+    replace a symlink planted at their output name, never write through it, and leave no temporary file."""
+    from peninsula.graph import export
+
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious\n")
+    out = tmp_path / "shared"
+    out.mkdir()
+    for fork_above in (10**9, 10):
+        monkeypatch.setattr(export, "FORK_ABOVE", fork_above)
+        (out / "graph.nt").unlink(missing_ok=True)
+        (out / "graph.nt").symlink_to(victim)
+        n = export.write_ntriples(loaded, out / "graph.nt")
+        assert victim.read_text() == "precious\n", "the N-Triples export followed a symlink"
+        assert not (out / "graph.nt").is_symlink() and len((out / "graph.nt").read_text().splitlines()) == n
+    csv_dir = tmp_path / "csv"
+    first = export.export_neo4j_admin(loaded, csv_dir)  # learn the names, then plant links at them
+    planted = [*first["nodes"], *first["relationships"]]
+    for path in planted:
+        path.unlink()
+        path.symlink_to(victim)
+    again = export.export_neo4j_admin(loaded, csv_dir)
+    assert victim.read_text() == "precious\n", "the neo4j-admin export followed a symlink"
+    assert [*again["nodes"], *again["relationships"]] == planted
+    assert all(not p.is_symlink() and p.read_text(encoding="utf-8").startswith(("key:ID", ":START_ID"))
+               for p in planted)
+    assert sorted(p.name for p in out.iterdir()) == ["graph.nt"]
+    assert sorted(csv_dir.iterdir()) == sorted(planted)
+    with pytest.raises(InputError, match="is a folder"):
+        export.write_ntriples(loaded, csv_dir)
