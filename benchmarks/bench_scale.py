@@ -1,6 +1,7 @@
 """Benchmark: Peninsula at scale, side by side with pyoxigraph; prints one table of ratios.
 
     .venv/bin/python benchmarks/bench_scale.py [--runs 3] [--large 1000000] [--small 100000] [--dir out/bench]
+    .venv/bin/python benchmarks/bench_scale.py --queries-only embedded:PATH   # pack queries on a loaded store
 
 Generates (seeded) synthetic graphs of --small and --large triples with benchmarks/synth.py,
 then measures, as medians over --runs runs:
@@ -10,7 +11,8 @@ then measures, as medians over --runs runs:
 - reload of the same file into the loaded store (nothing new: lookups only) vs that load;
 - export of the loaded store to N-Triples vs its full load time;
 - p50 of 2- and 3-hop pack queries (PACK_QUERIES: real queries/<pack>/*.cypher files, parameters
-  drawn from the loaded graph) vs p50 of ``RETURN 1``, with each query's own p50 and engine time;
+  drawn from the loaded graph) vs p50 of ``RETURN 1``, with each query's own p50 and engine time, and
+  the p50 of a query returning as many rows and columns without touching the graph (the reply's cost);
 - the naive loader (one Cypher statement per triple) vs ours on the small file (one run);
 - peak resident memory of a child process that loads the large file (and of the engine).
 
@@ -74,8 +76,18 @@ def _timings(store, cypher, params_list, budget: float = 10.0):
     return times, statistics.mean(rows), _median(engine)
 
 
+def _floor(store, cypher, params, rows: int) -> float:
+    """p50 of a query that touches no graph but returns as many rows and columns (short strings) as
+    `cypher` does: what the round trip and decoding the reply cost, whatever the engine does."""
+    sample = store.query(cypher, params)
+    columns = len(sample[0]) if sample else 1
+    shape = ", ".join(f"'entity/synth-' + toString(i) AS c{c}" for c in range(columns))
+    return _median(_timings(store, f"UNWIND range(1, {max(rows, 1)}) AS i RETURN {shape}", [{}] * 200)[0])
+
+
 def pack_query_timings(store, seed: int) -> tuple[list[float], dict]:
-    """p50 of `RETURN 1` (before and after) and, per pack query, (hops, timings, rows, engine p50)."""
+    """p50 of `RETURN 1` (before and after) and, per pack query, (hops, timings, rows, engine p50, p50 of
+    the same number of rows and columns returned without graph work)."""
     from peninsula.queries import get
 
     anchors = {"states": [r["k"] for r in store.query("MATCH (s:State) RETURN s.key AS k ORDER BY k")],
@@ -90,9 +102,31 @@ def pack_query_timings(store, seed: int) -> tuple[list[float], dict]:
         q = get(qid)
         params = [q.bind(make(rnd, anchors)) for _ in range(200)]
         times, rows, engine = _timings(store, q.text_for(store.dialect), params)
-        out[qid] = (hops, times, rows, engine)
+        out[qid] = (hops, times, rows, engine, _floor(store, q.text_for(store.dialect), params[0], round(rows)))
     ret1.append(_median(_timings(store, "RETURN 1", [{}] * 300)[0]))
     return ret1, out
+
+
+def print_query_table(ret1: float, q50: dict) -> None:
+    print("| pack query | hops | p50 | / RETURN 1 | engine p50 | rows (mean) | same rows, no graph work / RETURN 1 | runs |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    for qid, (hops, times, rows, engine, floor) in q50.items():
+        print(f"| {qid} | {hops} | {_median(times) * 1000:.3f} ms | {_median(times) / ret1:.1f}x | "
+              f"{engine * 1000:.3f} ms | {rows:.1f} | {floor / ret1:.1f}x | {len(times)} |")
+
+
+def queries_only(uri: str, seed: int) -> int:
+    """The pack-query part alone, on a store loaded before (to iterate on queries and indexes)."""
+    from peninsula.graph.store import open_store
+
+    with open_store(uri) as store:
+        r50, q50 = pack_query_timings(store, seed)
+    ret1 = _median(r50)
+    multi = [t for hops, times, *_ in q50.values() if hops in MULTI_HOP for t in times]
+    print(f"load average {os.getloadavg()[0]:.2f}; p50 RETURN 1 {ret1 * 1000:.3f} ms; 2-3-hop pooled "
+          f"{_median(multi) / ret1:.2f}x\n")
+    print_query_table(ret1, q50)
+    return 0
 
 
 def machine() -> dict:
@@ -194,7 +228,11 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--dir", type=Path, default=Path("out/bench"))
     ap.add_argument("--skip-naive", action="store_true")
+    ap.add_argument("--queries-only", metavar="STORE",
+                    help="Only time the pack queries, on a store that already holds the large graph.")
     args = ap.parse_args(argv)
+    if args.queries_only:
+        return queries_only(args.queries_only, args.seed)
 
     from peninsula.graph.bulk import load_stream
     from peninsula.graph.export import write_ntriples
@@ -249,9 +287,9 @@ def main(argv=None) -> int:
 
     m_ox, m_full, m_reload, m_export = map(_median, (ox, full, reload_, export))
     ret1 = _median(r50)
-    multi = [t for hops, times, _, _ in q50.values() if hops in MULTI_HOP for t in times]
+    multi = [t for hops, times, *_ in q50.values() if hops in MULTI_HOP for t in times]
     pooled = _median(multi)
-    worst_q = max(_median(times) for hops, times, _, _ in q50.values() if hops in MULTI_HOP)
+    worst_q = max(_median(times) for hops, times, *_ in q50.values() if hops in MULTI_HOP)
     rows = [
         (f"full load {args.large} / pyoxigraph Store.load", m_full / m_ox, "<= 2x", m_full / m_ox <= 2),
         ("reload (nothing new) / Store.load", m_reload / m_ox, "<= 4x", m_reload / m_ox <= 4),
@@ -287,11 +325,7 @@ def main(argv=None) -> int:
         print(f"| ours, {args.small} triples | {ours_small:.2f} | 1 |")
     print(f"| p50 RETURN 1 | {ret1 * 1000:.3f} ms | 300 x {len(r50)} |")
     print()
-    print("| pack query | hops | p50 | / RETURN 1 | engine p50 | rows (mean) | runs |")
-    print("| --- | --- | --- | --- | --- | --- | --- |")
-    for qid, (hops, times, rows, engine) in q50.items():
-        print(f"| {qid} | {hops} | {_median(times) * 1000:.3f} ms | {_median(times) / ret1:.1f}x | "
-              f"{engine * 1000:.3f} ms | {rows:.1f} | {len(times)} |")
+    print_query_table(ret1, q50)
     print(f"\nengine (redis child) RSS after loading {args.large:,}: {rss['engine'] / 1024 ** 3:.2f} GB")
     print(f"\nself peak RSS of this benchmark process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
     return 0

@@ -73,15 +73,37 @@ class _FalkorStore(Store):
 
     def ensure_schema(self) -> None:
         # FalkorDB uses an index only for the label a pattern names: `(m:WeaponSystem {key: $k})`
-        # needs one on WeaponSystem, so every class gets its key index, not only Entity.
-        statements = [f"CREATE INDEX FOR (n:`{label}`) ON (n.key)" for label in ["Entity", *sorted(set(load().classes) - {"Entity"})]]
-        statements += [f"CREATE INDEX FOR ()-[r:`{t}`]-() ON (r.key)" for t in sorted(load().rel_types)]
+        # needs one on WeaponSystem, so every class gets its key index, not only Entity, and each
+        # pen:indexed property (iso3, symbol, wikidata) one on its domain's classes. One statement
+        # per label adds the fields it lacks (adding a field re-indexes the label).
+        ont = load()
+        wanted: dict[tuple[str, str], list[str]] = {}
+        for label, key in ont.node_indexes():
+            wanted.setdefault(("NODE", label), []).append(key)
+        for t in sorted(ont.rel_types):
+            wanted[("RELATIONSHIP", t)] = ["key"]
+        have = self._indexed()
+        statements = []
+        for (kind, name), keys in wanted.items():
+            fields = ", ".join(f"x.{k}" for k in keys if k not in have.get((kind, name), ()))
+            if fields:
+                statements.append(f"CREATE INDEX FOR (x:`{name}`) ON ({fields})" if kind == "NODE"
+                                  else f"CREATE INDEX FOR ()-[x:`{name}`]-() ON ({fields})")
         for cypher in statements:
             try:
                 self.graph.query(cypher)
             except Exception as exc:  # noqa: BLE001 - "already indexed" is the expected answer
                 if "already indexed" not in str(exc):
                     raise StoreError(f"could not create index: {exc}") from exc
+
+    def _indexed(self) -> dict[tuple[str, str], set[str]]:
+        """(entity type, label or type) -> the properties FalkorDB indexes there now."""
+        try:
+            rows = self.graph.query("CALL db.indexes() YIELD label, properties, entitytype "
+                                    "RETURN entitytype, label, properties").result_set
+        except Exception:  # noqa: BLE001 - a graph that does not exist yet has no indexes
+            return {}
+        return {(kind, label): set(props) for kind, label, props in rows}
 
     def clear(self) -> None:
         try:

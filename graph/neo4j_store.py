@@ -12,11 +12,16 @@ from urllib.parse import urlsplit
 
 from peninsula.graph.store import Counters, Store, is_write, redact
 from peninsula.ontology import QueryError, ReadOnlyError, StoreError, load
+from peninsula.ontology.model import snake
 
 
 def schema_statements() -> list[str]:
-    """The constraint and indexes Peninsula needs on Neo4j, derived from the ontology."""
+    """The constraint and indexes Peninsula needs on Neo4j, derived from the ontology: `key` unique on
+    Entity and indexed on every other class (the planner seeks only in an index of the label a pattern
+    names), the pen:indexed properties on their domain's classes, `key` on every relationship type."""
     out = ["CREATE CONSTRAINT entity_key IF NOT EXISTS FOR (n:Entity) REQUIRE n.key IS UNIQUE"]
+    out += [f"CREATE INDEX node_{snake(label)}_{key} IF NOT EXISTS FOR (n:`{label}`) ON (n.{key})"
+            for label, key in load().node_indexes() if (label, key) != ("Entity", "key")]
     out += [f"CREATE INDEX rel_key_{t.lower()} IF NOT EXISTS FOR ()-[r:`{t}`]-() ON (r.key)"
             for t in sorted(load().rel_types)]
     return out

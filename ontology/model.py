@@ -70,6 +70,7 @@ class OntProperty:
     required: bool
     family: str | None
     alignments: tuple[str, ...]
+    indexed: bool = False  # pen:indexed: the stores index it on its domain and the domain's subclasses
 
     @property
     def is_date(self) -> bool:
@@ -130,6 +131,14 @@ class Ontology:
         if iri.startswith(str(PEN)):
             return self.classes.get(iri[len(str(PEN)):])
         return None
+
+    def node_indexes(self) -> list[tuple[str, str]]:
+        """(label, property key) pairs the stores index: `key` on every class (FalkorDB uses an index
+        only for the label a pattern names, Neo4j likewise) and each pen:indexed property on its
+        domain and every subclass of it. Entity first, then the classes in name order."""
+        indexed = sorted((p.key, p.domain or "Entity") for p in self.properties.values() if p.indexed)
+        return [(label, key) for label in ["Entity", *sorted(set(self.classes) - {"Entity"})]
+                for key in ["key", *(k for k, domain in indexed if self.is_a(label, domain))]]
 
     def node_classes(self) -> list[str]:
         return [c for c in self.classes if c != "Entity"]
@@ -203,7 +212,8 @@ def parse(text: str) -> Ontology:
                 domain=_local(domain) if domain is not None else None, range=rng,
                 on_relationship=bool(g.value(s, PEN.onRelationship)),
                 multi=bool(g.value(s, PEN.multiValued)), required=bool(g.value(s, PEN.required)),
-                family=_text(g, s, PEN.family) or None, alignments=aligns)
+                family=_text(g, s, PEN.family) or None, alignments=aligns,
+                indexed=bool(g.value(s, PEN.indexed)))
     _check(ont)
     return ont
 

@@ -262,17 +262,19 @@ def test_cli_refuses_writes_without_flag(tiny_store_uri):
         s.close()
 
 
+def node(key, cls, **props):
+    """A node batch row for a small hand-made graph: sourced, named after its key."""
+    return {"key": key, "labels": load().labels([cls]),
+            "props": {"key": key, "class": cls, "name": key, "sources": ["src/ok"], **props}}
+
+
+def edge(src, rel, dst, key, **props):
+    """A relationship batch row for a small hand-made graph, sourced."""
+    return {"type": rel, "key": key, "src": src, "dst": dst, "props": {"key": key, "sources": ["src/ok"], **props}}
+
+
 def test_quality_queries_find_planted_faults(store):
     """Each quality query finds the fault planted for it in a small graph (so zero rows mean something)."""
-    ont = load()
-
-    def node(key, cls, **props):
-        return {"key": key, "labels": ont.labels([cls]),
-                "props": {"key": key, "class": cls, "name": key, "sources": ["src/ok"], **props}}
-
-    def edge(src, rel, dst, key, **props):
-        return {"type": rel, "key": key, "src": src, "dst": dst, "props": {"key": key, "sources": ["src/ok"], **props}}
-
     nodes = [node("src/ok", "Source"), node("state/AAA", "State", iso3="AAA"), node("state/BBB", "State", iso3="BBB"),
              node("state/NOS", "State", iso3="NOS", sources=[]),                       # unsourced
              node("state/DNG", "State", iso3="DNG", sources=["src/missing"]),          # dangling source
@@ -324,15 +326,6 @@ def test_quality_queries_find_planted_faults(store):
 @pytest.fixture
 def dated(store):
     """A small graph whose facts carry year-only and month-only dates, to probe both sides of each boundary."""
-    ont = load()
-
-    def node(key, cls, **props):
-        return {"key": key, "labels": ont.labels([cls]),
-                "props": {"key": key, "class": cls, "name": key, "sources": ["src/ok"], **props}}
-
-    def edge(src, rel, dst, key, **props):
-        return {"type": rel, "key": key, "src": src, "dst": dst, "props": {"key": key, "sources": ["src/ok"], **props}}
-
     states = [node(f"state/{c}", "State", iso3=c) for c in ("AAA", "BBB", "CCC", "DDD", "EEE", "FFF")]
     nodes = [node("src/ok", "Source"), *states, node("org/sc", "Organization"),
              node("unscr/1", "SecurityCouncilResolution", date="2006-10"),     # month only, imposes a measure
@@ -539,3 +532,49 @@ def test_cli_table_drops_a_constant_type_column(tiny_store_uri):
     assert table.output.count("ALLIED_WITH") == 1 and "state/AAA" in table.output
     as_json = CliRunner().invoke(main, [*args, "--format", "json"])
     assert json.loads(as_json.output)[0]["type"] == "ALLIED_WITH"
+
+
+def test_paths_as_of_matches_every_chain_enumerated(store):
+    """influence/paths_as_of (one, two, three hops, the third only while fewer than `limit` shorter
+    chains exist) gives what enumerating every chain of distinct relationships gives: cycles, parallel
+    relationships, dates, an actor to itself (where a *1..3 path on FalkorDB listed links backwards)."""
+    import itertools
+
+    ont = load()
+    codes = ("AAA", "BBB", "CCC", "DDD")
+    nodes = [{"key": f"state/{c}", "labels": ont.labels(["State"]),
+              "props": {"key": f"state/{c}", "class": "State", "name": c, "iso3": c}} for c in codes]
+    rels = [("AAA", "ALLIED_WITH", "BBB", None, None, None), ("AAA", "SUPPORTS", "BBB", "economic", "2000-01-01", None),
+            ("AAA", "SUPPORTS", "CCC", "military", "2010-01-01", "2015-01-01"), ("CCC", "ALLIED_WITH", "BBB", None, None, None),
+            ("AAA", "SUPPLIES_ARMS_TO", "DDD", None, None, None), ("DDD", "SUPPORTS", "CCC", "diplomatic", None, None),
+            ("DDD", "ALLIED_WITH", "AAA", None, "1990-01-01", None), ("BBB", "SUPPORTS", "AAA", "economic", None, None),
+            ("CCC", "ALLIED_WITH", "DDD", None, None, "2018-06-30"), ("BBB", "SUPPORTS", "BBB", "economic", None, None)]
+    edges = []
+    for i, (a, t, b, kind, start, end) in enumerate(rels):
+        props = {"key": f"stmt/{i}", **({"kind": kind} if kind else {}), **({"valid_from": start} if start else {}),
+                 **({"valid_to": end} if end else {})}
+        edges.append({"type": t, "key": f"stmt/{i}", "src": f"state/{a}", "dst": f"state/{b}", "props": props})
+    store.write(nodes, edges)
+
+    def expected(src, dst, as_of, limit):
+        live = [(i, a, b, f"{t}:{kind or ''}") for i, (a, t, b, kind, start, end) in enumerate(rels)
+                if (start is None or start <= as_of) and (end is None or end >= as_of)]
+        found = set()
+        for hops in (1, 2, 3):
+            for chain in itertools.product(live, repeat=hops):
+                ids = [c[0] for c in chain]
+                if len(set(ids)) < hops or chain[0][1] != src or chain[-1][2] != dst:
+                    continue
+                if all(chain[k][2] == chain[k + 1][1] for k in range(hops - 1)):
+                    found.add((hops, tuple(f"state/{c}" for c in [src, *(c[2] for c in chain)]),
+                               tuple(c[3] for c in chain)))
+        return [{"hops": h, "chain": list(c), "links": list(links)} for h, c, links in sorted(found)][:limit]
+
+    checked = 0
+    for src, dst in itertools.product(codes, repeat=2):
+        for as_of, limit in itertools.product(("2012-01-01", "2020-01-01"), (1, 3, 50)):
+            params = {"from_actor": f"state/{src}", "to_actor": f"state/{dst}", "as_of": as_of, "limit": limit}
+            want = expected(src, dst, as_of, limit)
+            assert queries.run(store, "influence/paths_as_of", params) == want, params
+            checked += bool(want)
+    assert checked > 40

@@ -4,13 +4,20 @@
 // param state: iso3 = USA
 // param as_of: date = 2025-01-01
 // graph: from=from to=to type=type
-MATCH (s:State {iso3: $state})-[r:ALLIED_WITH]-(ally:State)
+// plan: anchored on the indexed iso3; the state's treaties are matched once, not once per ally
+MATCH (s:State {iso3: $state})
+WITH s
+MATCH (s)-[r:ALLIED_WITH]-(ally:State)
 WHERE (r.valid_from IS NULL OR left(r.valid_from, size($as_of)) <= $as_of)
   AND (r.valid_to IS NULL OR r.valid_to >= left($as_of, size(coalesce(r.valid_to, ''))))
 WITH s, ally, min(r.valid_from) AS since, collect(DISTINCT r.note) AS notes
-OPTIONAL MATCH (s)-[p1:PARTY_TO]->(t:Treaty)<-[p2:PARTY_TO]-(ally)
+WITH s, collect([ally, since, notes]) AS allies
+OPTIONAL MATCH (s)-[:PARTY_TO]->(t:Treaty)<-[:PARTY_TO]-(party:State)
 WHERE (t.date_in_force IS NULL OR left(t.date_in_force, size($as_of)) <= $as_of)
   AND (t.date_terminated IS NULL OR t.date_terminated >= left($as_of, size(coalesce(t.date_terminated, ''))))
-WITH s, ally, since, notes, collect(DISTINCT t.key) AS treaties
+WITH s, allies, party, t ORDER BY t.key
+WITH s, allies, collect(DISTINCT [party, t.key]) AS shared
+UNWIND allies AS a
+WITH s, a[0] AS ally, a[1] AS since, a[2] AS notes, [x IN shared WHERE x[0] = a[0] | x[1]] AS treaties
 RETURN s.key AS from, 'ALLIED_WITH' AS type, ally.key AS to, ally.name AS ally, since, treaties, size(notes) AS records
 ORDER BY ally

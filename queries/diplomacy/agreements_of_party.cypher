@@ -4,12 +4,14 @@
 // param state: iso3 = PRK
 // param as_of: date = 2025-12-31
 // graph: from=from to=to type=type
-MATCH (s:State {iso3: $state})-[p:PARTY_TO]->(a:Entity)
+// plan: anchored on the indexed iso3; every party is matched (the state itself at least) and left out by CASE, not by a per-row OPTIONAL MATCH
+MATCH (s:State {iso3: $state})
+WITH s
+MATCH (s)-[p:PARTY_TO]->(a:Entity)
 WHERE (p.valid_from IS NULL OR left(p.valid_from, size($as_of)) <= $as_of)
   AND (p.valid_to IS NULL OR p.valid_to >= left($as_of, size(coalesce(p.valid_to, ''))))
-OPTIONAL MATCH (other:State)-[:PARTY_TO]->(a)
-WHERE other <> s
-WITH s, a, p, other ORDER BY other.iso3
+MATCH (a)<-[:PARTY_TO]-(party:State)
+WITH s, a, p, CASE WHEN party <> s THEN party.iso3 END AS other ORDER BY other
 RETURN s.key AS from, 'PARTY_TO' AS type, a.key AS to, a.name AS agreement, a.class AS class,
-       p.valid_from AS since, p.valid_to AS until, collect(DISTINCT other.iso3) AS other_parties
+       p.valid_from AS since, p.valid_to AS until, collect(DISTINCT other) AS other_parties
 ORDER BY since, to

@@ -3,7 +3,9 @@
 // audience: analyst
 // param state: iso3 = PRK
 // graph: from=from to=to type=SUSPENDS
-MATCH (s:State {iso3: $state})-[:PARTY_TO]->(a:Agreement)
+MATCH (s:State {iso3: $state})
+WITH s
+MATCH (s)-[:PARTY_TO]->(a:Agreement)
 WHERE NOT a:Treaty AND NOT a:Armistice
 OPTIONAL MATCH (x:Entity)-[b:SUSPENDS]->(a)
 RETURN x.key AS from, a.key AS to, a.name AS agreement, a.class AS class, a.date_signed AS made,

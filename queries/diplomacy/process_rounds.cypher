@@ -4,7 +4,9 @@
 // param process: key = process/six-party-talks
 // param as_of: date = 2025-12-31
 // graph: from=from to=to type=type
-MATCH (r:TalksRound)-[:PART_OF]->(p:NegotiationProcess {key: $process})
+MATCH (p:NegotiationProcess {key: $process})
+WITH p
+MATCH (r:TalksRound)-[:PART_OF]->(p)
 WHERE left(r.date, size($as_of)) <= $as_of
 OPTIONAL MATCH (s:State)-[:PARTICIPATED_IN]->(r)
 OPTIONAL MATCH (h:City)-[:HOSTED]->(r)

@@ -5,10 +5,40 @@
 // param to_actor: key = state/RUS
 // param as_of: date = 2025-01-01
 // param limit: int = 10
-MATCH p = (a:Actor {key: $from_actor})-[:SUPPORTS|SUPPLIES_ARMS_TO|ALLIED_WITH*1..3]->(b:Actor {key: $to_actor})
-WHERE all(r IN relationships(p) WHERE (r.valid_from IS NULL OR left(r.valid_from, size($as_of)) <= $as_of)
-          AND (r.valid_to IS NULL OR r.valid_to >= left($as_of, size(coalesce(r.valid_to, '')))))
-WITH [n IN nodes(p) | n.key] AS chain, [r IN relationships(p) | type(r) + ':' + coalesce(r.kind, '')] AS links
-RETURN DISTINCT size(links) AS hops, chain, links
+// plan: one, two, then three hops, each relationship filtered as soon as it is matched and the last hop
+// joined on its middle node (a hash join, not an expansion per row); three hops are looked for only
+// while fewer than $limit shorter chains were found (b is null otherwise): among hubs, a *1..3 path
+// enumerates millions of chains before the LIMIT.
+MATCH (a:Actor {key: $from_actor})
+WITH a
+MATCH (b:Actor {key: $to_actor})
+OPTIONAL MATCH (a)-[r1:SUPPORTS|SUPPLIES_ARMS_TO|ALLIED_WITH]->(b)
+WHERE (r1.valid_from IS NULL OR left(r1.valid_from, size($as_of)) <= $as_of)
+  AND (r1.valid_to IS NULL OR r1.valid_to >= left($as_of, size(coalesce(r1.valid_to, ''))))
+WITH a, b, collect(DISTINCT CASE WHEN r1 IS NOT NULL THEN [1, [a.key, b.key], [type(r1) + ':' + coalesce(r1.kind, '')]] END) AS one
+OPTIONAL MATCH (a)-[r1:SUPPORTS|SUPPLIES_ARMS_TO|ALLIED_WITH]->(x), (y)-[r2:SUPPORTS|SUPPLIES_ARMS_TO|ALLIED_WITH]->(b)
+WHERE x = y AND r1 <> r2
+  AND (r1.valid_from IS NULL OR left(r1.valid_from, size($as_of)) <= $as_of)
+  AND (r1.valid_to IS NULL OR r1.valid_to >= left($as_of, size(coalesce(r1.valid_to, ''))))
+  AND (r2.valid_from IS NULL OR left(r2.valid_from, size($as_of)) <= $as_of)
+  AND (r2.valid_to IS NULL OR r2.valid_to >= left($as_of, size(coalesce(r2.valid_to, ''))))
+WITH a, b, one, collect(DISTINCT CASE WHEN r2 IS NOT NULL THEN
+       [2, [a.key, x.key, b.key], [type(r1) + ':' + coalesce(r1.kind, ''), type(r2) + ':' + coalesce(r2.kind, '')]] END) AS two
+WITH a, b, one + two AS found
+WITH a, found, CASE WHEN size(found) < $limit THEN b END AS b
+OPTIONAL MATCH (a)-[r1:SUPPORTS|SUPPLIES_ARMS_TO|ALLIED_WITH]->(x)-[r2:SUPPORTS|SUPPLIES_ARMS_TO|ALLIED_WITH]->(y),
+               (z)-[r3:SUPPORTS|SUPPLIES_ARMS_TO|ALLIED_WITH]->(b)
+WHERE b IS NOT NULL AND y = z AND r1 <> r2 AND r1 <> r3 AND r2 <> r3
+  AND (r1.valid_from IS NULL OR left(r1.valid_from, size($as_of)) <= $as_of)
+  AND (r1.valid_to IS NULL OR r1.valid_to >= left($as_of, size(coalesce(r1.valid_to, ''))))
+  AND (r2.valid_from IS NULL OR left(r2.valid_from, size($as_of)) <= $as_of)
+  AND (r2.valid_to IS NULL OR r2.valid_to >= left($as_of, size(coalesce(r2.valid_to, ''))))
+  AND (r3.valid_from IS NULL OR left(r3.valid_from, size($as_of)) <= $as_of)
+  AND (r3.valid_to IS NULL OR r3.valid_to >= left($as_of, size(coalesce(r3.valid_to, ''))))
+WITH found, collect(DISTINCT CASE WHEN r3 IS NOT NULL THEN
+       [3, [a.key, x.key, y.key, b.key], [type(r1) + ':' + coalesce(r1.kind, ''), type(r2) + ':' + coalesce(r2.kind, ''),
+                                          type(r3) + ':' + coalesce(r3.kind, '')]] END) AS three
+UNWIND found + three AS f
+RETURN f[0] AS hops, f[1] AS chain, f[2] AS links
 ORDER BY hops, chain, links
 LIMIT $limit

@@ -4,7 +4,9 @@
 // param place: key = place/guam
 // param space_launchers: bool = true
 // graph: from=from to=to type=type
-MATCH (m:WeaponSystem)-[r:CAN_REACH]->(p:Place {key: $place})
+MATCH (p:Place {key: $place})
+WITH p
+MATCH (m:WeaponSystem)-[r:CAN_REACH]->(p)
 WHERE $space_launchers OR NOT m:SpaceLaunchVehicle
 RETURN m.key AS from, 'CAN_REACH' AS type, p.key AS to, m.name AS system,
        coalesce(m.missile_class, CASE WHEN m:SpaceLaunchVehicle THEN 'SLV' END) AS class,

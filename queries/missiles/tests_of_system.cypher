@@ -4,7 +4,10 @@
 // param system: key = missile/hwasong-17
 // param as_of: date = 2025-12-31
 // graph: from=from to=to type=type
-MATCH (e:Event)-[r:TESTED]->(m:WeaponSystem {key: $system})
+// plan: anchored on the system's key; the WITH keeps FalkorDB from starting at a scan of every Event
+MATCH (m:WeaponSystem {key: $system})
+WITH m
+MATCH (e:Event)-[r:TESTED]->(m)
 WHERE left(e.date, size($as_of)) <= $as_of
 OPTIONAL MATCH (e)-[:LAUNCHED_FROM]->(site:Place)
 RETURN e.key AS from, 'TESTED' AS type, m.key AS to, e.date AS date, e.outcome AS outcome, site.key AS site,

@@ -1,0 +1,33 @@
+// title: Influence paths between two actors on a date
+// description: Neo4j variant: the same hops as connected patterns (Neo4j's planner joins them itself; its linter warns on the disconnected patterns FalkorDB needs for a hash join).
+MATCH (a:Actor {key: $from_actor})
+WITH a
+MATCH (b:Actor {key: $to_actor})
+OPTIONAL MATCH (a)-[r1:SUPPORTS|SUPPLIES_ARMS_TO|ALLIED_WITH]->(b)
+WHERE (r1.valid_from IS NULL OR left(r1.valid_from, size($as_of)) <= $as_of)
+  AND (r1.valid_to IS NULL OR r1.valid_to >= left($as_of, size(coalesce(r1.valid_to, ''))))
+WITH a, b, collect(DISTINCT CASE WHEN r1 IS NOT NULL THEN [1, [a.key, b.key], [type(r1) + ':' + coalesce(r1.kind, '')]] END) AS one
+OPTIONAL MATCH (a)-[r1:SUPPORTS|SUPPLIES_ARMS_TO|ALLIED_WITH]->(x)-[r2:SUPPORTS|SUPPLIES_ARMS_TO|ALLIED_WITH]->(b)
+WHERE r1 <> r2
+  AND (r1.valid_from IS NULL OR left(r1.valid_from, size($as_of)) <= $as_of)
+  AND (r1.valid_to IS NULL OR r1.valid_to >= left($as_of, size(coalesce(r1.valid_to, ''))))
+  AND (r2.valid_from IS NULL OR left(r2.valid_from, size($as_of)) <= $as_of)
+  AND (r2.valid_to IS NULL OR r2.valid_to >= left($as_of, size(coalesce(r2.valid_to, ''))))
+WITH a, b, one, collect(DISTINCT CASE WHEN r2 IS NOT NULL THEN
+       [2, [a.key, x.key, b.key], [type(r1) + ':' + coalesce(r1.kind, ''), type(r2) + ':' + coalesce(r2.kind, '')]] END) AS two
+WITH a, b, one + two AS found
+OPTIONAL MATCH (a)-[r1:SUPPORTS|SUPPLIES_ARMS_TO|ALLIED_WITH]->(x)-[r2:SUPPORTS|SUPPLIES_ARMS_TO|ALLIED_WITH]->(y)-[r3:SUPPORTS|SUPPLIES_ARMS_TO|ALLIED_WITH]->(b)
+WHERE size(found) < $limit AND r1 <> r2 AND r1 <> r3 AND r2 <> r3
+  AND (r1.valid_from IS NULL OR left(r1.valid_from, size($as_of)) <= $as_of)
+  AND (r1.valid_to IS NULL OR r1.valid_to >= left($as_of, size(coalesce(r1.valid_to, ''))))
+  AND (r2.valid_from IS NULL OR left(r2.valid_from, size($as_of)) <= $as_of)
+  AND (r2.valid_to IS NULL OR r2.valid_to >= left($as_of, size(coalesce(r2.valid_to, ''))))
+  AND (r3.valid_from IS NULL OR left(r3.valid_from, size($as_of)) <= $as_of)
+  AND (r3.valid_to IS NULL OR r3.valid_to >= left($as_of, size(coalesce(r3.valid_to, ''))))
+WITH found, collect(DISTINCT CASE WHEN r3 IS NOT NULL THEN
+       [3, [a.key, x.key, y.key, b.key], [type(r1) + ':' + coalesce(r1.kind, ''), type(r2) + ':' + coalesce(r2.kind, ''),
+                                          type(r3) + ':' + coalesce(r3.kind, '')]] END) AS three
+UNWIND found + three AS f
+RETURN f[0] AS hops, f[1] AS chain, f[2] AS links
+ORDER BY hops, chain, links
+LIMIT $limit
