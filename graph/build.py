@@ -178,3 +178,50 @@ def _name(parts: dict, s, key_of) -> str:
         return key_of(s)
     return f"{key_of(parts[RDF.subject])} -{parts[RDF.predicate].rsplit('#', 1)[-1]}-> {key_of(parts[RDF.object])} " \
            f"[{key_of(s)}]"
+
+
+def curated_graph(data_dir: Path | str | None = None):
+    """The curated data as one RDF graph (read, not SHACL-validated): context for RDF additions."""
+    return read_dir(data_dir or default_data_dir()).graph
+
+
+def validate_rdf(path: Path | str, fmt: str | None = None, *, context=None) -> list[str]:
+    """SHACL-check one RDF file; return its problems (empty: valid). Writes nothing.
+
+    With `context` (an RDF graph, usually curated_graph()), the file is checked together with it,
+    so it may refer to the entities and cite the sources defined there, and only the problems of
+    nodes the file itself describes are reported. A cited source defined nowhere is named."""
+    from rdflib import RDF, Dataset, Graph
+
+    from peninsula.loaders.mapping import key_of
+    from peninsula.ontology import PEN
+
+    parsed = read_rdf(path, fmt)
+    triples = ([(s, p, o) for s, p, o, _ in parsed.quads((None, None, None, None))]
+               if isinstance(parsed, Dataset) else list(parsed))
+    if context is None:
+        data = parsed
+    else:
+        data = Graph()
+        for t in context:
+            data.add(t)
+        for t in triples:
+            data.add(t)
+    own = {s for s, _, _ in triples}
+    elsewhere = "\0"  # where() of a focus node the file does not describe: filtered out below
+
+    def where(s):
+        return f"{path} <{s}>" if s in own else elsewhere
+
+    missing = sorted({(s, o) for s, p, o in triples if p == PEN.source and (o, RDF.type, PEN.Source) not in data})
+    scope = "in the file or the curated data" if context is not None else "in the file (checked --alone)"
+    problems = [f"{where(s)}: {key_of(s)}, field 'sources': source {key_of(o)} is not defined {scope}"
+                for s, o in missing]
+    undefined = {f"(value {o})" for _, o in missing}
+    for line in shacl_validate(data, where=where):
+        if line.startswith(elsewhere):
+            continue
+        if "field 'sources'" in line and any(line.endswith(v) for v in undefined):
+            continue  # said above, by name, instead of "cites no source"
+        problems.append(line)
+    return sorted(set(problems))

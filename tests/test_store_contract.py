@@ -143,3 +143,61 @@ def test_passwords_are_redacted():
     with pytest.raises(StoreError) as err:
         open_store(f"redis://user:s3cret@127.0.0.1:{_free_port()}")
     assert "s3cret" not in str(err.value)
+
+
+@pytest.fixture(params=["embedded", "falkor-server"])
+def falkor_store(request, tmp_path):
+    uri = (f"embedded:{tmp_path / 'compact.db'}" if request.param == "embedded"
+           else request.getfixturevalue("falkor_server"))
+    s = open_store(uri)
+    s.clear()
+    yield s
+    s.clear()
+    s.close()
+
+
+def test_falkor_decodes_every_kind_of_value_as_the_client_does(falkor_store):
+    """The store decodes FalkorDB's compact replies itself: each value must come out as the falkordb
+    client's own parser (then `_plain`) gives it: nodes, edges, paths, maps, lists, numbers, dates."""
+    from peninsula.graph.falkor import _plain
+
+    s = falkor_store
+    s.write(*_batch())
+    cypher = ("MATCH p = (a:State)-[r:DEVELOPS]->(m:MissileSystem) "
+              "RETURN a, r, p, properties(m) AS pm, m.range_max_km AS f, m.stages AS i, m.name AS name, "
+              "a.alias AS alias, a.nope AS missing, true AS t, false AS no, [1, 2.5, 'x', null, [true]] AS l, "
+              "{k: 1, inner: {z: 'y'}} AS map, point({latitude: 1.5, longitude: 2}) AS pt, "
+              "date('2020-01-02') AS d, vecf32([1.0, 2.0]) AS v, -7 AS neg ORDER BY r.key")
+    rows = s.query(cypher)
+    raw = s.graph.ro_query(cypher)
+    names = [h[1] for h in raw.header]
+    assert rows == [dict(zip(names, (_plain(v) for v in row), strict=True)) for row in raw.result_set]
+    assert len(rows) == 2 and rows[0]["a"]["_labels"][:1] == ["Entity"] and rows[0]["r"]["_type"] == "DEVELOPS"
+    assert rows[0]["p"]["nodes"][1]["name"] == "Hwasong-15" and rows[0]["pm"]["stages"] == 2
+    assert type(rows[0]["f"]) is float and type(rows[0]["i"]) is int and rows[0]["t"] is True
+
+
+def test_falkor_learns_new_labels_and_keys_and_forgets_them_on_clear(falkor_store):
+    s = falkor_store
+    s.write(*_batch())
+    assert s.query("MATCH (n:Source) RETURN n")[0]["n"]["title"] == "A"  # labels and keys now cached
+    c = s.execute("CREATE (:Entity:Person {key: 'p/x', fresh_key: 'v'})-[:NEW_TYPE {w: 1}]->(:Entity {key: 'p/y'})")
+    assert (c.nodes_created, c.relationships_created, c.properties_set) == (2, 1, 4)
+    row = s.query("MATCH (a {key: 'p/x'})-[r]->(b) RETURN a, r")[0]
+    assert "Person" in row["a"]["_labels"] and row["a"]["fresh_key"] == "v"
+    assert row["r"]["_type"] == "NEW_TYPE" and row["r"]["w"] == 1
+    s.clear()  # a new graph numbers labels, types and keys afresh
+    s.execute("CREATE (:Entity:Summit {key: 's', other: 2})-[:HOSTS {k2: 3}]->(:Entity {key: 't'})")
+    row = s.query("MATCH (a)-[r]->(b) RETURN a, r")[0]
+    assert row["a"]["other"] == 2 and "Summit" in row["a"]["_labels"] and "Person" not in row["a"]["_labels"]
+    assert row["r"]["_type"] == "HOSTS" and row["r"]["k2"] == 3
+
+
+def test_falkor_engine_errors_are_query_errors(falkor_store):
+    from peninsula.ontology import QueryError
+
+    with pytest.raises(QueryError, match="Division by zero"):
+        falkor_store.query("UNWIND [1, 0] AS x RETURN 1 / x AS y")
+    with pytest.raises(QueryError):
+        falkor_store.query("MATCH (n RETURN n")
+    assert falkor_store.execute("MATCH (n) DETACH DELETE n").extra["nodes_deleted"] == 0
