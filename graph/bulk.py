@@ -12,12 +12,20 @@ unchanged ones skipped, so a reload of the same file writes nothing.
 Unlike `build.load_rdf` this path does not run pySHACL (which needs the whole graph in memory);
 it checks what the mapping checks (classes, properties, datatypes, statements), and that every
 relationship's ends exist, in the file or already in the store.
+
+A load is all or nothing. Into an empty store a failure at any point empties it again (the bulk
+graph dropped, the indexes it had recreated): checking first would cost a second mapping pass,
+and the empty state is cheap to restore. Into a store with data nothing is written before the
+whole file is mapped and checked (a first, read-only pass whose batches are spilled to a
+temporary file, so the writing pass does not map again).
 """
 
 from __future__ import annotations
 
+import pickle
 import queue
 import struct
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -236,58 +244,198 @@ def _bulk_writer(store: Store, path: Path) -> _FalkorBulk | None:
     return _FalkorBulk(store, path)
 
 
+def _batches(elements, batch: int):
+    """("node" | "edge", rows) batches of at most `batch` elements of one kind, in stream order."""
+    rows: list[dict] = []
+    kind = "node"
+    for element_kind, element in elements:
+        if element_kind != kind:
+            if rows:
+                yield kind, rows
+            rows, kind = [], element_kind
+        rows.append(element)
+        if len(rows) >= batch:
+            yield kind, rows
+            rows = []
+    if rows:
+        yield kind, rows
+
+
+def _write_all(batches, task) -> dict:
+    """Run `task(kind, rows)` for each batch in the writer thread while the next batch is made;
+    the counts of nodes and relationships.
+
+    The thread starts with the first batch: the mapping's worker processes are forked before it
+    (stream.py), never from a process that runs other threads."""
+    writer: _Writer | None = None
+    counts = {"node": 0, "edge": 0}
+    try:
+        for kind, rows in batches:
+            counts[kind] += len(rows)
+            if writer is None:
+                writer = _Writer()
+            writer.submit(lambda kind=kind, rows=rows: task(kind, rows))
+    finally:
+        if writer is not None:
+            writer.close()
+    return counts
+
+
+def _missing_in_store(store: Store, ends: dict[str, dict], path: Path) -> None:
+    """`ends`: keys the file uses but does not define -> a relationship using it; read-only lookup."""
+    if not ends:
+        return
+    missing = store.query("UNWIND $keys AS k OPTIONAL MATCH (n:Entity {key: k}) WITH k, n WHERE n IS NULL "
+                          "RETURN k ORDER BY k LIMIT 1", {"keys": sorted(ends)})
+    if not missing:
+        ends.clear()
+        return
+    key = missing[0]["k"]
+    edge = ends[key]
+    raise InputError(f"dangling reference: {edge['src']} -{edge['type']}-> {edge['dst']}: {key} is not defined "
+                     "in the file nor in the store", where=str(path), field=edge["type"])
+
+
+def _differing(store: Store, kind: str, rows: list[dict]) -> list[dict]:
+    """The rows a write would change (new, or not as the store holds them), found read-only in the
+    engine by the comparison `Store.upsert` makes; the others need no write."""
+    if kind == "node":
+        differ = {r["key"] for r in store.query(
+            "UNWIND $rows AS row OPTIONAL MATCH (n:Entity {key: row.key}) WITH row, n "
+            "WHERE n IS NULL OR properties(n) <> row.props OR any(l IN row.labels WHERE NOT l IN labels(n)) "
+            "RETURN row.key AS key",
+            {"rows": [{"key": n["key"], "labels": list(n["labels"]), "props": n["props"]} for n in rows]})}
+        return [n for n in rows if n["key"] in differ]
+    ont, groups = load(), {}
+    for e in rows:
+        groups.setdefault(e["type"], []).append(e)
+    out = []
+    for rel_type, group in groups.items():
+        if rel_type not in ont.rel_types:
+            raise StoreError(f"refusing to write unknown relationship type {rel_type!r}")
+        differ = {r["key"] for r in store.query(
+            f"UNWIND $rows AS row OPTIONAL MATCH (a)-[r:`{rel_type}` {{key: row.key}}]->(b) "
+            "WITH row, a, r, b WHERE r IS NULL OR a.key <> row.src OR b.key <> row.dst "
+            "OR properties(r) <> row.props RETURN row.key AS key",
+            {"rows": [{"key": e["key"], "src": e["src"], "dst": e["dst"], "props": e["props"]} for e in group]})}
+        out.extend(e for e in group if e["key"] in differ)
+    return out
+
+
+def _checked(store: Store, path: Path, fmt: str | None, batch: int, spill) -> dict:
+    """The first pass of a load into a store with data: every check, and no write.
+
+    Maps the whole file (all of stream_graph's checks), refuses two subjects with one key, and
+    looks up in the store (read-only) every relationship end the file does not define. While the
+    next batch is mapped, a thread compares each batch with the store (read-only) and pickles
+    the elements that are new or changed to `spill`, a private temporary file the writing pass
+    reads back (cheaper than mapping again; a reload of the same file spills nothing). Memory
+    holds a few batches and the set of node keys. Returns the counts of nodes and relationships."""
+    keys: set[str] = set()
+    ends: dict[str, dict] = {}  # ends not defined in the file, still to look up in the store
+
+    def check(kind: str, rows: list[dict]) -> None:
+        if kind == "node":
+            for n in rows:
+                if n["key"] in keys:
+                    raise InputError(f"two subjects map to the node key {n['key']}", where=str(path))
+                keys.add(n["key"])
+        else:
+            for e in rows:
+                for k in (e["src"], e["dst"]):
+                    if k not in keys and k not in ends:
+                        ends[k] = e
+            if len(ends) >= batch:
+                _missing_in_store(store, ends, path)
+        differing = _differing(store, kind, rows)
+        if differing:
+            pickle.dump((kind, differing), spill, protocol=pickle.HIGHEST_PROTOCOL)
+
+    counts = _write_all(_batches(stream_graph(path, fmt), batch), check)
+    _missing_in_store(store, ends, path)
+    return counts
+
+
+def _spilled(spill):
+    """The batches `_checked` spilled, in order."""
+    spill.seek(0)
+    while True:
+        try:
+            yield pickle.load(spill)
+        except EOFError:
+            return
+
+
+def _restore_empty(store: Store, bulk: bool, indexed: bool) -> None:
+    """Back to the empty store a failed load into it started from (its indexes as they were)."""
+    if not bulk:
+        store.clear()
+        return
+    try:
+        store.graph.delete()
+    except Exception:  # noqa: BLE001 - BEGIN never ran: there is no graph
+        pass
+    if indexed:
+        store.ensure_schema()
+
+
+def _has_indexes(store: Store) -> bool:
+    try:
+        return bool(store.query("CALL db.indexes() YIELD label RETURN label LIMIT 1", write=True))
+    except Exception:  # noqa: BLE001 - a graph that does not exist yet has none
+        return False
+
+
 def load_stream(store: Store, path: Path | str, fmt: str | None = None, *, batch: int = BATCH,
                 progress=None) -> Report:
-    """Stream an RDF file into the store: bounded memory, CREATE for new elements, MERGE otherwise."""
-    path = Path(path)
-    fresh = not store.query("MATCH (n) RETURN 1 AS x LIMIT 1")
-    bulk = _bulk_writer(store, path) if fresh else None
-    total = Counters()
-    counts = {"node": 0, "edge": 0}
-    writer: _Writer | None = None  # started with the first batch: the mapping's worker processes are
-    # forked before it (stream.py), never from a process that runs other threads
+    """Stream an RDF file into the store: bounded memory, CREATE for new elements, MERGE otherwise.
 
-    def write(kind: str, rows: list[dict]):
-        nonlocal writer
-        def task():
+    All or nothing. Into an empty store mapping and writing overlap, and any failure empties the
+    store again (the graph dropped, its indexes recreated as they were). Into a store with data
+    a first pass maps and checks the whole file and writes nothing (`_checked`); only then
+    does the writing pass run, from the spilled batches. Killed mid-write, a rerun completes
+    the load to the state one clean run gives (the second pass is an upsert)."""
+    path = Path(path)
+    total = Counters()
+    fresh = not store.query("MATCH (n) RETURN 1 AS x LIMIT 1")
+    if not fresh:
+        def upsert(kind: str, rows: list[dict]) -> None:
             nodes, edges = (rows, []) if kind == "node" else ([], rows)
-            if bulk is not None:
-                c = bulk.nodes(nodes) if nodes else bulk.edges(edges)
-            elif fresh:
-                c = store.create(nodes, edges, batch)
-                _check_ends(store, edges, c.relationships_created, len(edges), path)
-            else:
-                c, asked = store.upsert(nodes, edges, batch)
-                _check_ends(store, edges, c.relationships_created, asked, path)
+            c, asked = store.upsert(nodes, edges, batch)
+            _check_ends(store, edges, c.relationships_created, asked, path)
             total.add(c)
             if progress:
                 progress(len(rows))
-        if writer is None:
-            writer = _Writer()
-        writer.submit(task)
 
-    rows: list[dict] = []
-    kind = "node"
+        with tempfile.TemporaryFile(prefix="peninsula-load-") as spill:
+            counts = _checked(store, path, fmt, batch, spill)
+            _write_all(_spilled(spill), upsert)
+        return Report(nodes=counts["node"], edges=counts["edge"], counters=total, files=[str(path)])
+
+    indexed = _has_indexes(store)
+    bulk = _bulk_writer(store, path)
+
+    def create(kind: str, rows: list[dict]) -> None:
+        nodes, edges = (rows, []) if kind == "node" else ([], rows)
+        if bulk is not None:
+            c = bulk.nodes(nodes) if nodes else bulk.edges(edges)
+        else:
+            c = store.create(nodes, edges, batch)
+            _check_ends(store, edges, c.relationships_created, len(edges), path)
+        total.add(c)
+        if progress:
+            progress(len(rows))
+
     try:
-        for element_kind, element in stream_graph(path, fmt):
-            if element_kind != kind:
-                if rows:
-                    write(kind, rows)
-                rows, kind = [], element_kind
-            rows.append(element)
-            counts[element_kind] += 1
-            if len(rows) >= batch:
-                write(kind, rows)
-                rows = []
-        if rows:
-            write(kind, rows)
-    finally:
+        counts = _write_all(_batches(stream_graph(path, fmt), batch), create)
+        if bulk is not None:
+            store.ensure_schema()  # the indexes, built once over everything
+            bulk.finish()
+    except BaseException as exc:
         try:
-            if writer is not None:
-                writer.close()
-        finally:
-            if bulk is not None:
-                store.ensure_schema()  # the indexes, built once over everything (also after a failure)
-    if bulk is not None:
-        bulk.finish()
+            _restore_empty(store, bulk is not None, indexed)
+        except Exception as again:  # noqa: BLE001 - say both, keep the first
+            raise StoreError(f"the load failed ({exc}) and the store could not be emptied again ({again}); "
+                             "load it again into a new store") from exc
+        raise
     return Report(nodes=counts["node"], edges=counts["edge"], counters=total, files=[str(path)])

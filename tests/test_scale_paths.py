@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import importlib.util
+import re
 import subprocess
 import sys
 
@@ -13,6 +14,7 @@ import pytest
 from support import ROOT, require
 
 from peninsula.ontology import InputError
+from peninsula.ontology.model import GRAPH_KEY
 
 BASE = "https://peninsula.invalid/id/"
 PEN = "https://peninsula.invalid/ontology#"
@@ -559,3 +561,116 @@ def test_streamed_exports_do_not_write_through_planted_links(loaded, tmp_path, m
     assert sorted(csv_dir.iterdir()) == sorted(planted)
     with pytest.raises(InputError, match="is a folder"):
         export.write_ntriples(loaded, csv_dir)
+
+
+# ---------------------------------------------------------------------------- all or nothing, streamed
+# Each file is valid until an error at its end, with subjects sorting last (`zzz/`), so the
+# streamed load has mapped and (before issue 9) written most of the file when it meets it.
+Z = f"<{BASE}zzz/"
+BROKEN = {  # name -> (extra lines, what the message says, file:line named?, field named)
+    "malformed-line": ([f"{Z}a> <{PEN}name> oops ."], "malformed N-Triples", True, None),
+    "control-character": (_entity("zzz/ctl", extra=[f'<{PEN}iso3> "A\\u001BA"']), "control character U+001B",
+                          True, "iso3"),
+    "dangling-reference": (_entity("zzz/a", extra=[f"<{PEN}alliedWith> {Z}missing>"]), "dangling reference",
+                           False, "ALLIED_WITH"),
+    "statement-without-its-triple": (_entity("zzz/a") + _entity("zzz/b") + [
+        f"{Z}stmt> <{RDF}type> <{RDF}Statement> .", f"{Z}stmt> <{RDF}subject> {Z}a> .",
+        f"{Z}stmt> <{RDF}predicate> <{PEN}alliedWith> .", f"{Z}stmt> <{RDF}object> {Z}b> ."], "not asserted",
+        False, None),
+    "subject-in-two-graphs": ([f"{Z}g> <{RDF}type> <{PEN}State> <{BASE}graph/one> .",
+                               f'{Z}g> <{PEN}name> "G"@en <{BASE}graph/two> .'], "graphs", False, GRAPH_KEY),
+}
+
+
+def _broken(valid, tmp_path, name):
+    """The valid synthetic file with the broken lines appended (as N-Quads for two graphs)."""
+    extra, *_ = BROKEN[name]
+    path = tmp_path / (f"{name}.nq" if name == "subject-in-two-graphs" else f"{name}.nt")
+    path.write_text(valid.read_text(encoding="utf-8") + "\n".join(extra) + "\n", encoding="utf-8")
+    return path, valid.read_text(encoding="utf-8").count("\n") + len(extra)
+
+
+@pytest.fixture(scope="module")
+def other(tmp_path_factory):
+    """A second synthetic file (another seed): mostly elements the `small` one does not have."""
+    path = tmp_path_factory.mktemp("other") / "other.nt"
+    _synth().write(path, 2000, seed=11)
+    return path
+
+
+@pytest.mark.parametrize("name", sorted(BROKEN))
+@pytest.mark.parametrize("into", ["empty", "populated"])
+def test_streamed_load_with_an_error_at_the_end_leaves_the_store_as_it_was(small, other, tmp_path, monkeypatch,
+                                                                          name, into):
+    """Small chunks and batches: the old path had written thousands of elements by the error."""
+    from support import checksum
+
+    from peninsula.graph.bulk import load_stream
+    from peninsula.graph.store import open_store
+    from peninsula.loaders import stream
+
+    monkeypatch.setattr(stream, "CHUNK", 4096)
+    path, last = _broken(other if into == "populated" else small["nt"], tmp_path, name)
+    _, says, at_line, field = BROKEN[name]
+    with open_store(f"embedded:{tmp_path / 's.db'}") as s:
+        if into == "populated":
+            load_stream(s, small["nt"])
+        before = checksum(s)
+        indexes = s.query("CALL db.indexes() YIELD label, properties RETURN label, properties ORDER BY label",
+                          write=True)
+        with pytest.raises(InputError, match=re.escape(says)) as exc:
+            load_stream(s, path, batch=50)
+        assert checksum(s) == before
+        assert s.query("CALL db.indexes() YIELD label, properties RETURN label, properties ORDER BY label",
+                       write=True) == indexes
+        where = str(exc.value)
+        assert str(path) in where
+        if at_line:
+            assert f"{path}:{last}" in where, where
+        if field:
+            assert f"field {field!r}" in where, where
+        # the store then takes the valid files as a clean store does
+        load_stream(s, small["nt"])
+        load_stream(s, other)
+        after = checksum(s)
+    with open_store(f"embedded:{tmp_path / 'clean.db'}") as clean:
+        load_stream(clean, small["nt"])
+        load_stream(clean, other)
+        assert checksum(clean) == after
+
+
+def test_streamed_load_into_a_store_with_data_equals_the_normal_load(small, other, tmp_path, monkeypatch):
+    """Two passes (check, then write what differs) give what one normal write of both files gives."""
+    from support import checksum
+
+    from peninsula.graph.bulk import load_stream
+    from peninsula.graph.store import open_store
+    from peninsula.loaders import stream
+
+    monkeypatch.setattr(stream, "CHUNK", 4096)
+    with open_store(f"embedded:{tmp_path / 'a.db'}") as normal, open_store(f"embedded:{tmp_path / 'b.db'}") as fast:
+        for path in (small["nt"], other):
+            normal.write(*_mapped(path))
+            report = load_stream(fast, path, batch=70)
+            assert (report.nodes, report.edges) == tuple(map(len, _mapped(path)))
+        assert report.counters.relationships_created > 0 and report.counters.properties_set > 0
+        assert checksum(fast) == checksum(normal)
+        assert not load_stream(fast, other, batch=70).counters.changed
+
+
+@pytest.mark.parametrize("into", ["empty", "populated"])
+def test_cli_streamed_load_with_an_error_at_the_end_exits_2_and_changes_nothing(small, other, tmp_path, into):
+    from click.testing import CliRunner
+    from support import store_checksum
+
+    from peninsula.graph.cli import main
+
+    uri = f"embedded:{tmp_path / 'c.db'}"
+    path, last = _broken(small["nt"] if into == "empty" else other, tmp_path, "control-character")
+    if into == "populated":
+        assert CliRunner().invoke(main, ["--store", uri, "load", "--stream", str(small["nt"])]).exit_code == 0
+    before = store_checksum(uri)
+    result = CliRunner().invoke(main, ["--store", uri, "load", "--stream", str(path)])
+    assert result.exit_code == 2, result.output
+    assert f"{path}:{last}" in result.output and "iso3" in result.output, result.output
+    assert store_checksum(uri) == before
