@@ -88,11 +88,16 @@ def _csv_rows(path, encoding: str | None):
                 continue
             if not any(c.strip() for c in row):
                 continue
+            longest = max(len(c) for c in row)
+            if longest > MAX_CELL:  # our own limit: csv's is process-wide and other libraries raise it
+                raise InputError(f"malformed CSV: a cell of {longest:,} characters (at most {MAX_CELL:,})",
+                                 where=f"{path}:{reader.line_num}")
             if len(row) > len(header):
                 raise InputError(f"{len(row)} cells for {len(header)} columns", where=f"{path}:{reader.line_num}")
             yield "row", f"{path}:{reader.line_num}", dict(zip(header, row, strict=False))
 
 
+MAX_CELL = 131_072  # characters in one cell: the csv module's default limit, which a CNS cell never nears
 _CR_LINE = re.compile(rb"(?<=\r)(?!\n)")  # splits after a \r that does not start \r\n
 
 

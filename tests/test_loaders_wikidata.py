@@ -55,13 +55,17 @@ def test_second_load_changes_nothing(store):
 def test_a_different_qid_is_reported_not_overwritten(store, tmp_path):
     load_source(store, "wikidata", SPARQL)
     doc = json.loads(ENTITIES.read_text("utf-8"))
-    # deliberately inconsistent input: an item claiming the ISO3 code of a state already linked to Q423
-    doc["entities"]["Q17"]["claims"]["P298"][0]["mainsnak"]["datavalue"]["value"] = "PRK"
+    # deliberately inconsistent input: an item the knowledge base does not hold (Q865, Taiwan) claiming
+    # the ISO3 code of a state already linked to Q423
+    item = doc["entities"].pop("Q17")
+    item["id"] = "Q865"
+    item["claims"]["P298"][0]["mainsnak"]["datavalue"]["value"] = "PRK"
+    doc["entities"]["Q865"] = item
     path = tmp_path / "conflict.json"
     path.write_text(json.dumps(doc), "utf-8")
     report = load_source(store, "wikidata", path)
     assert _node(store, "state/PRK")["wikidata"] == "Q423"
-    assert any("Q423" in note and "Q17" in note for note in report.notes)
+    assert any("Q423" in note and "Q865" in note for note in report.notes)
 
 
 @pytest.mark.parametrize(("text", "match"), [
