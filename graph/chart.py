@@ -46,15 +46,22 @@ def _color(cls: str, extra: list[str]) -> str:
     return ["#1abc9c", "#a569bd", "#58d68d", "#cb4335", "#85929e"][extra.index(cls) % 5]
 
 
+COVERAGE = ("Every ICBM, IRBM and SLBM flight test that could be sourced; shorter-range launches only where they "
+            "mark a first.\nNot a count of all launches: load the CNS/NTI database (peninsula load --format cns) for that.")
+
+
 def tests_per_year_svg(store, *, title: str = "Missile tests per year, by class", width: int = 900,
-                       height: int = 360) -> str:
+                       height: int = 390, note: str = COVERAGE) -> str:
     """Stacked bars of missile tests per year (MissileTest nodes by year of `date`, coloured by the
-    `missile_class` of the system each TESTED; 'unknown' where none is recorded)."""
-    return svg_from_counts(tests_per_year(store), title=title, width=width, height=height)
+    `missile_class` of the system each TESTED; 'unknown' where none is recorded), with a note on
+    what the counts cover under the axis."""
+    return svg_from_counts(tests_per_year(store), title=title, width=width, height=height, note=note)
 
 
-def svg_from_counts(counts: dict[int, Counter], *, title: str, width: int = 900, height: int = 360) -> str:
-    left, right, top, bottom = 48, 150, 40, 40
+def svg_from_counts(counts: dict[int, Counter], *, title: str, width: int = 900, height: int = 360,
+                    note: str = "") -> str:
+    lines = note.splitlines()
+    left, right, top, bottom = 48, 150, 40, 40 + 16 * len(lines)
     plot_w, plot_h = width - left - right, height - top - bottom
     classes = sorted({c for per in counts.values() for c in per}, key=_rank)
     extra = [c for c in classes if c not in ORDER]
@@ -91,6 +98,9 @@ def svg_from_counts(counts: dict[int, Counter], *, title: str, width: int = 900,
             parts.append(f'<text x="{x + bar / 2:.1f}" y="{top + plot_h + 16}" text-anchor="middle" '
                          f'fill="#6b7785">{year}</text>')
     parts.append(f'<line x1="{left}" x2="{left + plot_w}" y1="{top + plot_h}" y2="{top + plot_h}" stroke="#6b7785"/>')
+    for i, line in enumerate(lines):
+        y = height - 10 - 15 * (len(lines) - 1 - i)
+        parts.append(f'<text x="{left}" y="{y}" font-size="11" fill="#6b7785">{escape(line)}</text>')
     for i, cls in enumerate(reversed(classes)):
         y = top + 10 + i * 20
         parts.append(f'<rect x="{width - right + 16}" y="{y - 10}" width="12" height="12" fill="{_color(cls, extra)}"/>'
