@@ -26,14 +26,18 @@ FORMATS = {  # name -> (rdflib format or "oxigraph:<format>", file suffix)
 }
 PREFIXES = {"pen": str(PEN), "id": base_iri(), "xsd": "http://www.w3.org/2001/XMLSchema#",
             "owl": "http://www.w3.org/2002/07/owl#", "wd": "http://www.wikidata.org/entity/"}
+# one prefix per key prefix of the ontology's classes (state:PRK, unscr:1718, src:...) and for
+# statements, so a person reading the Turtle sees keys rather than full IRIs
+PREFIXES |= {p: f"{base_iri()}{p}/" for p in sorted({c.key_prefix for c in load().classes.values() if c.key_prefix}
+                                                     | {"stmt"}) if p not in PREFIXES}
 
 
 def to_graph(store, keys: set | None = None) -> Graph:
     """The store (or the subgraph on `keys`) as an rdflib graph that remembers named graphs."""
     ont = load()
-    g = NamedGraphs()
+    g = NamedGraphs(bind_namespaces="core")  # only rdf/rdfs/xsd/owl: rdflib's other defaults (org:, ...) would take our names
     for prefix, ns in PREFIXES.items():
-        g.bind(prefix, ns)
+        g.bind(prefix, ns, override=True, replace=True)
     graph_of = {}  # node key -> its named graph, where it has one
     for node in store.nodes():
         if keys is None or node["key"] in keys:

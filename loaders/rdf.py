@@ -71,7 +71,7 @@ def to_dataset(graph: Graph, prefixes: dict | None = None) -> Dataset:
     TriG and N-Quads writers."""
     ds = Dataset()
     for prefix, ns in (prefixes or {}).items():
-        ds.bind(prefix, ns)
+        ds.bind(prefix, ns, override=True, replace=True)
     named: dict = {None: ds.default_graph}
     for s, p, o, g in quads_of(graph):
         if g not in named:
