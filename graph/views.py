@@ -319,7 +319,9 @@ def render(nodes, edges, *, title: str, ontology=None, sources: dict | None = No
 
     scores = {k: score(k, n.get("props") or {}) for k, n in by_key.items()}
     top = max(scores.values(), default=0.0) or 1.0
-    fonts = label_sizes({k: (degree[k], scores[k]) for k in by_key}, positions,
+    most = max(degree.values(), default=0) or 1
+    # label rank: links in this view, and importance in the whole graph counted twice
+    fonts = label_sizes({k: (degree[k] / most + 2 * max(scores[k], 0.0) / top, degree[k]) for k in by_key}, positions,
                         {k: _label(str((n.get("props") or {}).get("name") or k)) for k, n in by_key.items()})
     class_count: Counter = Counter()
     events: Counter = Counter()
