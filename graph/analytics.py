@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import networkx as nx
 
 SCORES = ("degree", "betweenness", "eigenvector", "community", "broker")
@@ -11,7 +9,6 @@ SCORES = ("degree", "betweenness", "eigenvector", "community", "broker")
 # of the network, so `build` (which scores before deriving them) and `analyze` (which reads the
 # store) score one and the same projection.
 DERIVED = frozenset({"CAN_REACH"})
-DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
 def families() -> list[str]:
@@ -22,19 +19,14 @@ def families() -> list[str]:
 
 
 def check_date(text: str) -> str:
-    """YYYY, YYYY-MM or YYYY-MM-DD, a real calendar date; InputError otherwise."""
-    import datetime as dt
-
+    """YYYY, YYYY-MM or YYYY-MM-DD, a real calendar date (queries.partial_date); InputError otherwise."""
     from peninsula.ontology import InputError
+    from peninsula.queries import partial_date
 
-    if not DATE_RE.fullmatch(text):
-        raise InputError(f"{text!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)", field="as_of")
-    year, month, day = (text.split("-") + ["01", "01"])[:3]
     try:
-        dt.date(int(year), int(month), int(day))
-    except ValueError:
-        raise InputError(f"{text!r} is not a real calendar date", field="as_of") from None
-    return text
+        return partial_date(text)
+    except ValueError as exc:
+        raise InputError(str(exc), field="as_of") from None
 
 
 def _valid(props: dict, as_of: str | None) -> bool:

@@ -191,14 +191,13 @@ def validate_rdf(path: Path | str, fmt: str | None = None, *, context=None) -> l
     With `context` (an RDF graph, usually curated_graph()), the file is checked together with it,
     so it may refer to the entities and cite the sources defined there, and only the problems of
     nodes the file itself describes are reported. A cited source defined nowhere is named."""
-    from rdflib import RDF, Dataset, Graph
+    from rdflib import RDF, Graph
 
     from peninsula.loaders.mapping import key_of
     from peninsula.ontology import PEN
 
     parsed = read_rdf(path, fmt)
-    triples = ([(s, p, o) for s, p, o, _ in parsed.quads((None, None, None, None))]
-               if isinstance(parsed, Dataset) else list(parsed))
+    triples = list(parsed)  # read_rdf gives a Graph (a NamedGraphs for TriG/N-Quads): its triples
     if context is None:
         data = parsed
     else:

@@ -35,6 +35,7 @@ from decimal import Decimal, InvalidOperation
 from rdflib import OWL, RDF, XSD, BNode, ConjunctiveGraph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
+from peninsula.loaders.guard import INT64
 from peninsula.ontology import PEN, InputError, base_iri, load
 from peninsula.ontology.model import DATE_TYPES, GRAPH_KEY, WIKIDATA, Ontology
 
@@ -158,7 +159,7 @@ def literal_to_value(lit: Literal, prop, where: str):
                     expected == XSD.double and float(f"{value:.15g}") != value):
                 raise InputError(f"{prop.name}: {str(lit)!r} has more significant digits than a store returns "
                                  "(15); round it", where=where, field=prop.name)
-            if expected == XSD.integer and not -2**63 <= value < 2**63:
+            if expected == XSD.integer and not -INT64 <= value < INT64:
                 raise InputError(f"{prop.name}: {str(lit)!r} does not fit a 64-bit integer", where=where, field=prop.name)
             return prop.key, value
         raise InputError(f"{prop.name}: {str(lit)!r} is not a valid {_short(expected)}", where=where, field=prop.name)
@@ -293,11 +294,15 @@ def to_property_graph(triples: Iterable[tuple], ont: Ontology | None = None, whe
     return nodes, edges
 
 
+def triple_key(src: str, name: str, dst: str) -> str:
+    """The key of a relationship asserted without a statement (no annotations): from its three parts."""
+    return TRIPLE + hashlib.sha1(repr((src, name, dst)).encode("utf-8")).hexdigest()[:16]
+
+
 def _edges(s, prop, o, stmts, statements, ont, where, graph_of):
     src, dst = key_of(s), key_of(o)
     if not stmts:
-        text = repr((src, prop.name, dst))
-        key = TRIPLE + hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
+        key = triple_key(src, prop.name, dst)
         props = {"key": key, **({GRAPH_KEY: graph_value(graph_of[s])} if s in graph_of else {})}
         return [{"type": prop.rel_type, "key": key, "src": src, "dst": dst, "props": props}]
     out = []

@@ -79,7 +79,6 @@ class KnowledgeBase:
             for q in _as_list(props.get("wikidata")):
                 self.qids[q] = key
         self.edges = {(e["src"], e["type"], e["dst"]): e["props"] for e in edges}
-        self.edge_set = {(e["src"], e["type"], e["dst"], e["props"].get("valid_from")) for e in edges}
         self.references = {e["props"]["reference_number"].strip(): e["dst"] for e in edges
                            if e["type"] == "DESIGNATES" and e["props"].get("reference_number")}
 
@@ -113,11 +112,6 @@ class KnowledgeBase:
         """Keys whose name, alias or designation is `text` (normalised), of one of the classes."""
         keys = self.names.get(normalise(text), set())
         return sorted(k for k in keys if not kinds or any(self.is_a(k, kind) for kind in kinds))
-
-    def has_edge(self, src: str, rel_type: str, dst: str, valid_from=None) -> bool:
-        if valid_from is None:
-            return (src, rel_type, dst) in self.edges
-        return (src, rel_type, dst, valid_from) in self.edge_set
 
 
 def _as_list(v) -> list:

@@ -30,7 +30,6 @@ relationship whose end is not a node is reported by the writer (``peninsula.grap
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -46,7 +45,14 @@ from pathlib import Path
 from rdflib import RDF, XSD, Literal, URIRef
 
 from peninsula.loaders.guard import MAX_TEXT, text_problem
-from peninsula.loaders.mapping import DATE_PATTERNS, GENID, NUMERIC, TRIPLE, literal_to_value, prop_for_key
+from peninsula.loaders.mapping import (
+    DATE_PATTERNS,
+    GENID,
+    NUMERIC,
+    literal_to_value,
+    prop_for_key,
+    triple_key,
+)
 from peninsula.ontology import InputError, base_iri, load
 from peninsula.ontology.model import GRAPH_KEY
 
@@ -471,7 +477,7 @@ class _Mapper:
                              where=f"{self.path} <{stmts[0]['key']}>")
         prop = self.handler(p, src)[1]
         if not stmts:
-            key = TRIPLE + hashlib.sha1(repr((src, prop.name, dst)).encode("utf-8")).hexdigest()[:16]
+            key = triple_key(src, prop.name, dst)
             props = {"key": key, GRAPH_KEY: asserted[1]} if len(asserted) > 1 and asserted[1] else {"key": key}
             return [{"type": prop.rel_type, "key": key, "src": src, "dst": dst, "props": props}]
         if len(stmts) > 1:

@@ -43,16 +43,21 @@ PARAM = re.compile(r"^(\w+)\s*(?:=\s*(.*?))?(?:\s+in\s+(\S+))?\s*$")
 TYPES = ("date", "string", "int", "float", "bool", "iso3", "key")
 
 
-def _date(text: str) -> str:
+DATE_SHAPE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+def partial_date(text: str) -> str:
+    """YYYY, YYYY-MM or YYYY-MM-DD naming a real calendar date, returned as given; ValueError otherwise.
+    The one check of a date a user types (query parameters, `analyze --as-of`)."""
     text = str(text).strip()
-    for fmt, size in (("%Y-%m-%d", 10), ("%Y-%m", 7), ("%Y", 4)):
-        if len(text) == size:
-            try:
-                dt.datetime.strptime(text, fmt)
-                return text
-            except ValueError:
-                break
-    raise ValueError(f"{text!r} is not a date (YYYY-MM-DD, YYYY-MM or YYYY)")
+    if not DATE_SHAPE.fullmatch(text):
+        raise ValueError(f"{text!r} is not a date (YYYY-MM-DD, YYYY-MM or YYYY)")
+    year, month, day = (text.split("-") + ["01", "01"])[:3]
+    try:
+        dt.date(int(year), int(month), int(day))
+    except ValueError:
+        raise ValueError(f"{text!r} is not a real calendar date") from None
+    return text
 
 
 def _iso3(text: str) -> str:
@@ -77,7 +82,7 @@ def _bool(text) -> bool:
     raise ValueError(f"{text!r} is not true or false")
 
 
-CONVERT = {"date": _date, "string": str, "int": int, "float": float, "bool": _bool, "iso3": _iso3, "key": _key}
+CONVERT = {"date": partial_date, "string": str, "int": int, "float": float, "bool": _bool, "iso3": _iso3, "key": _key}
 
 
 @cache
