@@ -237,10 +237,7 @@ def _bulk_writer(store: Store, path: Path) -> _FalkorBulk | None:
     """The bulk writer for an empty FalkorDB store (its empty graph is dropped: BEGIN creates it)."""
     if store.dialect != "falkordb" or getattr(store, "graph", None) is None:
         return None
-    try:
-        store.graph.delete()
-    except Exception:  # noqa: BLE001 - no graph yet
-        pass
+    store.drop()
     return _FalkorBulk(store, path)
 
 
@@ -371,10 +368,7 @@ def _restore_empty(store: Store, bulk: bool, indexed: bool) -> None:
     if not bulk:
         store.clear()
         return
-    try:
-        store.graph.delete()
-    except Exception:  # noqa: BLE001 - BEGIN never ran: there is no graph
-        pass
+    store.drop()  # also forgets the schema names the failed load may have cached
     if indexed:
         store.ensure_schema()
 

@@ -195,12 +195,16 @@ class _FalkorStore(Store):
             return {}
         return {(kind, label): set(props) for kind, label, props in rows}
 
-    def clear(self) -> None:
+    def drop(self) -> None:
+        """Delete the graph itself (no schema left); a graph that does not exist yet is fine."""
         self._names = None  # a new graph numbers its labels, types and keys afresh
         try:
             self.graph.delete()
         except Exception:  # noqa: BLE001 - deleting a graph that does not exist yet
             pass
+
+    def clear(self) -> None:
+        self.drop()
         self.ensure_schema()
 
 

@@ -23,7 +23,7 @@ from peninsula.ontology import StoreError, load
 GRAPH_NAME = "peninsula"
 BATCH = 5000
 WRITE_CLAUSE = re.compile(
-    r"\b(CREATE|MERGE|DELETE|DETACH|SET|REMOVE|DROP|LOAD\s+CSV|FOREACH)\b|CALL\s+\{|\bCALL\s+(db|apoc|dbms|gds)\.\w*(create|drop|set|delete|index|constraint)",
+    r"\b(CREATE|MERGE|DELETE|DETACH|SET|REMOVE|DROP|LOAD\s+CSV|FOREACH)\b|CALL\s+\{|\bCALL\s+(db|apoc|dbms|gds)\.[\w.]*(create|drop|set|delete|merge|remove|clear)",
     re.IGNORECASE,
 )
 

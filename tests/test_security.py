@@ -239,3 +239,16 @@ def test_safe_writes_replace_links_and_leave_no_temporary_file(tmp_path, victim)
             child(out, *parts)
     (out / "link.ttl").symlink_to(victim)  # a link as the file itself is fine: it will be replaced
     assert child(out, "link.ttl") == out / "link.ttl"
+
+
+def test_write_procedures_are_told_from_listings():
+    """Dotted procedure names that create or drop are writes; procedures that list are reads."""
+    from peninsula.graph.store import is_write
+
+    for cypher in ("CALL db.idx.fulltext.createNodeIndex('Entity', 'name')",
+                   "CALL db.index.fulltext.createNodeIndex('a', ['L'], ['p'])",
+                   "call DB.IDX.FULLTEXT.DROP('Entity')", "CALL db.createLabel('x')"):
+        assert is_write(cypher), cypher
+    for cypher in ("CALL db.indexes()", "CALL db.labels() YIELD label RETURN label",
+                   "CALL db.index.fulltext.queryNodes('a', 'b') YIELD node RETURN node"):
+        assert not is_write(cypher), cypher
