@@ -20,10 +20,10 @@ costs ~0.5 s to import, so it is imported on the first read, not with the CLI.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from functools import cache
 
+from peninsula.loaders.guard import load_json
 from peninsula.loaders.sources import Batch, slug
 from peninsula.ontology import InputError
 
@@ -72,14 +72,7 @@ def _lines(path):
                 raise InputError(f"not UTF-8 ({exc.reason} at byte {exc.start})", where=where) from None
             if not text.strip():
                 continue
-            try:
-                obj = json.loads(text)
-            except json.JSONDecodeError as exc:
-                raise InputError(f"not a JSON object ({exc.msg} at column {exc.colno}; a truncated line?)",
-                                 where=where) from None
-            except (RecursionError, ValueError) as exc:  # nested too deeply; an integer of thousands of digits
-                raise InputError(f"not a JSON object Peninsula can read ({str(exc)[:120] or 'nested too deeply'})",
-                                 where=where) from None
+            obj = load_json(text, where, what="not a JSON object (a truncated line?)", line_in_where=True)
             if not isinstance(obj, dict):
                 raise InputError("each line is one JSON object", where=where)
             for field in ("id", "schema"):

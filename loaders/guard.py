@@ -101,15 +101,25 @@ def _where(path: str, text: str | None, term, subject) -> str:
     return f"{path} <{str(subject)[:200]}>"
 
 
+# ---------------------------------------------------------------------------- JSON
+def load_json(text: str, where: str, *, what: str = "malformed JSON", line_in_where: bool = False):
+    """json.loads, with every way it fails as an InputError: malformed text (naming the line, unless
+    `where` already does), nesting too deep, an integer of thousands of digits."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        at = where if line_in_where else f"{where}:{exc.lineno}"
+        raise InputError(f"{what}: {exc.msg} (column {exc.colno})", where=at) from None
+    except RecursionError:
+        raise InputError(f"{what}: nested too deeply", where=where) from None
+    except ValueError as exc:  # e.g. an integer beyond the interpreter's digit limit
+        raise InputError(f"{what}: {str(exc)[:120]}", where=where) from None
+
+
 # ---------------------------------------------------------------------------- JSON-LD
 def check_json_ld(text: str, where: str) -> None:
     """Refuse JSON that is not JSON-LD, and any @context or @import that would be fetched."""
-    try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"malformed JSON: {exc.msg} (column {exc.colno})", where=f"{where}:{exc.lineno}") from None
-    except RecursionError:
-        raise InputError("JSON nested too deeply", where=where) from None
+    doc = load_json(text, where)
     if not isinstance(doc, (dict, list)):
         raise InputError(f"JSON-LD is an object or an array, not {type(doc).__name__}", where=f"{where}:1")
     stack = [doc]

@@ -11,10 +11,10 @@ overwritten. Produce the file by running `sparql_query()` at https://query.wikid
 
 from __future__ import annotations
 
-import json
 import re
 from collections import defaultdict
 
+from peninsula.loaders.guard import load_json
 from peninsula.loaders.sources import Batch, slug
 from peninsula.ontology import InputError
 
@@ -150,14 +150,10 @@ def _records_entities(doc, path):
 
 def read(path, kb, **_options) -> Batch:
     try:
-        doc = json.loads(path.read_bytes().decode("utf-8"))
+        text = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InputError(f"not UTF-8 ({exc.reason} at byte {exc.start})", where=str(path)) from None
-    except json.JSONDecodeError as exc:
-        raise InputError(f"not JSON ({exc.msg})", where=f"{path}:{exc.lineno}") from None
-    except (RecursionError, ValueError) as exc:  # nested too deeply; an integer of thousands of digits
-        raise InputError(f"not JSON Peninsula can read ({str(exc)[:120] or 'nested too deeply'})",
-                         where=str(path)) from None
+    doc = load_json(text, str(path), what="not JSON")
     if (isinstance(doc, dict) and isinstance(doc.get("results"), dict)
             and isinstance(doc["results"].get("bindings"), list)):
         items, unread = _records_sparql(doc, path)

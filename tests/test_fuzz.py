@@ -140,3 +140,17 @@ def test_source_readers_crafted_shapes(fmt, data):
         with pytest.raises(PeninsulaError) as info:
             read_source(fmt, path, KnowledgeBase.of(None)).finish()
     assert str(path) in str(info.value)
+
+
+@pytest.mark.parametrize("data", [b'{"@id": "https://peninsula.invalid/id/org/f", "https://peninsula.invalid/ontology#n": '
+                                  + b"9" * 5000 + b"}", DEEP])
+def test_json_ld_that_json_cannot_hold_is_refused(data):
+    """An integer of thousands of digits (ValueError) or deep nesting (RecursionError) in JSON-LD."""
+    from peninsula.loaders.rdf import read_rdf
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "crafted.jsonld"
+        path.write_bytes(data)
+        with pytest.raises(PeninsulaError) as info:
+            read_rdf(path)
+    assert str(path) in str(info.value)
