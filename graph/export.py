@@ -10,6 +10,7 @@ from pathlib import Path
 
 from rdflib import Graph
 
+from peninsula.graph.files import replacing
 from peninsula.loaders.mapping import edge_quads, node_quads
 from peninsula.loaders.rdf import NamedGraphs, to_dataset
 from peninsula.ontology import PEN, InputError, StoreError, base_iri, load
@@ -304,36 +305,6 @@ def _can_fork(store) -> bool:
             and threading.active_count() == 1)
 
 
-@contextlib.contextmanager
-def _replacing(target: Path, *, newline: str = "\n", field: str = "output"):
-    """A file object for a new `target`, written as graph.files writes: to a fresh file in the same
-    folder (created exclusively, never through a planted link), renamed over `target` when the
-    block ends without error (a symlink at `target` is replaced, never followed), removed if not.
-    Text, UTF-8; `newline=""` for the csv module."""
-    target = Path(target)
-    if target.name in ("", ".", ".."):
-        raise InputError(f"refusing to write to {str(target)!r}: not a file name", field=field)
-    target = target.parent / target.name
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if target.is_dir() and not target.is_symlink():
-            raise InputError(f"{target} is a folder, not a file", field=field)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name[:40]}-", suffix=".tmp", dir=target.parent)
-    except OSError as exc:
-        raise InputError(f"cannot write {target}: {exc.strerror or exc}", field=field) from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as f:
-            yield f
-        mask = os.umask(0o022)
-        os.umask(mask)
-        os.chmod(tmp, 0o666 & ~mask)
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-
-
 def write_ntriples(store, out: Path | str) -> int:
     """The whole store as N-Triples, page by page (memory flat in the store's size); returns the
     number of lines, one per triple (an asserted triple shared by parallel relationships, each with
@@ -346,7 +317,7 @@ def write_ntriples(store, out: Path | str) -> int:
     out = Path(out)
     child, conn = None, None
     try:
-        with _replacing(out) as f:
+        with replacing(out) as f:
             lo, hi = store.id_range() if _can_fork(store) else (0, 0)
             if hi - lo > FORK_ABOVE:
                 import multiprocessing
@@ -469,7 +440,7 @@ def export_neo4j_admin(store, out_dir: Path | str, database: str = "neo4j") -> d
         for i, (labels, cols) in enumerate(sorted(node_cols.items())):
             path = child(out_dir, f"nodes-{i:02d}-{_slug('-'.join(x for x in labels if x != 'Entity') or 'Entity')}.csv",
                          field="DIRECTORY")
-            w = csv.writer(stack.enter_context(_replacing(path, newline="", field="DIRECTORY")))
+            w = csv.writer(stack.enter_context(replacing(path, newline="", field="DIRECTORY")))
             w.writerow(["key:ID(Entity)", ":LABEL", *cols.header(ont)])
             writers[labels] = (w, cols)
             files["nodes"].append(path)
@@ -479,7 +450,7 @@ def export_neo4j_admin(store, out_dir: Path | str, database: str = "neo4j") -> d
             w.writerow([node["key"], ARRAY_DELIMITER.join(labels), *cols.row(node["props"])])
         for rel_type, cols in sorted(edge_cols.items()):
             path = child(out_dir, f"relationships-{_slug(rel_type)}.csv", field="DIRECTORY")
-            w = csv.writer(stack.enter_context(_replacing(path, newline="", field="DIRECTORY")))
+            w = csv.writer(stack.enter_context(replacing(path, newline="", field="DIRECTORY")))
             w.writerow([":START_ID(Entity)", ":END_ID(Entity)", ":TYPE", *cols.header(ont)])
             writers[rel_type] = (w, cols)
             files["relationships"].append(path)

@@ -29,32 +29,41 @@ def _umask() -> int:
     return mask
 
 
-def write_bytes_safely(path, data: bytes, *, field: str = "output") -> Path:
-    """Write `data` to `path` by temporary file and rename; the folder is created if missing."""
+@contextlib.contextmanager
+def replacing(path, *, binary: bool = False, newline: str | None = "\n", field: str = "output"):
+    """A file object for a new `path`: a fresh file in the same folder (created exclusively, never
+    through a planted link), renamed over `path` when the block ends without error (a symlink at
+    `path` is replaced, never followed), removed if not. The folder is created if missing. Text is
+    UTF-8; `newline=""` for the csv module."""
     path = Path(path)
     if path.name in ("", ".", ".."):
         raise InputError(f"refusing to write to {str(path)!r}: not a file name", field=field)
-    folder = path.parent
-    target = folder / path.name
+    target = path.parent / path.name
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        target.parent.mkdir(parents=True, exist_ok=True)
         if target.is_dir() and not target.is_symlink():
             raise InputError(f"{target} is a folder, not a file", field=field)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:40]}-", suffix=".tmp", dir=folder)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:40]}-", suffix=".tmp", dir=target.parent)
     except OSError as exc:
         raise InputError(f"cannot write {target}: {exc.strerror or exc}", field=field) from None
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
+        with (os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline=newline)) as fh:
+            yield fh
         os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
-    return target
+
+
+def write_bytes_safely(path, data: bytes, *, field: str = "output") -> Path:
+    """Write `data` to `path` by temporary file and rename (see `replacing`), synced to disk."""
+    with replacing(path, binary=True, field=field) as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    return Path(path).parent / Path(path).name
 
 
 def write_text_safely(path, text: str, *, field: str = "output") -> Path:
