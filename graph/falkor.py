@@ -144,6 +144,50 @@ class _FalkorStore(Store):
 
         return _plain(parse_scalar([t, v], self.graph))
 
+    def id_range(self) -> tuple[int, int]:
+        """FalkorDB: internal node ids are below the second number (for `scan_*(ids=...)`)."""
+        top = self.query("MATCH (n) RETURN max(id(n)) AS m")[0]["m"]
+        return 0, (-1 if top is None else top) + 1
+
+    def scan_nodes(self, page: int = 10000, ids: tuple[int, int] | None = None):
+        """Every node as `nodes()` gives them, in no particular order: by ranges of internal ids (a
+        seek, no sort; only those in `ids`, a half-open range, if given). For exports."""
+        start, stop = ids or self.id_range()
+        for lo in range(start, stop, page):
+            rows = self._compact_rows("MATCH (n:Entity) WHERE id(n) >= $lo AND id(n) < $hi "
+                                      "RETURN n.key, labels(n), properties(n)", lo, min(lo + page, stop))
+            yield from ({"key": r[0], "labels": r[1], "props": r[2]} for r in rows)
+
+    def scan_edges(self, page: int = 10000, ids: tuple[int, int] | None = None):
+        """Every relationship as `edges()` gives them, in no particular order: those leaving a range
+        of internal node ids at a time (the range shrinks where degrees are high; only sources in
+        `ids` if given)."""
+        lo, stop = ids or self.id_range()
+        width = page // 4
+        while lo < stop:
+            rows = self._compact_rows("MATCH (a:Entity)-[r]->(b:Entity) WHERE id(a) >= $lo AND id(a) < $hi "
+                                      "RETURN a.key, type(r), b.key, properties(r)", lo, min(lo + width, stop))
+            yield from ({"type": r[1], "key": r[3].get("key"), "src": r[0], "dst": r[2], "props": r[3]}
+                        for r in rows)
+            lo += width
+            width = max(1, width // 2) if len(rows) > 2 * page else min(width * 2, page) if len(rows) < page // 2 \
+                else width
+
+    def _compact_rows(self, cypher: str, lo: int, hi: int) -> list[list]:
+        """A read query over an id range, its rows as lists, decoded as `_run` decodes (errors the
+        reply carries are raised, and mapped as every query's are)."""
+        graph = self.graph
+        try:
+            reply = graph.execute_command("GRAPH.RO_QUERY", graph.name,
+                                          f"CYPHER lo={int(lo)} hi={int(hi)} {cypher}", "--compact")
+            _raise_in(reply)
+        except Exception as exc:  # the client raises redis errors of several kinds
+            raise _mapped(exc) from exc
+        if len(reply) <= 2:
+            return []
+        value = self._value
+        return [[v if t < 4 else value(t, v) for t, v in row] for row in reply[1]]
+
     def _props(self, props) -> dict:
         value, name = self._value, self._name
         return {name("propertyKeys", k): value(t, v) for k, t, v in props}

@@ -240,78 +240,20 @@ class Store(ABC):
             yield from ({"type": rel_type, "key": None, "src": r["src"], "dst": r["dst"], "props": dict(r["props"])}
                         for r in rows)
 
-    def id_range(self) -> tuple[int, int]:
-        """FalkorDB: internal node ids are below the second number (for `scan_*(ids=...)`)."""
-        top = self.query("MATCH (n) RETURN max(id(n)) AS m")[0]["m"]
-        return 0, (-1 if top is None else top) + 1
+    def scan_nodes(self, page: int = 10000, ids=None):
+        """Every node as `nodes()` gives them, in no particular order (for exports, which need none).
+        A store may read faster without the order (FalkorDB: by ranges of internal ids, `ids`)."""
+        yield from self.nodes(page)
 
-    def scan_nodes(self, page: int = 10000, ids: tuple[int, int] | None = None):
-        """Every node as `nodes()` gives them, in no particular order: on FalkorDB by ranges of
-        internal ids (a seek, no sort; only those in `ids`, a half-open range, if given),
-        elsewhere `nodes()`. For exports, which need no order."""
-        if self.dialect != "falkordb":
-            yield from self.nodes(page)
-            return
-        start, stop = ids or self.id_range()
-        for lo in range(start, stop, page):
-            rows = self._compact_rows("MATCH (n:Entity) WHERE id(n) >= $lo AND id(n) < $hi "
-                                      "RETURN n.key, labels(n), properties(n)", lo, min(lo + page, stop))
-            yield from ({"key": r[0], "labels": r[1], "props": r[2]} for r in rows)
-
-    def scan_edges(self, page: int = 10000, ids: tuple[int, int] | None = None):
-        """Every relationship as `edges()` gives them, in no particular order: on FalkorDB those
-        leaving a range of internal node ids at a time (the range shrinks where degrees are high;
-        only sources in `ids` if given)."""
-        if self.dialect != "falkordb":
-            yield from self.edges(page)
-            return
-        lo, stop = ids or self.id_range()
-        width = page // 4
-        while lo < stop:
-            rows = self._compact_rows("MATCH (a:Entity)-[r]->(b:Entity) WHERE id(a) >= $lo AND id(a) < $hi "
-                                      "RETURN a.key, type(r), b.key, properties(r)", lo, min(lo + width, stop))
-            yield from ({"type": r[1], "key": r[3].get("key"), "src": r[0], "dst": r[2], "props": r[3]}
-                        for r in rows)
-            lo += width
-            width = max(1, width // 2) if len(rows) > 2 * page else min(width * 2, page) if len(rows) < page // 2 \
-                else width
-
-    def _compact_rows(self, cypher: str, lo: int, hi: int) -> list[list]:
-        """FalkorDB: a read query over an id range, its compact reply decoded here (strings, numbers,
-        booleans, lists, maps), twice as fast as the client's general decoder on a large page."""
-        try:
-            reply = self.graph.execute_command("GRAPH.RO_QUERY", self.graph.name,
-                                               f"CYPHER lo={int(lo)} hi={int(hi)} {cypher}", "--compact")
-        except Exception as exc:  # noqa: BLE001 - redis errors of several kinds
-            raise StoreError(f"FalkorDB refused the query: {exc}") from exc
-        return [[_compact(cell) for cell in row] for row in reply[1]] if len(reply) > 2 else []
+    def scan_edges(self, page: int = 10000, ids=None):
+        """Every relationship as `edges()` gives them, in no particular order (see scan_nodes)."""
+        yield from self.edges(page)
 
     def clear(self) -> None:
         self.execute("MATCH (n) DETACH DELETE n")
 
     def describe(self) -> str:
         return redact(self.uri)
-
-
-def _compact(cell):
-    """One value of FalkorDB's compact result format: [type, value] (type 2 string, 3 integer,
-    4 boolean, 5 double, 6 array, 10 map; 1 null)."""
-    t, v = cell
-    if t == 2:
-        return v.decode() if type(v) is bytes else v
-    if t == 6:
-        return [_compact(c) for c in v]
-    if t == 10:
-        return {(v[i].decode() if type(v[i]) is bytes else v[i]): _compact(v[i + 1]) for i in range(0, len(v), 2)}
-    if t == 3:
-        return int(v)
-    if t == 5:
-        return float(v)
-    if t == 4:
-        return v in (b"true", "true")
-    if t == 1:
-        return None
-    raise StoreError(f"unexpected value of type {t} in a FalkorDB reply")
 
 
 def _grouped(items: list[dict], by: str) -> dict:
