@@ -185,16 +185,7 @@ class _FalkorBulk:
             # the relationships go in, which maintain their own key index as they arrive (cheaper inside
             # GRAPH.BULK than building it after the last one and waiting for it)
             self.node_indexes = True
-            for label in ["Entity", *sorted(set(self.ont.classes) - {"Entity"})]:
-                try:
-                    self.store.execute(f"CREATE INDEX FOR (n:`{label}`) ON (n.key)")
-                except StoreError:
-                    pass  # already indexed
-            for rel_type in sorted(self.ont.rel_types):
-                try:
-                    self.store.execute(f"CREATE INDEX FOR ()-[r:`{rel_type}`]-() ON (r.key)")
-                except StoreError:
-                    pass  # already indexed
+            self.store.ensure_schema()  # every index the store wants, each label's fields at once
         ids = self.ids
         groups: dict = {}
         for e in rows:

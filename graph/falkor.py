@@ -9,8 +9,6 @@ from urllib.parse import urlsplit
 from peninsula.graph.store import GRAPH_NAME, Counters, Store, is_write, redact
 from peninsula.ontology import QueryError, ReadOnlyError, StoreError, load
 
-_SCALARS = frozenset((str, int, float, bool, type(None)))
-
 # The write check strips comments and runs a regex (~20 µs on a pack query, a third of `RETURN 1`):
 # the same few query texts come back again and again.
 _writes = lru_cache(maxsize=1024)(is_write)
@@ -18,8 +16,6 @@ _writes = lru_cache(maxsize=1024)(is_write)
 
 def _plain(value):
     """FalkorDB result values -> plain Python (nodes and edges become dicts)."""
-    if type(value) in _SCALARS:  # most values: returned as they are, without the checks below
-        return value
     kind = type(value).__name__
     if kind == "Node":
         return {"_id": value.id, "_labels": list(value.labels), **dict(value.properties)}
