@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 
 from rdflib import OWL, RDF, RDFS, SKOS, XSD, Graph, Literal, Namespace, URIRef
@@ -111,11 +111,12 @@ class Ontology:
     def is_a(self, name: str, ancestor: str) -> bool:
         return ancestor in self.ancestors(name)
 
-    @property
+    # computed once: the mappings look keys and types up per value (one ontology per process)
+    @cached_property
     def rel_types(self) -> dict[str, OntProperty]:
         return {p.rel_type: p for p in self.properties.values() if p.rel_type}
 
-    @property
+    @cached_property
     def keys(self) -> dict[str, OntProperty]:
         return {p.key: p for p in self.properties.values() if p.kind == "datatype" or p.name == "source"}
 
