@@ -111,6 +111,15 @@ def test_golden(built, query_id):
         assert any(r[q.graph["from"]] and r[q.graph["to"]] for r in rows)
 
 
+@pytest.mark.neo4j
+@pytest.mark.parametrize("query_id", ALL)
+def test_golden_on_neo4j(built_neo4j, query_id):
+    """The same query on a live Neo4j (its variant where it has one) gives the golden rows, in order."""
+    q = queries.get(query_id)
+    golden = json.loads((GOLDEN / q.pack / f"{q.name}.json").read_text(encoding="utf-8"))
+    assert _plain(queries.run(built_neo4j, query_id)) == golden["rows"]
+
+
 @pytest.mark.parametrize("query_id", sorted(i for i in ALL if i.startswith("quality/")))
 def test_quality_clean_on_curated_data(built, query_id):
     rows = queries.run(built, query_id)
