@@ -12,6 +12,8 @@ import org.neo4j.dbms.api.DatabaseManagementService;
 import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
 import org.neo4j.io.ByteUnit;
 
+import sun.misc.Signal;
+
 /**
  * Neo4j Community 5.26 in this process, Bolt on a loopback address.
  *
@@ -21,7 +23,7 @@ import org.neo4j.io.ByteUnit;
  *
  * Authentication is on; the user {@code neo4j} gets the password from NEO4J_PASSWORD (8 characters
  * or more) on every start. Prints one line {@code READY bolt://HOST:PORT} when Bolt accepts
- * connections; SIGTERM (or Ctrl-C) shuts the database down cleanly. Neo4j's transaction log makes a
+ * connections; SIGTERM (or Ctrl-C) shuts the database down cleanly and exits 0. Neo4j's transaction log makes a
  * store left by kill -9 recover on the next start.
  */
 public final class Neo4jLauncher {
@@ -59,17 +61,21 @@ public final class Neo4jLauncher {
                 .setConfig(GraphDatabaseSettings.auth_enabled, true)
                 .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(pageCacheMb))
                 .build();
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            service.shutdown();
-            System.out.println("STOPPED");
+        CountDownLatch stop = new CountDownLatch(1);
+        for (String name : new String[] {"TERM", "INT"}) {  // SIGTERM, Ctrl-C: a clean shutdown, exit 0
+            Signal.handle(new Signal(name), signal -> stop.countDown());
+        }
+        try {
+            setPassword(service, password);
+            System.out.println("READY bolt://" + host + ":" + port);
             System.out.flush();
-            stopped.countDown();
-        }, "neo4j-shutdown"));
-        setPassword(service, password);
-        System.out.println("READY bolt://" + host + ":" + port);
+            stop.await();
+        } finally {
+            service.shutdown();
+        }
+        System.out.println("STOPPED");
         System.out.flush();
-        stopped.await();
+        System.exit(0);
     }
 
     /** The user neo4j with the given password, no change required (Community has ALTER USER). */
