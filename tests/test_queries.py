@@ -120,7 +120,11 @@ def test_golden_on_neo4j(built_neo4j, query_id):
     assert _plain(queries.run(built_neo4j, query_id)) == golden["rows"]
 
 
-@pytest.mark.parametrize("query_id", sorted(i for i in ALL if i.startswith("quality/")))
+# Quality queries whose findings on the curated data are a known to-do list, pinned by their golden instead.
+NOT_CLEAN_YET = {"quality/weak_sources": "citations of reference works and mirrors still to replace (issue 14)"}
+
+
+@pytest.mark.parametrize("query_id", sorted(i for i in ALL if i.startswith("quality/") and i not in NOT_CLEAN_YET))
 def test_quality_clean_on_curated_data(built, query_id):
     rows = queries.run(built, query_id)
     assert rows == [], f"{query_id} finds problems in data/: {rows[:5]}"
@@ -305,13 +309,17 @@ def test_quality_queries_find_planted_faults(store):
              edge("state/AAA", "ALLIED_WITH", "state/DNG", "stmt/10", valid_from="2001"),   # stored both ways: fine
              edge("state/DNG", "ALLIED_WITH", "state/AAA", "stmt/11", valid_from="2001")]
     nodes.append(node("state/ISO", "State", iso3="ISO"))                                # isolated
+    nodes += [node("src/wiki", "Source", source_kind="reference"), node("src/press", "Source", source_kind="press"),
+              node("state/WKA", "State", iso3="WKA", sources=["src/wiki"]),                 # only a wiki behind it
+              node("state/WKB", "State", iso3="WKB", sources=["src/wiki", "src/press"])]    # a better source too
+    edges.append(edge("state/WKA", "SIGNED", "agreement/bad", "stmt/12", sources=["src/wiki"]))
     store.write(nodes, edges)
     found = {q: queries.run(store, q) for q in ALL if q.startswith("quality/")}
     keys = {q: json.dumps(rows) for q, rows in found.items()}
     assert set(found) == {"quality/unsourced_nodes", "quality/unsourced_relationships", "quality/dangling_sources",
                           "quality/dangling_relationship_sources", "quality/isolated_entities",
                           "quality/events_without_date", "quality/unnamed_entities", "quality/contradictory_dates",
-                          "quality/asymmetric_alliances"}, \
+                          "quality/asymmetric_alliances", "quality/weak_sources"}, \
         "a new quality query needs a planted fault here"
     assert "state/NOS" in keys["quality/unsourced_nodes"]
     assert "stmt/2" in keys["quality/unsourced_relationships"]
@@ -320,6 +328,8 @@ def test_quality_queries_find_planted_faults(store):
     assert "state/ISO" in keys["quality/isolated_entities"]
     assert "event/nodate" in keys["quality/events_without_date"]
     assert "state/NAM" in keys["quality/unnamed_entities"]
+    assert {(r["holder"], r["source"]) for r in found["quality/weak_sources"]} == {("state/WKA", "src/wiki"),
+                                                                                  ("stmt/12", "src/wiki")}
     # stmt/1 (2000..1999-12) and stmt/2 (undated) are one alliance with different dates each way
     assert {r["key"] for r in found["quality/asymmetric_alliances"]} == {"stmt/1", "stmt/2"}
     problems = {(r["holder"], r["problem"]) for r in found["quality/contradictory_dates"]}
