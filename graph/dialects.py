@@ -19,6 +19,8 @@ NEO4J_ONLY = [
     (re.compile(r"\bduration\.(between|inDays|inMonths|inSeconds)\b", re.I), "duration.between and friends",
      "compare Peninsula's dates, which are text with their precision, as text: "
      "left(r.valid_from, 4) <= '2017', or toInteger(left(a.date, 4)) - toInteger(left(b.date, 4)) for years"),
+    (re.compile(r"\bCALL\s*\(\s*[\w\s,*]*\)\s*\{", re.I), "CALL (x) { ... } scope clauses",
+     "write CALL { WITH x ... }, which both engines run"),
     (re.compile(r"\bpoint\.distance\b", re.I), "point.distance", "write distance(p1, p2)"),
     (re.compile(r"\bshortestPath\s*\(\s*\(\s*\w*[^)]*\)\s*-\s*\[[^\]]*\]\s*-\s*\(", re.I),
      "undirected shortestPath", "write a directed pattern, or both directions unioned (see influence/shortest_path)"),

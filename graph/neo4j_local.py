@@ -154,8 +154,13 @@ def _option(args: list[str], name: str) -> str | None:
     return args[args.index(name) + 1] if name in args and args.index(name) + 1 < len(args) else None
 
 
+def _exit_on_sigterm(signum, frame):
+    raise SystemExit(128 + signum)  # unwinds through `finally`/`with`, which stop Neo4j
+
+
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     if not args or args[0] not in ("run", "with", "build"):
         print(__doc__)
         return 2

@@ -164,7 +164,7 @@ class Neo4jStore(Store):
 
     def clear(self) -> None:
         """Delete everything, in batches (one transaction per CLEAR_BATCH nodes), keeping the schema."""
-        self._auto(f"MATCH (n) CALL {{ WITH n DETACH DELETE n }} IN TRANSACTIONS OF {CLEAR_BATCH} ROWS")
+        self._auto(f"MATCH (n) CALL (n) {{ DETACH DELETE n }} IN TRANSACTIONS OF {CLEAR_BATCH} ROWS")
 
     def close(self) -> None:
         self.driver.close()

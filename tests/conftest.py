@@ -86,3 +86,70 @@ def built_neo4j(neo4j_uri):
 def engine_built(request):
     """The curated build on each engine, for tests that must give the same answers on both."""
     return request.getfixturevalue("built" if request.param == "falkordb" else "built_neo4j")
+
+
+# ---------------------------------------------------------------------------- every text sent to Neo4j
+# Every Cypher text the package sends to the live Neo4j during the run (store, bulk, analytics,
+# views, chart, build, packs) is recorded with its parameters' types; at the end of the session
+# Neo4j's own linter checks each one, and any diagnostic fails the run. So each text is both
+# executed on Neo4j (it was sent) and linted, with no hand-kept list to drift.
+SENT_TO_NEO4J: dict[str, dict] = {}
+
+
+def _linter_type(value) -> str:
+    if isinstance(value, bool):
+        return "Boolean"
+    if isinstance(value, int):
+        return "Integer"
+    if isinstance(value, float):
+        return "Float"
+    if isinstance(value, list):
+        return "List<Map>" if value and isinstance(value[0], dict) else "List<Any>"
+    if isinstance(value, dict):
+        return "Map"
+    return "String"
+
+
+def pytest_configure(config):
+    from peninsula.graph import neo4j_store
+
+    run, auto = neo4j_store.Neo4jStore._run, neo4j_store.Neo4jStore._auto
+
+    def recording_run(self, cypher, params, *, write):
+        SENT_TO_NEO4J.setdefault(cypher, {k: {"type": _linter_type(v)} for k, v in (params or {}).items()})
+        return run(self, cypher, params, write=write)
+
+    def recording_auto(self, cypher, params=None):
+        SENT_TO_NEO4J.setdefault(cypher, {k: {"type": _linter_type(v)} for k, v in (params or {}).items()})
+        return auto(self, cypher, params)
+
+    neo4j_store.Neo4jStore._run, neo4j_store.Neo4jStore._auto = recording_run, recording_auto
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if not SENT_TO_NEO4J or exitstatus not in (0, 1):
+        return
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.spec_from_file_location("_lint", Path(__file__).with_name("test_neo4j_lint.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    items = [{"id": f"sent-{i}", "text": text, "parameters": params}
+             for i, (text, params) in enumerate(sorted(SENT_TO_NEO4J.items()))]
+    results = module.lint(items)
+    # errors fail the run; warnings are listed (the subset both engines run has one: FalkorDB needs
+    # `CALL { WITH x ... }`, which Neo4j 5.26 calls deprecated in favour of `CALL (x) { ... }`)
+    problems = [f"{d['message']} (line {d['line']}) in: {items[int(r['id'][5:])]['text'][:200]}"
+                for r in results for d in r["diagnostics"] if d["severity"] == 1]
+    warnings = [d["message"] for r in results for d in r["diagnostics"] if d["severity"] != 1]
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter:
+        reporter.write_line(f"Neo4j's linter checked the {len(items)} distinct Cypher texts sent to Neo4j: "
+                            f"{len(problems)} error(s), {len(warnings)} warning(s)")
+        for p in problems:
+            reporter.write_line(f"  lint error: {p}")
+        for w in sorted(set(warnings)):
+            reporter.write_line(f"  lint warning ({warnings.count(w)}x): {w}")
+    if problems:
+        session.exitstatus = 1

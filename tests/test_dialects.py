@@ -14,6 +14,7 @@ NEO4J_ONLY_QUERIES = {
     "COUNT {": "MATCH (n:State) RETURN n.key AS k, COUNT { (n)-[:ALLIED_WITH]->() } AS c",
     "=~": "MATCH (n:State) WHERE n.name =~ 'North.*' RETURN n.key AS k",
     "duration.between": "RETURN duration.between(date('2017-07-04'), date('2017-11-29')).days AS d",
+    "CALL (x) {": "MATCH (n:State) CALL (n) { MATCH (n)-[:ALLIED_WITH]->(a) RETURN count(a) AS c } RETURN n.key AS k, c",
     "point.distance": "RETURN point.distance(point({latitude: 39.0, longitude: 125.7}), "
                       "point({latitude: 37.5, longitude: 127.0})) AS d",
 }
