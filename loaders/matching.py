@@ -84,12 +84,19 @@ def is_short(key: str) -> bool:
 
 
 def _ratio(a: str, b: str) -> float:
-    """Similarity of two normalised names in [0, 1]; 0 when their numbers differ."""
+    """Similarity of two normalised names in [0, 1]; 0 when their numbers differ. Every word of one
+    without its twin in the other needs a close variant there (Korean / Korea), else the score stays
+    below LIKELY: `Person A` / `Person B`, `Tangun` / `Taesong` differ in a whole word."""
     if a == b:
         return 1.0
     if _DIGITS.findall(a) != _DIGITS.findall(b):
         return 0.0
-    return fuzz.ratio(a, b) / 100
+    score = fuzz.ratio(a, b) / 100
+    wa, wb = set(a.split()), set(b.split())
+    only_a, only_b = wa - wb, wb - wa
+    if len(only_a) != len(only_b) or not all(any(fuzz.ratio(x, y) >= 80 for y in only_b) for x in only_a):
+        score = min(score, LIKELY - 0.01)
+    return score
 
 
 def similarity(a: str, b: str) -> float:
