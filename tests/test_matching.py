@@ -238,3 +238,16 @@ def test_judgements_are_honoured_by_every_later_load(store, tmp_path, monkeypatc
     assert later.stats["merged"] == 1
     assert _node(store, "org/un-kpe-905")["name"] == "KOREAN TANGUN TRADING CORPORATION"
     assert any("judged unsure" in line for line in later.review())
+
+
+def test_likely_duplicates_query_lists_an_unpaired_launch_beside_the_curated_ones(store):
+    from peninsula import queries
+    from peninsula.graph.build import build
+
+    build(store, derive=False)
+    assert queries.run(store, "quality/likely_duplicates") == []
+    load_source(store, "cns", SAMPLES / "cns" / "curated_matches.csv")  # F1=103: one row, two curated tests
+    rows = queries.run(store, "quality/likely_duplicates")
+    pairs = {(r["left"], r["right"]) for r in rows}
+    assert {("event/cns-103", "event/test-2016-06-22-a"), ("event/cns-103", "event/test-2016-06-22-b")} <= pairs
+    assert all(r["left"].startswith("event/cns-") for r in rows)
