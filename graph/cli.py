@@ -137,7 +137,7 @@ def validate(paths, fmt, alone):
 @click.option("--encoding", help="cns CSV: the text encoding (default cp1252, or UTF-8 when the file has a BOM).")
 @click.option("--stream/--no-stream", default=None,
               help="RDF: stream in bounded memory, CREATE where new, no SHACL pass (default: files over 20 MB).")
-@click.option("--dry-run", is_flag=True, help="Source formats: print proposed merges, new entities and likely "
+@click.option("--dry-run", is_flag=True, help="Print proposed merges (source formats), new entities and likely "
               "duplicates; write nothing.")
 @click.option("--judgements", type=click.Path(path_type=Path), help="Source formats: a YAML or CSV file of "
               "same/different/unsure per (record, entity) pair, kept for every later load.")
@@ -180,6 +180,16 @@ def load(app, path, fmt, all_regimes, encoding, stream, dry_run, judgements):
             from peninsula.graph.bulk import load_stream
 
             report = load_stream(store, path, fmt)
+        elif dry_run:
+            from peninsula.graph.build import prepare_rdf
+            from peninsula.loaders import read_rdf
+            from peninsula.loaders.sources import KnowledgeBase
+
+            nodes, edges = prepare_rdf(store, read_rdf(path, fmt), path)
+            for line in KnowledgeBase.of(store).matcher.review(nodes):
+                click.echo(line)
+            click.echo(f"{len(nodes)} entities and {len(edges)} relationships valid; dry run, nothing written")
+            return
         else:
             report = load_rdf(store, path, fmt)
         c = report.counters

@@ -313,7 +313,14 @@ def read(path, kb, *, encoding: str | None = None, **_options) -> Batch:
         group = (row["date"], row["system"])
         if not row["time"] and group not in curated and (day_after(row["date"]), row["system"]) in curated:
             group = (day_after(row["date"]), row["system"])  # no time: the Korea date may be the next day
-        if known.get(row["record_id"]) == row["key"]:
+        judged = kb.matcher.judged(row["key"])
+        same = [k for k, v in sorted(judged.items()) if v == "same" and k in kb.nodes and k != row["key"]]
+        if same:
+            _judged_same(batch, kb, same[0], row, ctx)
+        elif any(v == "different" and k in curated.get(group, []) for k, v in judged.items()):
+            batch.report.notes.append(f"{row['where']}: judged different from {sorted(judged)}; loaded as a new test")
+            _new_test(batch, kb, row, ctx)
+        elif known.get(row["record_id"]) == row["key"]:
             _new_test(batch, kb, row, ctx)  # loaded as a test of its own before: it stays one
         elif known.get(row["record_id"]):
             _by_record_id(batch, kb, known[row["record_id"]], row, ctx)
@@ -518,6 +525,13 @@ def _by_record_id(batch, kb, key, row, ctx):
     ctx["claimed"][key] = row["where"]
     _decided(batch, row, key, 1.0, [f"same CNS record id {row['record_id']}"])
     batch.report.stats["matched by identifier"] += 1
+    _enrich(batch, kb, key, row, ctx)
+
+
+def _judged_same(batch, kb, key, row, ctx):
+    """An analyst judged the row to be this test: it is, whatever the dates say."""
+    ctx["claimed"][key] = row["where"]
+    _decided(batch, row, key, 1.0, ["judged the same by an analyst"])
     _enrich(batch, kb, key, row, ctx)
 
 

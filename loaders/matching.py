@@ -209,7 +209,7 @@ class Matcher:
 
     # -- the decision
     def match(self, record: Record) -> Decision:
-        judged = self._judged(record)
+        judged = self.judged(record.proposed)
         for kind, value in record.ids.items():
             key = self.ids.get(kind, {}).get(str(value).strip()) if value else None
             if key and key != record.proposed and self.compatible(record.cls, key) and judged.get(key) != "different":
@@ -236,14 +236,36 @@ class Matcher:
                     c["reasons"].append("not merged: another candidate scores as high")
         return Decision(record, record.proposed, "new", 0.0, [], cands)
 
-    def _judged(self, record: Record) -> dict:
+    def judged(self, proposed: str) -> dict:
+        """entity key -> the analyst's verdict on (proposed, entity), in either order of the pair."""
         out = {}
         for (a, b), verdict in self.judgements.items():
-            if a == record.proposed:
+            if a == proposed:
                 out[b] = verdict
-            elif b == record.proposed:
+            elif b == proposed:
                 out[a] = verdict
         return out
+
+    def review(self, nodes: list[dict]) -> list[str]:
+        """For nodes a file describes under keys of its own (RDF additions): each new one, and the
+        entities it looks like. RDF keys are identities, so nothing is merged; the analyst decides."""
+        lines = []
+        for n in nodes:
+            props = n["props"]
+            if n["key"] in self.kb.nodes or not isinstance(props.get("name"), str):
+                continue
+            cls = props["class"][0] if isinstance(props.get("class"), list) else props.get("class")
+            if cls not in self.ont.classes or cls == "Source":
+                continue
+            d = self.match(Record(names=[props["name"]], aliases=_as_list(props.get("alias")), cls=cls,
+                                  proposed=n["key"], where=n["key"],
+                                  ids={k: props.get(k) for k in ID_LABELS if props.get(k)},
+                                  lat=props.get("latitude"), lon=props.get("longitude")))
+            lines.append(f"new: {n['key']}")
+            for c in ([{"key": d.key, "score": d.score, "reasons": d.reasons}] if d.merged else []) + d.likely:
+                lines.append(f"likely duplicate: {n['key']} ~ {c['key']} (score {c['score']:.2f}: "
+                             f"{'; '.join(c['reasons'])})")
+        return lines
 
     def _candidates(self, record: Record) -> list[dict]:
         long_keys, short_keys = [], []

@@ -251,3 +251,29 @@ def test_likely_duplicates_query_lists_an_unpaired_launch_beside_the_curated_one
     pairs = {(r["left"], r["right"]) for r in rows}
     assert {("event/cns-103", "event/test-2016-06-22-a"), ("event/cns-103", "event/test-2016-06-22-b")} <= pairs
     assert all(r["left"].startswith("event/cns-") for r in rows)
+
+
+def test_cns_judgements_override_the_pairing(store, tmp_path, monkeypatch):
+    monkeypatch.setenv("PENINSULA_JUDGEMENTS", str(tmp_path / "kept.yaml"))
+    judged = tmp_path / "judgements.yaml"
+    judged.write_text("- {record: event/cns-201, entity: event/test-2017-11-29, judgement: different}\n"
+                      "- {record: event/cns-205, entity: event/test-2017-02-12, judgement: same}\n", encoding="utf-8")
+    report = load_source(store, "cns", CNS, judgements=judged)
+    assert _node(store, "event/cns-201")["date"] == "2017-11-29"  # kept apart, still on its Korea date
+    assert "record_id" not in (_node(store, "event/test-2017-11-29") or {})
+    assert _node(store, "event/cns-205") is None
+    assert _node(store, "event/test-2017-02-12")["record_id"] == "F1=205"
+    assert any("judged the same" in line for line in report.review())
+
+
+def test_rdf_dry_run_names_likely_duplicates(tmp_path):
+    from click.testing import CliRunner
+
+    from peninsula.graph.cli import main
+
+    uri = f"embedded:{tmp_path / 'rdf.db'}"
+    result = CliRunner().invoke(main, ["--store", uri, "load", str(SAMPLES / "rdf" / "duplicate.ttl"), "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert "new: org/sample-atomic-bureau" in result.output
+    assert "likely duplicate: org/sample-atomic-bureau ~ org/gbae" in result.output
+    assert "nothing written" in result.output
