@@ -277,3 +277,36 @@ def test_rdf_dry_run_names_likely_duplicates(tmp_path):
     assert "new: org/sample-atomic-bureau" in result.output
     assert "likely duplicate: org/sample-atomic-bureau ~ org/gbae" in result.output
     assert "nothing written" in result.output
+
+
+def test_datasets_are_exported_and_survive_a_round_trip(store, tmp_path):
+    from rdflib import Literal
+    from rdflib.compare import isomorphic
+
+    from peninsula.graph.build import load_rdf
+    from peninsula.graph.export import export, to_graph
+    from peninsula.graph.store import open_store
+    from peninsula.loaders.mapping import term_of
+    from peninsula.ontology import PEN
+
+    from peninsula.graph.build import build
+
+    build(store, derive=False)
+    load_source(store, "un-xml", UN)
+    graph = to_graph(store)
+    assert (term_of("org/un-kpe-903"), PEN.dataset, Literal("un-xml:matching")) in graph
+    assert (term_of("org/gbae"), PEN.loaded, Literal("un-xml:matching reference_number")) in graph
+    out = tmp_path / "loaded.ttl"
+    export(store, "turtle", out)
+    with open_store(f"embedded:{tmp_path / 'again.db'}") as again:
+        load_rdf(again, out)
+        assert isomorphic(to_graph(again), graph)
+        assert unload_of(again, "un-xml:matching") == 0
+
+
+def unload_of(store, dataset):
+    """Unload, then count what still names the dataset."""
+    from peninsula.loaders.datasets import unload
+
+    unload(store, dataset)
+    return len(store.query("MATCH (n:Entity) WHERE n.dataset IS NOT NULL OR n.loaded IS NOT NULL RETURN n.key"))
