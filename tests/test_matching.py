@@ -283,13 +283,11 @@ def test_datasets_are_exported_and_survive_a_round_trip(store, tmp_path):
     from rdflib import Literal
     from rdflib.compare import isomorphic
 
-    from peninsula.graph.build import load_rdf
+    from peninsula.graph.build import build, load_rdf
     from peninsula.graph.export import export, to_graph
     from peninsula.graph.store import open_store
     from peninsula.loaders.mapping import term_of
     from peninsula.ontology import PEN
-
-    from peninsula.graph.build import build
 
     build(store, derive=False)
     load_source(store, "un-xml", UN)
