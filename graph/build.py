@@ -37,7 +37,8 @@ def prepare(data_dir: Path | str | None = None):
 
 def build(store: Store, data_dir: Path | str | None = None, *, derive: bool = True, progress=None,
           prepared=None) -> Report:
-    """Validate everything, then write it; derived knowledge (reach, analytics) follows.
+    """Validate everything, then write it; derived knowledge (reach, analytics) follows. Curated
+    entities are set to what data/ says plus what loaders added to them (see loaders/datasets.py).
 
     `prepared` is what prepare() returned, for a caller that validated before opening the store.
     """
@@ -50,6 +51,9 @@ def build(store: Store, data_dir: Path | str | None = None, *, derive: bool = Tr
         reach = reach_edges(nodes, edges)
         derived = {"can_reach": len(reach), "scored": annotate(nodes, edges)}
         edges = edges + reach
+    from peninsula.loaders.datasets import keep_loaded
+
+    nodes = keep_loaded(store, nodes)  # what loaders added to curated entities stays (loaders/datasets.py)
     counters = store.write(nodes, edges, progress=progress)
     return Report(nodes=len(nodes), edges=len(edges), counters=counters, files=cur.files, derived=derived)
 

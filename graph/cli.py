@@ -137,8 +137,12 @@ def validate(paths, fmt, alone):
 @click.option("--encoding", help="cns CSV: the text encoding (default cp1252, or UTF-8 when the file has a BOM).")
 @click.option("--stream/--no-stream", default=None,
               help="RDF: stream in bounded memory, CREATE where new, no SHACL pass (default: files over 20 MB).")
+@click.option("--dry-run", is_flag=True, help="Print proposed merges (source formats), new entities and likely "
+              "duplicates; write nothing.")
+@click.option("--judgements", type=click.Path(path_type=Path), help="Source formats: a YAML or CSV file of "
+              "same/different/unsure per (record, entity) pair, kept for every later load.")
 @pass_app
-def load(app, path, fmt, all_regimes, encoding, stream):
+def load(app, path, fmt, all_regimes, encoding, stream, dry_run, judgements):
     """Load a file into the store: RDF that `export` writes, or a source format with --format."""
     from peninsula.graph.build import load_rdf
 
@@ -150,7 +154,13 @@ def load(app, path, fmt, all_regimes, encoding, stream):
             progress, advance = _progress(None, f"reading {path.name}")  # records read; total unknown
             with progress:
                 prepared = prepare_source(store, fmt, path, reading=advance, all_regimes=all_regimes,
-                                          encoding=encoding)
+                                          encoding=encoding, judgements=judgements)
+            if dry_run:
+                report = prepared[2]
+                for line in report.review():
+                    click.echo(line)
+                click.echo(f"dataset {report.dataset}: {report.summary()}; dry run, nothing written")
+                return
             progress, advance = _progress(len(prepared[0]) + len(prepared[1]), "writing")
             with progress:
                 report = load_source(store, fmt, path, progress=advance, prepared=prepared)
@@ -162,16 +172,41 @@ def load(app, path, fmt, all_regimes, encoding, stream):
                     click.echo(f"  {k}: {v}")
             for note in report.notes:
                 click.echo(f"note: {note}")
+            for line in report.review():
+                if not line.startswith("new: "):
+                    click.echo(line)
+            click.echo(f"dataset: {report.dataset} (remove it with `peninsula unload {report.dataset}`)")
         elif stream or (stream is None and path.is_file() and path.stat().st_size > STREAM_ABOVE):
             from peninsula.graph.bulk import load_stream
 
             report = load_stream(store, path, fmt)
+        elif dry_run:
+            from peninsula.graph.build import prepare_rdf
+            from peninsula.loaders import read_rdf
+            from peninsula.loaders.sources import KnowledgeBase
+
+            nodes, edges = prepare_rdf(store, read_rdf(path, fmt), path)
+            for line in KnowledgeBase.of(store).matcher.review(nodes):
+                click.echo(line)
+            click.echo(f"{len(nodes)} entities and {len(edges)} relationships valid; dry run, nothing written")
+            return
         else:
             report = load_rdf(store, path, fmt)
         c = report.counters
         click.echo(f"loaded {report.nodes} entities and {report.edges} relationships from {path}: "
                    f"{c.nodes_created} nodes created, {c.relationships_created} relationships created, "
                    f"{c.properties_set} properties set")
+
+
+@main.command()
+@click.argument("dataset")
+@pass_app
+def unload(app, dataset):
+    """Remove one loaded dataset's contribution (entities, relationships, added properties) exactly."""
+    from peninsula.loaders.datasets import unload as run_unload
+
+    with app.open() as store:
+        click.echo(run_unload(store, dataset).summary())
 
 
 def _parse_params(pairs) -> dict:

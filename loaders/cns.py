@@ -21,8 +21,16 @@ differ (a curated salvo recorded as one event, CNS listing each missile; or a da
 data splits differently) nothing is guessed: every row of that group becomes a new test and
 the report carries a note naming the rows and the curated tests, so an analyst can merge them.
 A curated event that flew two systems is paired with one row at most. One test per row holds
-either way. Dates are compared as written: curated dates are local (KST) dates, so a CNS row
-dated in UTC on the day before does not pair.
+either way.
+
+Time: CNS dates and launch times are UTC; the curated tests carry the local date in Korea. A row
+with a launch time is converted to the Korea date (korea_time: UTC+9, UTC+8:30 from 2015-08-15
+to 2018-05-04) and keeps its UTC time as `launch_time`; the report counts the rows converted and
+those whose date moved. A row without a time keeps its date, and its tolerance is one day: it may
+pair with a curated test of that date or, failing that, of the day after (the local date of a
+UTC date is that day or the next). A row whose record id (`F1=...`) a test already carries (from
+an earlier load) is that test, before any pairing. Every pairing is a decision in the report,
+with its reasons; systems and sites are resolved through the shared matcher (matching.py).
 """
 
 from __future__ import annotations
@@ -34,6 +42,8 @@ import re
 from decimal import Decimal, InvalidOperation
 from urllib.parse import urlsplit
 
+from peninsula.loaders.korea_time import day_after, korea_date
+from peninsula.loaders.matching import Decision, Record
 from peninsula.loaders.sources import Batch, slug
 from peninsula.ontology import InputError
 
@@ -280,8 +290,10 @@ def read(path, kb, *, encoding: str | None = None, **_options) -> Batch:
     rows = _xlsx_rows(path) if excel else _csv_rows(path, encoding)
     batch = Batch("cns", path, kb, progress=_options.get("progress"))
     stats, unread = batch.report.stats, batch.report.unread
-    ctx = {"file_src": f"src/cns-{slug(path.stem)}", "prk": kb.iso3.get("PRK"), "seen_ids": {}, "updated": []}
+    ctx = {"file_src": f"src/cns-{slug(path.stem)}", "prk": kb.iso3.get("PRK"), "seen_ids": {}, "updated": [],
+           "claimed": {}}
     curated = curated_tests(kb)
+    known = _record_ids(kb)
     pending: dict = {}  # (date, system) -> rows that may be launches the knowledge base already has
     header_where = str(path)
     for kind, where, record in rows:
@@ -299,7 +311,20 @@ def read(path, kb, *, encoding: str | None = None, **_options) -> Batch:
         row = _parse(batch, kb, record, where, excel, ctx)
         row["pos"] = stats["read"]
         group = (row["date"], row["system"])
-        if group in curated:
+        if not row["time"] and group not in curated and (day_after(row["date"]), row["system"]) in curated:
+            group = (day_after(row["date"]), row["system"])  # no time: the Korea date may be the next day
+        judged = kb.matcher.judged(row["key"])
+        same = [k for k, v in sorted(judged.items()) if v == "same" and k in kb.nodes and k != row["key"]]
+        if same:
+            _judged_same(batch, kb, same[0], row, ctx)
+        elif any(v == "different" and k in curated.get(group, []) for k, v in judged.items()):
+            batch.report.notes.append(f"{row['where']}: judged different from {sorted(judged)}; loaded as a new test")
+            _new_test(batch, kb, row, ctx)
+        elif known.get(row["record_id"]) == row["key"]:
+            _new_test(batch, kb, row, ctx)  # loaded as a test of its own before: it stays one
+        elif known.get(row["record_id"]):
+            _by_record_id(batch, kb, known[row["record_id"]], row, ctx)
+        elif group in curated:
             pending.setdefault(group, []).append(row)
         else:
             _new_test(batch, kb, row, ctx)
@@ -321,10 +346,15 @@ def _parse(batch, kb, rec, where, excel, ctx) -> dict:
     rid = _text(rec.get("F1"))
     if rid.endswith(".0"):
         rid = rid[:-2]
-    date = parse_date(rec.get("Date"), where, "Date", excel)
+    utc_date = parse_date(rec.get("Date"), where, "Date", excel)
     if _text(rec.get("Date Entered/Updated")):
         ctx["updated"].append(parse_date(rec.get("Date Entered/Updated"), where, "Date Entered/Updated", excel))
     time = parse_time(rec.get("Launch Time (UTC)", ""), where, "Launch Time (UTC)")
+    date = korea_date(utc_date, time)
+    if time and len(utc_date) == 10:
+        batch.report.stats["times converted from UTC to the Korea date"] += 1
+        if date != utc_date:
+            batch.report.stats["dates moved to the next day in Korea"] += 1
     name = _text(rec.get("Missile Name"))
     mtype = _text(rec.get("Missile Type"))
     if mtype.casefold() not in TYPES:
@@ -366,12 +396,13 @@ def _parse(batch, kb, rec, where, excel, ctx) -> dict:
     description = " ".join(x for x in [info, ("(" + "; ".join(notes) + ")") if notes else ""] if x)
     label = name if name and name.casefold() != "unknown" else "Unidentified missile"
     return {
-        "where": where, "key": key, "record_id": record_id, "date": date, "time": time, "rec": rec,
+        "where": where, "key": key, "record_id": record_id, "date": date, "utc_date": utc_date, "time": time,
+        "rec": rec, "name": name,
         "lat": lat, "lon": lon, "sources": sources,
         "apogee": None if apogee_text else apogee, "distance": None if distance_text else distance,  # plain values
         "system": _system(batch, kb, name, mtype, where, ctx["file_src"]),
         "props": {
-            "name": {"en": f"{label} test, {date}" + (f" {time[:5]} UTC" if time else "")},
+            "name": {"en": f"{label} test, {date}" + (f" ({utc_date} {time[:5]} UTC)" if time else "")},
             "date": date, "launch_time": time, "apogee_km": apogee, "distance_km": distance,
             "outcome": OUTCOMES[outcome_text.casefold()],
             "description": {"en": description} if description else None, "record_id": record_id,
@@ -382,6 +413,7 @@ def _parse(batch, kb, rec, where, excel, ctx) -> dict:
 def _new_test(batch, kb, row, ctx):
     """A MissileTest of the row's own (`event/cns-<F1>`), linked to its system, site and agency."""
     key, where, sources, record_id = row["key"], row["where"], row["sources"], row["record_id"]
+    batch.report.decisions.append(Decision(_record(row), key, "new"))
     batch.entity(key, "MissileTest", where, row["props"], sources)
     if row["system"]:
         batch.link(key, "tested", row["system"], where, sources, record_id=record_id)
@@ -439,13 +471,17 @@ def _match_curated(batch, kb, curated, pending, ctx):
     Same number on both sides: paired in order (rows by launch time, then file order; curated tests
     by launch time, then key). Otherwise the rows stay new tests and a note says so. A curated test
     is paired with one row at most, even when it flew two systems."""
-    stats, claimed = batch.report.stats, {}
+    stats, claimed = batch.report.stats, ctx["claimed"]
     for (date, system), rows in sorted(pending.items(), key=lambda kv: kv[1][0]["pos"]):
         rows.sort(key=lambda r: (r["time"] or "99", r["pos"]))
         free = [k for k in curated[(date, system)] if k not in claimed]
         if len(free) == len(rows):
             for row, key in zip(rows, free, strict=True):
                 claimed[key] = row["where"]
+                reasons = [f"same system {system}" if system else "no system known on either side",
+                           f"same Korea date {date}" + _converted(row),
+                           f"{len(rows)} row(s) for {len(free)} curated test(s) that day, paired in launch-time order"]
+                _decided(batch, row, key, 0.95, reasons)
                 _enrich(batch, kb, key, row, ctx)
             continue
         taken = [f"{k} (by {claimed[k]})" for k in curated[(date, system)] if k in claimed]
@@ -456,6 +492,47 @@ def _match_curated(batch, kb, curated, pending, ctx):
         stats["rows not paired (ambiguous)"] += len(rows)
         for row in rows:
             _new_test(batch, kb, row, ctx)
+
+
+def _record(row) -> Record:
+    return Record(names=[row["name"] or "Unknown"], cls="MissileTest", proposed=row["key"], where=row["where"],
+                  ids={"record_id": row["record_id"]})
+
+
+def _converted(row) -> str:
+    if row["time"] and row["utc_date"] != row["date"]:
+        return f" (converted from {row['utc_date']} {row['time']} UTC)"
+    if row["time"]:
+        return f" ({row['time']} UTC)"
+    if row["utc_date"] != row["date"]:
+        return f" (no launch time: {row['utc_date']} UTC may be the next day in Korea)"
+    return " (no launch time: as given)"
+
+
+def _decided(batch, row, key, score, reasons):
+    batch.report.decisions.append(Decision(_record(row), key, "merge", score, reasons))
+    batch.report.stats["merged"] += 1
+
+
+def _record_ids(kb) -> dict:
+    """CNS record ids (`F1=...`) the launch events of the knowledge base carry -> their keys."""
+    return {props["record_id"]: key for key, props in kb.nodes.items()
+            if str(props.get("record_id", "")).startswith("F1=") and any(c in LAUNCH_EVENTS for c in kb.classes(key))}
+
+
+def _by_record_id(batch, kb, key, row, ctx):
+    """The row's record id is on a test already (an earlier load paired them): that test, first."""
+    ctx["claimed"][key] = row["where"]
+    _decided(batch, row, key, 1.0, [f"same CNS record id {row['record_id']}"])
+    batch.report.stats["matched by identifier"] += 1
+    _enrich(batch, kb, key, row, ctx)
+
+
+def _judged_same(batch, kb, key, row, ctx):
+    """An analyst judged the row to be this test: it is, whatever the dates say."""
+    ctx["claimed"][key] = row["where"]
+    _decided(batch, row, key, 1.0, ["judged the same by an analyst"])
+    _enrich(batch, kb, key, row, ctx)
 
 
 def _enrich(batch, kb, key, row, ctx):
@@ -505,6 +582,11 @@ def _system(batch, kb, name, mtype, where, file_src):
         if len(found) == 1:
             batch.existing(found[0])
             return found[0]
+        if not found:
+            found = kb.matcher.exact(candidate, "WeaponSystem")  # spelling variants: ER Scud / Scud-ER
+            if len(found) == 1:
+                batch.existing(found[0])
+                return found[0]
         if len(found) > 1:
             batch.report.notes.append(f"{where}: {candidate!r} names {found}; tried a narrower part of {name!r}")
     missile_class = TYPES[mtype.casefold()]
@@ -518,16 +600,15 @@ def _site(batch, kb, rec, lat, lon, where, file_src, prk):
     name = _text(rec.get("Facility Name"))
     if not name or name.casefold() in UNKNOWN:
         return None
-    found = kb.find(name, "Place")
-    if not found and _text(rec.get("Other Name")):
-        found = kb.find(_text(rec.get("Other Name")), "Place")
-    if len(found) == 1:
-        batch.existing(found[0])
-        return found[0]
     key = f"place/cns-{slug(name)}"
     if key in batch.owned:
         return key  # defined by an earlier row: its first coordinates stand
     aliases = [a.strip() for a in _text(rec.get("Other Name")).split(";") if a.strip() and a.strip().casefold() not in UNKNOWN]
+    decision = batch.decide(Record(names=[name], aliases=aliases, cls="LaunchSite", proposed=key, where=where,
+                                   lat=lat, lon=lon))
+    if decision.merged:
+        batch.existing(decision.key)
+        return decision.key
     location = _text(rec.get("Facility Location"))
     batch.entity(key, "LaunchSite", where, {
         "name": {"en": name}, "alias": {"en": aliases} if aliases else None, "latitude": lat, "longitude": lon,

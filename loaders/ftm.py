@@ -24,6 +24,7 @@ import re
 from functools import cache
 
 from peninsula.loaders.guard import load_json
+from peninsula.loaders.matching import Record
 from peninsula.loaders.sources import Batch, slug
 from peninsula.ontology import InputError
 
@@ -143,7 +144,7 @@ def read(path, kb, **_options) -> Batch:
         stats["lines"] += 1
         cls = _class(proxy.schema)
         if cls is not None:
-            keys[proxy.id] = _match(kb, proxy, cls)
+            keys[proxy.id] = _match(batch, proxy, cls, _where)
             classes[keys[proxy.id]] = cls
     for where, obj, proxy in _lines(path):
         batch.tick()
@@ -205,15 +206,18 @@ def _note(report, text):
         report.notes.append(text)
 
 
-def _match(kb, proxy, cls) -> str:
-    for q in proxy.get("wikidataId", quiet=True):
-        if QID.match(q) and q in kb.qids:
-            return kb.qids[q]
-    for name in proxy.get("name", quiet=True) + proxy.get("alias", quiet=True):
-        found = kb.find(name, "Person" if cls == "Person" else "Organization")
-        if len(found) == 1:
-            return found[0]
-    return f"{'person' if cls == 'Person' else 'org'}/ftm-{_key_part(proxy.id)}"
+def _match(batch, proxy, cls, where) -> str:
+    """The shared matcher: Wikidata QID or UN reference first, then normalised names and aliases."""
+    proposed = f"{'person' if cls == 'Person' else 'org'}/ftm-{_key_part(proxy.id)}"
+    qids = [q for q in proxy.get("wikidataId", quiet=True) if QID.match(q)]
+    refs = [r.strip() for r in proxy.get("unscId", quiet=True)]
+    names = proxy.get("name", quiet=True)
+    if not names:
+        return proposed  # refused with its line by _thing
+    decision = batch.decide(Record(names=names, aliases=proxy.get("alias", quiet=True), cls=cls, proposed=proposed,
+                                   where=where, ids={"wikidata": qids[0] if qids else None,
+                                                     "reference_number": refs[0] if refs else None}))
+    return decision.key
 
 
 def _thing(batch, kb, proxy, key, where, file_src):

@@ -81,6 +81,18 @@ class KnowledgeBase:
         self.edges = {(e["src"], e["type"], e["dst"]): e["props"] for e in edges}
         self.references = {e["props"]["reference_number"].strip(): e["dst"] for e in edges
                            if e["type"] == "DESIGNATES" and e["props"].get("reference_number")}
+        self.edge_props = {e["key"]: e["props"] for e in edges if e.get("key")}
+        self.judgements: dict = {}  # (record, entity) -> same / different / unsure (see judgements.py)
+        self._matcher = None
+
+    @property
+    def matcher(self):
+        """The one matcher of every loader (see matching.py), built on first use."""
+        if self._matcher is None:
+            from peninsula.loaders.matching import Matcher
+
+            self._matcher = Matcher(self, self.judgements)
+        return self._matcher
 
     @classmethod
     def of(cls, store=None, curated: bool = True) -> KnowledgeBase:
@@ -118,6 +130,15 @@ def _as_list(v) -> list:
     return [] if v is None else v if isinstance(v, list) else [v]
 
 
+def _with(values, dataset: str) -> list:
+    return sorted(set(_as_list(values)) | {dataset})
+
+
+def dataset_name(fmt: str, path) -> str:
+    """A dataset is the source format and the file's name (which carries its version): `cns:missile-tests`."""
+    return f"{fmt}:{slug(Path(path).stem)}"
+
+
 def _texts(props: dict):
     for k, v in props.items():
         if k in ("name", "alias", "designation") or k.startswith(("name_", "alias_")):
@@ -135,6 +156,21 @@ class SourceReport:
     stats: Counter = field(default_factory=Counter)  # read, matched, created, skipped, ...
     unread: Counter = field(default_factory=Counter)  # input fields or elements left unread
     notes: list = field(default_factory=list)
+    dataset: str = ""
+    decisions: list = field(default_factory=list)  # matching.Decision of every record matched
+
+    def review(self) -> list[str]:
+        """Proposed merges (score and reasons), new entities and likely duplicates, one line each."""
+        merges, new, likely = [], [], []
+        for d in self.decisions:
+            if d.merged:
+                merges.append(f"merge: {d.record.where} -> {d.key} (score {d.score:.2f}: {'; '.join(d.reasons)})")
+            else:
+                new.append(f"new: {d.key} ({d.record.where})")
+            for c in d.likely:
+                likely.append(f"likely duplicate: {d.key} ~ {c['key']} (score {c['score']:.2f}: "
+                              f"{'; '.join(c['reasons'])})")
+        return merges + new + likely
 
     def summary(self) -> str:
         s = self.stats
@@ -155,8 +191,20 @@ class Batch:
         self.touched: set = set()  # existing keys this batch links to or enriches
         self.created: set = set()  # keys new to the knowledge base
         self.owned: set = set()  # keys whose content this file defines (replaced on a reload)
-        self.report = SourceReport(fmt, str(path))
+        self.report = SourceReport(fmt, str(path), dataset=dataset_name(fmt, path))
+        self.dataset = self.report.dataset
         self._stmt_counts: Counter = Counter()
+
+    def decide(self, record):
+        """Match one record (a matching.Record) against the knowledge base; the decision is reported."""
+        decision = self.kb.matcher.match(record)
+        self.report.decisions.append(decision)
+        if decision.merged:
+            self.report.stats["merged"] += 1
+            if decision.reasons and decision.reasons[0].startswith("same ") and decision.score == 1.0 \
+                    and "name" not in decision.reasons[0]:
+                self.report.stats["matched by identifier"] += 1
+        return decision
 
     def tick(self):
         """One more record read."""
@@ -259,13 +307,38 @@ class Batch:
             if term_of(key) in stubs:
                 continue
             old = self.kb.get(key)
-            if old is not None:
-                new = n["props"] if key in self.owned else {**old, **n["props"]}
-                if key in self.kb.in_store and new == old:
-                    continue  # unchanged: an entity this file only links to, or loaded before
-                n = {**n, "props": new}
-            out.append(n)
+            if key in self.owned:
+                new = {**n["props"], "dataset": _with(old and old.get("dataset"), self.dataset)}
+                if old and old.get("loaded"):
+                    new["loaded"] = old["loaded"]
+            else:
+                new = {**old, **n["props"]} if old is not None else n["props"]
+                if old is not None:
+                    new = self._ledger(old, new)
+            if old is not None and key in self.kb.in_store and new == old:
+                continue  # unchanged: an entity this file only links to, or loaded before
+            out.append({**n, "props": new})
+        for e in edges:
+            old = self.kb.edge_props.get(e["key"]) or {}
+            e["props"] = {**e["props"], "dataset": _with(old.get("dataset"), self.dataset)}
         return out, edges
+
+    def _ledger(self, old: dict, new: dict) -> dict:
+        """What this dataset added to an entity it does not own, written down in `loaded`
+        (`DATASET PROPERTY`, `DATASET sources SOURCE`), so `build` keeps it and `unload` removes it."""
+        entries = set(old.get("loaded") or [])
+        for k, v in new.items():
+            if k in ("sources", "loaded", "dataset") or v is None:
+                continue
+            if old.get(k) is None:
+                entries.add(f"{self.dataset} {k}")
+        before = set(_as_list(old.get("sources")))
+        for src in _as_list(new.get("sources")):
+            if src not in before:
+                entries.add(f"{self.dataset} sources {src}")
+        if entries:
+            new["loaded"] = sorted(entries)
+        return new
 
 
 # ---------------------------------------------------------------------------- the dispatcher
@@ -280,11 +353,15 @@ def read_source(fmt: str, path, kb: KnowledgeBase | None = None, **options) -> B
     return module.read(path, kb if kb is not None else KnowledgeBase.of(None), **options)
 
 
-def prepare_source(store, fmt: str, path, *, reading=None, **options):
+def prepare_source(store, fmt: str, path, *, reading=None, judgements=None, **options):
     """Read, match against the store and the curated data, validate and map: (nodes, edges, report).
 
-    `reading`, when given, is called with 1 for every record read (a progress bar's advance)."""
+    `reading`, when given, is called with 1 for every record read (a progress bar's advance);
+    `judgements`, a YAML or CSV file of an analyst's judgements, is added to the kept ones."""
+    from peninsula.loaders.judgements import load_judgements
+
     kb = KnowledgeBase.of(store)
+    kb.judgements = load_judgements(judgements)
     batch = read_source(fmt, path, kb, progress=reading, **options)
     nodes, edges = batch.finish()
     report = batch.report

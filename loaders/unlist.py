@@ -1,8 +1,10 @@
 """The UN Security Council Consolidated List (`consolidated.xml`), streamed and parsed safely.
 
 Each INDIVIDUAL or ENTITY of the DPRK regime (`UN_LIST_TYPE` DPRK, resolution 1718; every regime
-with `all_regimes=True`) becomes a Person or Organization, matched to the knowledge base by
-reference number (an existing designation), then by name or alias, and a DESIGNATES relationship
+with `all_regimes=True`) becomes a Person or Organization, matched to the knowledge base by the
+shared matcher (matching.py): the reference number first (on a designation or on the designee),
+then normalised names and aliases (a short alias such as NCG never decides alone); a matched
+designee receives the reference number (`reference_number`). Then a DESIGNATES relationship
 from the sanctions regime carrying the listing date and the reference number (trailing spaces
 stripped). No DOCTYPE, no entities: the file is refused before any expansion could happen.
 """
@@ -12,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from peninsula.loaders.matching import Record
 from peninsula.loaders.safexml import check_xml
 from peninsula.loaders.sources import Batch, slug
 from peninsula.ontology import InputError
@@ -148,21 +151,21 @@ def _record(batch, kb, elem, n, path, file_src, all_regimes, unread):
             aliases.append(text)
 
     regime = _regime(batch, kb, list_type, where, file_src)
-    target = kb.references.get(reference)
-    if target is None:
-        for candidate in [name, *aliases]:
-            found = kb.find(candidate, "Person" if person else "Organization")
-            if len(found) == 1:
-                target = found[0]
-                break
+    proposed = f"{'person' if person else 'org'}/un-{slug(reference)}"
+    decision = batch.decide(Record(names=[name], aliases=aliases, cls="Person" if person else "Organization",
+                                   proposed=proposed, where=where, ids={"reference_number": reference}))
+    target = decision.key if decision.merged else None
     if target is not None:
         batch.existing(target)
+        if not kb.get(target).get("reference_number"):
+            batch.add(target, {"reference_number": reference}, where)
+            batch.cite(target, [file_src])
         previous = kb.edges.get((regime, "DESIGNATES", target))
         if previous is not None and previous.get("record_id") != dataid:
             stats["already designated"] += 1
             return
     else:
-        target = f"{'person' if person else 'org'}/un-{slug(reference)}"
+        target = proposed
         original = _text(elem, "NAME_ORIGINAL_SCRIPT")
         notes = [_text(elem, "COMMENTS1")]
         if person:

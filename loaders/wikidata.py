@@ -194,7 +194,7 @@ def _match(kb, qid, rec):
         if code in kb.iso3:
             return kb.iso3[code]
     for label in rec["labels"].get("en", []):
-        found = kb.find(label)
+        found = kb.find(label) or kb.matcher.exact(label, "Entity")  # normalised names (matching.py)
         if len(found) == 1:
             return found[0]
     return None

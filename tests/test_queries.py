@@ -313,13 +313,16 @@ def test_quality_queries_find_planted_faults(store):
               node("state/WKA", "State", iso3="WKA", sources=["src/wiki"]),                 # only a wiki behind it
               node("state/WKB", "State", iso3="WKB", sources=["src/wiki", "src/press"])]    # a better source too
     edges.append(edge("state/WKA", "SIGNED", "agreement/bad", "stmt/12", sources=["src/wiki"]))
+    nodes += [node("org/loaded", "Organization", name="Sample Trading", dataset=["sample:x"]),  # a loaded copy
+              node("org/curated", "Organization", name="SAMPLE TRADING")]
     store.write(nodes, edges)
     found = {q: queries.run(store, q) for q in ALL if q.startswith("quality/")}
     keys = {q: json.dumps(rows) for q, rows in found.items()}
     assert set(found) == {"quality/unsourced_nodes", "quality/unsourced_relationships", "quality/dangling_sources",
                           "quality/dangling_relationship_sources", "quality/isolated_entities",
                           "quality/events_without_date", "quality/unnamed_entities", "quality/contradictory_dates",
-                          "quality/asymmetric_alliances", "quality/weak_sources"}, \
+                          "quality/asymmetric_alliances", "quality/weak_sources",
+                          "quality/likely_duplicates"}, \
         "a new quality query needs a planted fault here"
     assert "state/NOS" in keys["quality/unsourced_nodes"]
     assert "stmt/2" in keys["quality/unsourced_relationships"]
@@ -330,6 +333,7 @@ def test_quality_queries_find_planted_faults(store):
     assert "state/NAM" in keys["quality/unnamed_entities"]
     assert {(r["holder"], r["source"]) for r in found["quality/weak_sources"]} == {("state/WKA", "src/wiki"),
                                                                                   ("stmt/12", "src/wiki")}
+    assert [(r["left"], r["right"]) for r in found["quality/likely_duplicates"]] == [("org/loaded", "org/curated")]
     # stmt/1 (2000..1999-12) and stmt/2 (undated) are one alliance with different dates each way
     assert {r["key"] for r in found["quality/asymmetric_alliances"]} == {"stmt/1", "stmt/2"}
     problems = {(r["holder"], r["problem"]) for r in found["quality/contradictory_dates"]}
