@@ -14,7 +14,10 @@ then measures, as medians over --runs runs:
   drawn from the loaded graph) vs p50 of ``RETURN 1``, with each query's own p50 and engine time, and
   the p50 of a query returning as many rows and columns without touching the graph (the reply's cost);
 - the naive loader (one Cypher statement per triple) vs ours on the small file (one run);
-- peak resident memory of a child process that loads the large file (and of the engine).
+- peak resident memory of a child process that loads the large file (and of the engine);
+- Neo4j beside it (unless --no-neo4j): the large file loaded through Peninsula into Neo4j Community
+  5.26 (NEO4J_URI, or one started from graph/neo4j-launcher) and the same pack queries' p50 through
+  Neo4j's official driver, with the same parameters.
 
 Figures are wall-clock on whatever else the machine runs: on a shared machine they are noisy.
 """
@@ -71,9 +74,10 @@ def _timings(store, cypher, params_list, budget: float = 10.0):
         times.append(time.perf_counter() - t)
         if i >= 19 and time.perf_counter() - start > budget:
             break
-    for params in params_list[:20]:
-        engine.append(float(store.graph.ro_query(cypher, params).run_time_ms) / 1000)
-    return times, statistics.mean(rows), _median(engine)
+    if store.dialect == "falkordb":  # FalkorDB reports its own execution time
+        for params in params_list[:20]:
+            engine.append(float(store.graph.ro_query(cypher, params).run_time_ms) / 1000)
+    return times, statistics.mean(rows), _median(engine) if engine else float("nan")
 
 
 def _floor(store, cypher, params, rows: int) -> float:
@@ -220,6 +224,47 @@ def child_peak_rss(path: Path, db: Path) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def neo4j_side_by_side(large: Path, seed: int, falkor_load: float, falkor_q50: dict) -> None:
+    """The same file loaded through Peninsula into Neo4j (one run), and the same pack queries with the
+    same parameters through Neo4j's official driver, beside embedded FalkorDB's figures."""
+    from peninsula.graph.bulk import load_stream
+    from peninsula.graph.neo4j_local import LocalNeo4j
+    from peninsula.graph.store import open_store
+
+    server = None
+    uri = os.environ.get("NEO4J_URI")
+    if not uri:
+        server = LocalNeo4j(Path(tempfile.mkdtemp(prefix="peninsula-bench-neo4j-")) / "data", 0, heap="2g").start()
+        os.environ.update(server.env())
+        uri = server.uri
+    try:
+        with open_store(uri) as store:
+            store.clear()
+            t = time.perf_counter()
+            load_stream(store, large)
+            load = time.perf_counter() - t
+            r50, q50 = pack_query_timings(store, seed)
+            engine = store.versions()["engine"]
+            store.clear()
+    finally:
+        if server:
+            server.stop()
+    ret1 = _median(r50)
+    print(f"\n## Neo4j beside embedded FalkorDB ({engine} at {store.describe()})")
+    print()
+    print("| figure | FalkorDB (embedded) | Neo4j | FalkorDB / Neo4j | goal |")
+    print("| --- | --- | --- | --- | --- |")
+    print(f"| load {large.name} through Peninsula | {falkor_load:.2f} s | {load:.2f} s | {falkor_load / load:.2f}x | - |")
+    met = 0
+    for qid, (hops, times, *_rest) in falkor_q50.items():
+        f50, n50 = _median(times), _median(q50[qid][1])
+        met += f50 <= n50
+        print(f"| p50 {qid} ({hops}) | {f50 * 1000:.3f} ms | {n50 * 1000:.3f} ms | {f50 / n50:.2f}x | "
+              f"{'yes' if f50 <= n50 else 'NO'} (<= 1x) |")
+    print(f"| p50 RETURN 1 | - | {ret1 * 1000:.3f} ms | - | - |")
+    print(f"\nFalkorDB at or below Neo4j on {met} of {len(falkor_q50)} pack queries.")
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=3)
@@ -228,6 +273,8 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--dir", type=Path, default=Path("out/bench"))
     ap.add_argument("--skip-naive", action="store_true")
+    ap.add_argument("--no-neo4j", action="store_true",
+                    help="Leave out the Neo4j columns (by default a Neo4j is started: NEO4J_URI, or the launcher).")
     ap.add_argument("--queries-only", metavar="STORE",
                     help="Only time the pack queries, on a store that already holds the large graph.")
     args = ap.parse_args(argv)
@@ -327,6 +374,8 @@ def main(argv=None) -> int:
     print()
     print_query_table(ret1, q50)
     print(f"\nengine (redis child) RSS after loading {args.large:,}: {rss['engine'] / 1024 ** 3:.2f} GB")
+    if not args.no_neo4j:
+        neo4j_side_by_side(large, args.seed, m_full, q50)
     print(f"\nself peak RSS of this benchmark process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
     return 0
 
