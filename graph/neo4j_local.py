@@ -58,6 +58,23 @@ def build(directory: Path | None = None) -> str:
     return f"{jar}{os.pathsep}{directory / 'target' / 'lib' / '*'}"
 
 
+def admin_import(home: Path, command: str, classpath: str | None = None) -> str:
+    """Run `neo4j-admin database import full ...` (the command `export --format neo4j-admin` prints)
+    with Neo4j's own importer (org.neo4j.cli.AdminTool, from Maven Central) into the Neo4j home HOME,
+    which `LocalNeo4j(HOME)` then serves. Returns the importer's report."""
+    import shlex
+
+    args = shlex.split(command)
+    if args[:4] != ["neo4j-admin", "database", "import", "full"]:
+        raise StoreError(f"not a neo4j-admin full import command: {command[:80]!r}")
+    Path(home).mkdir(parents=True, exist_ok=True)
+    done = subprocess.run(["java", "-Xmx1g", "-cp", classpath or build(), "org.neo4j.cli.AdminTool", *args[1:]],
+                          env={**os.environ, "NEO4J_HOME": str(home)}, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise StoreError("neo4j-admin import failed:\n" + (done.stdout + done.stderr)[-3000:])
+    return done.stdout
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
