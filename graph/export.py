@@ -89,8 +89,20 @@ def _sorted_json_ld(text: str) -> str:
     doc = json.loads(text)
     graph_key = next((k for k in ("@graph", "graph") if isinstance(doc, dict) and k in doc), None)
     if graph_key is not None:
-        doc[graph_key] = sorted(doc[graph_key], key=lambda n: json.dumps(n.get("@id", n.get("id", "")), ensure_ascii=False))
+        doc[graph_key] = sorted((_sorted_values(n) for n in doc[graph_key]),
+                                key=lambda n: json.dumps(n.get("@id", n.get("id", "")), ensure_ascii=False))
     return json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def _sorted_values(node):
+    """A JSON-LD node with each property's values in a fixed order (they are a set; @list is not)."""
+    import json
+
+    if isinstance(node, dict):
+        return {k: (v if k == "@list" else _sorted_values(v)) for k, v in node.items()}
+    if isinstance(node, list):
+        return sorted((_sorted_values(v) for v in node), key=lambda v: json.dumps(v, ensure_ascii=False, sort_keys=True))
+    return node
 
 
 def json_ld_context() -> dict:
