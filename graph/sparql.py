@@ -6,6 +6,8 @@ reloads the copy only when the graph changed since; inferred triples are compute
 change and kept too. What the copy holds, as named graphs:
 
 - the data's own default graph and named graphs (TriG/N-Quads loads keep theirs);
+- ``<…/graph/derived>``: what `build` and `analyze` derived (CAN_REACH, network scores), with its
+  PROV description, apart from the curated facts;
 - ``<https://peninsula.invalid/ontology#>`` (the ontology IRI): peninsula.ttl, so
   ``?x a/rdfs:subClassOf* pen:Agreement`` reaches every subclass;
 - ``<…/graph/inferred-rdfs>`` and ``<…/graph/inferred-owlrl>``: what RDFS or OWL 2 RL rules add
@@ -69,11 +71,41 @@ def store_digest(store) -> str:
     return digest.hexdigest()
 
 
+DERIVED = ("canReach", "degree", "betweenness", "eigenvector", "community", "broker")
+
+
+def derived_graph() -> ox.NamedNode:
+    return ox.NamedNode(f"{base_iri()}graph/derived")
+
+
 def _nquads(store) -> bytes:
+    """The store's RDF as N-Quads, with what `build` and `analyze` derived (CAN_REACH with its
+    statements, the network scores) moved from the default graph to the named graph
+    ``<…/graph/derived>``, described with PROV."""
+    from rdflib import RDF, Literal, URIRef
+    from rdflib.namespace import PROV
+
     from peninsula.graph.export import to_graph
     from peninsula.loaders.rdf import to_dataset
 
-    return to_dataset(to_graph(store)).serialize(format="nquads").encode("utf-8")
+    g = to_graph(store)
+    ont = load()
+    derived = {ont.properties[name].iri for name in DERIVED}
+    reach = ont.properties["canReach"].iri
+    reach_statements = set(g.subjects(RDF.predicate, reach))
+    graph = URIRef(derived_graph().value)
+    moved = [(s, p, o) for s, p, o in g if (p in derived or s in reach_statements) and not g.graphs_of.get((s, p, o))]
+    for t in moved:
+        g.remove(t)
+        g.add_quad(*t, graph)
+    activity = URIRef(f"{base_iri()}dataset/derivation")
+    for t in [(graph, RDF.type, PROV.Entity), (graph, PROV.wasGeneratedBy, activity), (activity, RDF.type, PROV.Activity),
+              (activity, PROV.used, URIRef(str(PEN))),
+              (graph, URIRef("http://www.w3.org/2000/01/rdf-schema#comment"), Literal(
+                  "Derived, not curated: CAN_REACH (range estimates against WGS84 geodesic distances from DPRK launch "
+                  "sites, by peninsula build) and network scores (networkx, by peninsula analyze).", lang="en"))]:
+        g.add_quad(*t, graph)
+    return to_dataset(g).serialize(format="nquads").encode("utf-8")
 
 
 class SparqlStore:

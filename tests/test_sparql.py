@@ -143,3 +143,16 @@ def test_copy_is_reloaded_only_when_the_graph_changes(store, tmp_path):
                   "props": {"key": "state/BBB", "class": "State", "name": "B", "iso3": "BBB"}}], [])
     assert [s["n"].value for s in sp.query(q)] == ["AAA", "BBB"] and sp.reloads == 1
     sp.close()
+
+
+def test_derived_knowledge_has_its_own_named_graph(built, cache):
+    derived = "<https://peninsula.invalid/id/graph/derived>"
+    pairs = built.query("MATCH (a)-[:CAN_REACH]->(b) RETURN count(DISTINCT [a.key, b.key]) AS n")[0]["n"]
+    q = PEN + f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {derived} {{ ?s pen:canReach ?o }} }}"
+    assert _count(run_sparql(built, q, "table", cache_dir=cache)) == pairs > 0
+    curated = PEN + f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {derived} {{ ?s pen:partyTo|pen:name ?o }} }}"
+    assert _count(run_sparql(built, curated, "table", cache_dir=cache)) == 0
+    scores = PEN + f"ASK {{ GRAPH {derived} {{ ?s pen:betweenness ?b }} }}"
+    assert run_sparql(built, scores, "table", cache_dir=cache) == [{"result": True}]
+    prov = (f"ASK {{ GRAPH {derived} {{ {derived} <http://www.w3.org/ns/prov#wasGeneratedBy> ?a }} }}")
+    assert run_sparql(built, prov, "table", cache_dir=cache) == [{"result": True}]
