@@ -22,7 +22,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -115,21 +114,27 @@ class SparqlStore:
         self.store = store
         self.dir = Path(cache_dir) if cache_dir is not None else default_cache_dir(store)
         self.dir.mkdir(parents=True, exist_ok=True)
+        self.persistent = True
         try:
             self.ox = ox.Store(str(self.dir / "oxigraph"))
-        except OSError:  # a copy left unreadable (another version, a crash): start afresh
-            shutil.rmtree(self.dir / "oxigraph", ignore_errors=True)
-            self.ox = ox.Store(str(self.dir / "oxigraph"))
+        except OSError:  # held by another process (a running `serve`), or unreadable: a copy in memory
+            self.ox = ox.Store()
+            self.persistent = False
         self.reloads = 0  # how many times this object reloaded the copy (the tests read it)
 
     # ------------------------------------------------------------------ keeping in step
     def _state(self) -> dict:
+        if not self.persistent:
+            return getattr(self, "_memory_state", {})
         try:
             return json.loads((self.dir / "state.json").read_text("utf-8"))
         except (OSError, ValueError):
             return {}
 
     def _save_state(self, state: dict) -> None:
+        if not self.persistent:
+            self._memory_state = state
+            return
         tmp = self.dir / "state.json.tmp"
         tmp.write_text(json.dumps(state), "utf-8")
         tmp.replace(self.dir / "state.json")

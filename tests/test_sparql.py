@@ -156,3 +156,18 @@ def test_derived_knowledge_has_its_own_named_graph(built, cache):
     assert run_sparql(built, scores, "table", cache_dir=cache) == [{"result": True}]
     prov = (f"ASK {{ GRAPH {derived} {{ {derived} <http://www.w3.org/ns/prov#wasGeneratedBy> ?a }} }}")
     assert run_sparql(built, prov, "table", cache_dir=cache) == [{"result": True}]
+
+
+def test_a_copy_held_by_another_process_is_left_alone(store, tmp_path):
+    """While `serve` holds the copy, `sparql` answers from one in memory and deletes nothing."""
+    store.write([{"key": "state/AAA", "labels": ["Entity", "Actor", "State"],
+                  "props": {"key": "state/AAA", "class": "State", "name": "A", "iso3": "AAA"}}], [])
+    held = SparqlStore(store, tmp_path / "c")
+    held.sync()
+    other = SparqlStore(store, tmp_path / "c")  # same folder: RocksDB's lock refuses a second opener
+    try:
+        assert [s["n"].value for s in other.query(PEN + "SELECT ?n WHERE { ?s pen:iso3 ?n }")] == ["AAA"]
+        assert [s["n"].value for s in held.query(PEN + "SELECT ?n WHERE { ?s pen:iso3 ?n }")] == ["AAA"]
+    finally:
+        other.close()
+        held.close()
