@@ -123,11 +123,30 @@ def validate(paths, fmt, alone):
     problems = []
     for path in rdf:
         found = validate_rdf(path, fmt, context=None if alone else context)
+        found = found or _mapping_problems(path, fmt, None if alone else context)
         problems += found
         if not found:
             click.echo(f"valid: {path}" + (" (alone)" if alone else " (with the curated data as context)"))
     if problems:
         raise ValidationError(problems)
+
+
+def _mapping_problems(path: Path, fmt: str | None, context) -> list[str]:
+    """What `load` checks after SHACL: the RDF -> graph mapping (datatypes a store keeps exactly,
+    one graph per subject, references, known properties), over the file and its context."""
+    from peninsula.loaders import to_property_graph
+    from peninsula.loaders.mapping import quads_of
+    from peninsula.loaders.rdf import read_rdf
+    from peninsula.ontology import InputError
+
+    quads = list(quads_of(read_rdf(path, fmt)))
+    if context is not None:
+        quads += [(*t, None) for t in context]
+    try:
+        to_property_graph(list(dict.fromkeys(quads)), where=lambda s: f"{path} <{s}>")
+    except InputError as exc:
+        return [str(exc)]
+    return []
 
 
 @main.command()
@@ -284,9 +303,12 @@ def list_queries():
 
 @main.command()
 @click.option("--format", "fmt", default="turtle",
-              type=click.Choice(["turtle", "ntriples", "jsonld", "xml", "trig", "nquads", "turtle12", "neo4j-admin"]))
+              type=click.Choice(["turtle", "ntriples", "jsonld", "xml", "trig", "nquads", "turtle12", "neo4j-admin",
+                                 "void"]),
+              help="An RDF format, neo4j-admin CSV, or void: the dataset's VoID/DCAT description (Turtle).")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="File to write (default: stdout).")
-@click.option("--query", "query_id", help="Export only the subgraph of this query's graph result.")
+@click.option("--query", "query_id", help="Export only the subgraph of this query's graph result: PACK/NAME, or "
+              "read-only Cypher text whose rows return node keys.")
 @click.option("--param", "-p", "params", multiple=True, metavar="K=V")
 @click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
 @pass_app
@@ -307,6 +329,18 @@ def export(app, fmt, output, query_id, params, directory):
                    f"to {directory or output}; import them into a stopped Neo4j 5 with:", err=True)
         click.echo(files["command"])
         return
+    if fmt == "void":
+        from peninsula.graph.files import write_text_safely
+        from peninsula.graph.metadata import describe
+
+        with app.open() as store:
+            text = describe(store).serialize(format="turtle")
+        if output is None:
+            click.echo(text, nl=False)
+        else:
+            write_text_safely(output, text)
+            click.echo(f"wrote {output}", err=True)
+        return
     if fmt == "ntriples" and output is not None and not query_id:
         from peninsula.graph.export import write_ntriples
 
@@ -326,9 +360,31 @@ def export(app, fmt, output, query_id, params, directory):
 
 
 def _query_keys(store, query_id, params) -> set:
+    """The node keys of a pack query's graph result; or, for Cypher text, every node key among the
+    values its rows return (read-only, like `query --cypher`)."""
+    import re
+
     from peninsula import queries
     from peninsula.ontology import QueryError
 
+    if not re.fullmatch(r"[a-z0-9_]+/[a-z0-9_]+", query_id.strip()):
+        found: set = set()
+
+        def collect(v):
+            if isinstance(v, str):
+                found.add(v)
+            elif isinstance(v, (list, tuple)):
+                for x in v:
+                    collect(x)
+            elif isinstance(v, dict):
+                collect(v.get("key") if "key" in v else list(v.values()))
+
+        for row in store.query(query_id, params):
+            collect(list(row.values()))
+        held = store.query("MATCH (n:Entity) WHERE n.key IN $keys RETURN n.key AS key", {"keys": sorted(found)})
+        if not held:
+            raise QueryError("the Cypher query returned no node keys: return n.key (or keys in lists) to export")
+        return {r["key"] for r in held}
     q = queries.get(query_id)
     if not q.graph:
         raise QueryError(f"{query_id} has no graph result (no `graph:` header)")
@@ -450,16 +506,61 @@ def analyze(app, as_of, family, dry_run, top):
 
 @main.command()
 @click.argument("query_text")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "xml", "csv", "tsv", "turtle", "ntriples",
+                                                     "jsonld", "trig", "nquads", "turtle12"]),
+              help="SELECT/ASK: table (default) or the W3C results formats json, xml, csv, tsv. "
+                   "CONSTRUCT/DESCRIBE: an RDF format (default turtle).")
+@click.option("--infer", type=click.Choice(["none", "rdfs", "owlrl"]), default="none", show_default=True,
+              help="Add what RDFS or OWL 2 RL inference entails (computed once per change of the graph).")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="File to write (default: stdout).")
 @pass_app
-def sparql(app, query_text, fmt):
-    """Answer SPARQL (a query or a .rq file) over the store's RDF, through pyoxigraph."""
+def sparql(app, query_text, fmt, infer, output):
+    """Answer SPARQL (a query or a .rq file) over the store's RDF and the ontology (pyoxigraph).
+
+    The RDF is kept in a persistent copy beside the store, reloaded only when the graph changed."""
     from peninsula.graph.sparql import run_sparql
 
     text = Path(query_text).read_text("utf-8") if query_text.endswith(".rq") and Path(query_text).exists() else query_text
     with app.open() as store:
-        rows = run_sparql(store, text)
-    _print_rows(rows, fmt)
+        answer = run_sparql(store, text, fmt, infer)
+    if isinstance(answer, list):
+        _print_rows(answer, "table")
+    elif output is not None:
+        from peninsula.graph.files import write_bytes_safely
+
+        write_bytes_safely(output, answer[0])
+        click.echo(f"wrote {output}", err=True)
+    else:
+        click.echo(answer[0].decode("utf-8"), nl=False)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default).")
+@click.option("--port", default=7878, show_default=True, type=int)
+@click.option("--infer", type=click.Choice(["none", "rdfs", "owlrl"]), default="none", show_default=True,
+              help="Answer with what RDFS or OWL 2 RL inference adds.")
+@pass_app
+def serve(app, host, port, infer):
+    """Serve the store as a read-only SPARQL 1.1 Protocol endpoint (/sparql) with a query form (/).
+
+    GET and POST, content negotiation (SPARQL JSON, XML, CSV, TSV; RDF for CONSTRUCT/DESCRIBE);
+    updates are refused. Stop with Ctrl-C."""
+    from peninsula.graph.serve import make_server
+
+    with app.open() as store:
+        try:
+            server = make_server(store, host, port, infer)
+        except OSError as exc:
+            raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+        click.echo(f"SPARQL endpoint http://{host}:{server.server_address[1]}/sparql "
+                   f"(query form http://{host}:{server.server_address[1]}/); Ctrl-C stops it", err=True)
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.server_close()
+            server.endpoint.close()
 
 
 @main.group()

@@ -42,6 +42,11 @@ def run_demo(open_store, out_dir: Path, data_dir=None, echo=print) -> dict:
             export(store, fmt, path)  # written by rename, like every file here
             written["rdf"].append(path)
             progress.advance(task)
+        from peninsula.graph.metadata import describe
+
+        path = child(out_dir, "rdf", "void.ttl")  # the exports' VoID/DCAT description
+        write_text_safely(path, describe(store).serialize(format="turtle"))
+        written["rdf"].append(path)
         for name in views.VIEWS:
             progress.update(task, description=f"view {name}")
             path = child(out_dir, "views", views.file_name(name))

@@ -16,6 +16,7 @@ from peninsula.loaders.rdf import NamedGraphs, to_dataset
 from peninsula.ontology import PEN, InputError, StoreError, base_iri, load
 from peninsula.ontology.model import GRAPH_KEY
 
+XSD_STRING_IRI = "http://www.w3.org/2001/XMLSchema#string"
 FORMATS = {  # name -> (rdflib format or "oxigraph:<format>", file suffix)
     "turtle": ("peninsula-turtle", ".ttl"),  # rdflib's Turtle, doubles exact (loaders/rdf.py)
     "ntriples": ("nt", ".nt"),
@@ -29,8 +30,12 @@ PREFIXES = {"pen": str(PEN), "id": base_iri(), "xsd": "http://www.w3.org/2001/XM
             "owl": "http://www.w3.org/2002/07/owl#", "wd": "http://www.wikidata.org/entity/"}
 # one prefix per key prefix of the ontology's classes (state:PRK, unscr:1718, src:...) and for
 # statements, so a person reading the Turtle sees keys rather than full IRIs
-PREFIXES |= {p: f"{base_iri()}{p}/" for p in sorted({c.key_prefix for c in load().classes.values() if c.key_prefix}
-                                                     | {"stmt"}) if p not in PREFIXES}
+# A key prefix that is also a vocabulary prefix of the ontology file (org: is W3C ORG there) is bound
+# under its class's name instead (organization:unsc), so no prefix means two things.
+_VOCABULARY = {p for p, _ in load().graph.namespaces()}
+_KEY_SPACES = {c.key_prefix: c.name.lower() for c in load().classes.values() if c.key_prefix} | {"stmt": "stmt"}
+PREFIXES |= {(p if p not in _VOCABULARY else name): f"{base_iri()}{p}/" for p, name in sorted(_KEY_SPACES.items())
+             if p not in PREFIXES}
 
 
 def to_graph(store, keys: set | None = None) -> Graph:
@@ -40,13 +45,15 @@ def to_graph(store, keys: set | None = None) -> Graph:
     for prefix, ns in PREFIXES.items():
         g.bind(prefix, ns, override=True, replace=True)
     graph_of = {}  # node key -> its named graph, where it has one
-    for node in store.nodes():
+    # in key order: the serializers follow the graph's insertion order, so the same data gives the
+    # same bytes whatever order a store returns it in
+    for node in sorted(store.nodes(), key=lambda n: n["key"]):
         if keys is None or node["key"] in keys:
             if node["props"].get(GRAPH_KEY) is not None:
                 graph_of[node["key"]] = node["props"][GRAPH_KEY]
             for q in node_quads(node["props"], ont):
                 g.add_quad(*q)
-    for edge in store.edges():
+    for edge in sorted(store.edges(), key=lambda e: (e["src"], e["type"], e["dst"], e["props"].get("key", ""))):
         if keys is None or (edge["src"] in keys and edge["dst"] in keys):
             for q in edge_quads(edge["src"], edge["type"], edge["dst"], edge["props"], ont, graph_of.get(edge["src"])):
                 g.add_quad(*q)
@@ -58,12 +65,66 @@ def serialize(graph: Graph, fmt: str) -> str:
         raise InputError(f"unknown export format {fmt!r}; one of {', '.join(FORMATS)}", field="--format")
     name = FORMATS[fmt][0]
     if fmt in ("trig", "nquads"):  # each triple in its named graph (the default graph if none)
-        return to_dataset(graph, PREFIXES).serialize(format=name)
+        text = to_dataset(graph, PREFIXES).serialize(format=name)
+        return _sorted_lines(text) if fmt == "nquads" else text
     if name.startswith("oxigraph:"):
         from peninsula.loaders.rdf12 import to_turtle12
 
         return to_turtle12(graph)
-    return graph.serialize(format=name, **({"auto_compact": True} if name == "json-ld" else {}))
+    if fmt == "jsonld":
+        return _sorted_json_ld(graph.serialize(format=name, auto_compact=True, context=json_ld_context()))
+    text = graph.serialize(format=name)
+    return _sorted_lines(text) if fmt == "ntriples" else text
+
+
+def _sorted_lines(text: str) -> str:
+    """N-Triples / N-Quads with their lines sorted: one triple a line, so order carries no meaning."""
+    return "".join(sorted(set(text.splitlines(keepends=True)) - {"\n"}))
+
+
+def _sorted_json_ld(text: str) -> str:
+    """JSON-LD with its nodes sorted by @id and keys sorted: the same graph, the same bytes."""
+    import json
+
+    doc = json.loads(text)
+    graph_key = next((k for k in ("@graph", "graph") if isinstance(doc, dict) and k in doc), None)
+    if graph_key is not None:
+        doc[graph_key] = sorted((_sorted_values(n) for n in doc[graph_key]),
+                                key=lambda n: json.dumps(n.get("@id", n.get("id", "")), ensure_ascii=False))
+    return json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def _sorted_values(node):
+    """A JSON-LD node with each property's values in a fixed order (they are a set; @list is not)."""
+    import json
+
+    if isinstance(node, dict):
+        return {k: (v if k == "@list" else _sorted_values(v)) for k, v in node.items()}
+    if isinstance(node, list):
+        return sorted((_sorted_values(v) for v in node), key=lambda v: json.dumps(v, ensure_ascii=False, sort_keys=True))
+    return node
+
+
+def json_ld_context() -> dict:
+    """The JSON-LD @context of the exports: the prefixes, and one term per ontology class and
+    property (``"name"``, ``"partyTo"``, ``"State"``), so the JSON reads as plain JSON: links are
+    ``{"@id": ...}``-typed terms, numbers and booleans carry their XSD type, dates keep theirs
+    (xsd:date, xsd:gYearMonth or xsd:gYear) on each value."""
+    from rdflib import RDF
+
+    ont = load()
+    ctx: dict = dict(PREFIXES)
+    ctx["rdf"] = str(RDF)
+    for cls in sorted(ont.classes):
+        ctx[cls] = f"pen:{cls}"
+    for name, prop in sorted(ont.properties.items()):
+        term: dict = {"@id": f"pen:{name}"}
+        if prop.kind == "object":
+            term["@type"] = "@id"
+        elif prop.range is not None and not prop.is_date and not prop.is_lang and str(prop.range) != str(XSD_STRING_IRI):
+            term["@type"] = str(prop.range)
+        ctx[name] = term
+    return ctx
 
 
 def export(store, fmt: str, out: Path | str | None = None, keys: set | None = None) -> str:

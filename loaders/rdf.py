@@ -197,8 +197,8 @@ class CompleteJsonLDSerializer(Serializer):
     and no datatype."""
 
     def serialize(self, stream, base=None, encoding=None, **kwargs):
-        context_data = {pfx: str(ns) for pfx, ns in self.store.namespaces()
-                        if pfx and str(ns) != "http://www.w3.org/XML/1998/namespace"}
+        context_data = kwargs.get("context") or {pfx: str(ns) for pfx, ns in self.store.namespaces()
+                                                 if pfx and str(ns) != "http://www.w3.org/XML/1998/namespace"}
         context = Context(context_data, base=base)
         result = _Converter(context, False, False).convert(self.store)
         if context.active:

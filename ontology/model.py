@@ -182,13 +182,43 @@ def _curie(g: Graph, iri) -> str:
         return str(iri)
 
 
+def _export_range(g: Graph, rng):
+    """The datatype the RDF exports use for a range: an OWL datatype of ours with exactly one
+    pen:xsdType stands for that XSD type (pen:TimeOfDay -> xsd:time); pen:PartialDate (three types)
+    stays itself (`is_date`)."""
+    xsd = list(g.objects(rng, PEN.xsdType)) if rng is not None else []
+    return xsd[0] if len(xsd) == 1 else rng
+
+
+def _domain(g: Graph, domain, classes) -> str | None:
+    """A property's domain as a node class: the class itself, or the node class inside a union
+    class of ours (pen:EntityOrStatement -> Entity)."""
+    name = _local(domain) if domain is not None else None
+    if name is None or name in classes:
+        return name
+    for eq in g.objects(domain, OWL.equivalentClass):
+        members = g.value(eq, OWL.unionOf)
+        if members is not None:
+            from rdflib.collection import Collection
+
+            found = [n for n in (_local(m) for m in Collection(g, members)) if n in classes]
+            if len(found) == 1:
+                return found[0]
+    return name
+
+
+def _in_tree(g: Graph, s, root) -> bool:
+    """Whether the class s is the root class or below it (node classes: pen:Entity and below)."""
+    return s == root or root in g.transitive_objects(s, RDFS.subClassOf)
+
+
 def parse(text: str) -> Ontology:
     g = Graph(bind_namespaces="none")  # the file's own prefixes: rdflib's defaults bind geo: to GeoSPARQL
     g.parse(data=text, format="turtle")
     ont = Ontology(graph=g)
     for s in g.subjects(RDF.type, OWL.Class):
         name = _local(s)
-        if name is None:
+        if name is None or not _in_tree(g, s, PEN.Entity):  # pen:Statement and helpers are no node classes
             continue
         supers = [o for o in g.objects(s, RDFS.subClassOf)]
         parents = tuple(n for n in (_local(o) for o in supers) if n)
@@ -202,15 +232,15 @@ def parse(text: str) -> Ontology:
             name = _local(s)
             if name is None:
                 continue
-            rng = g.value(s, RDFS.range)
-            domain = g.value(s, RDFS.domain)
+            rng = _export_range(g, g.value(s, RDFS.range))
+            domain = _domain(g, g.value(s, RDFS.domain), ont.classes)
             aligns = tuple(sorted(_curie(g, o) for p in ALIGN for o in g.objects(s, p) if _local(o) is None))
             ont.properties[name] = OntProperty(
                 name=name, iri=s, kind=kind,
                 key=_text(g, s, PEN.graphKey) or snake(name),
                 rel_type=upper_snake(name) if kind == "object" and name != "source" else None,
                 label=_text(g, s, RDFS.label), definition=_text(g, s, SKOS.definition),
-                domain=_local(domain) if domain is not None else None, range=rng,
+                domain=domain, range=rng,
                 on_relationship=bool(g.value(s, PEN.onRelationship)),
                 multi=bool(g.value(s, PEN.multiValued)), required=bool(g.value(s, PEN.required)),
                 family=_text(g, s, PEN.family) or None, alignments=aligns,

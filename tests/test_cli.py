@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from peninsula.graph.cli import main
 
 COMMANDS = ["build", "validate", "load", "query", "queries", "export", "view", "stats", "analyze", "sparql",
-            "demo", "doctor", "ontology"]
+            "serve", "demo", "doctor", "ontology"]
 
 TINY = """\
 sources:
