@@ -18,7 +18,7 @@
     edgeById.set(e.id, e); e._shown = true;
     adjacency.get(e.from).push(e); if (e.to !== e.from) adjacency.get(e.to).push(e);
   });
-  var state = { from: D.initial.from, to: D.initial.to, hiddenClasses: new Set(), hiddenTypes: new Set(), selected: null, group: null };
+  var state = { from: D.initial.from, to: D.initial.to, mode: "window", hiddenClasses: new Set(), hiddenTypes: new Set(), selected: null, group: null };
 
   function span(a, b) {
     if (a === null && b === null) return "";
@@ -51,14 +51,14 @@
     return {
       id: n.id, label: n.label, x: n.x, y: n.y, size: n.size, shape: shape, title: nodeTip(n),
       color: { background: c.color, border: c.color, highlight: { background: c.color, border: "#111" }, hover: { background: c.color, border: "#111" } },
-      font: { size: n.font },
+      font: n.vadj ? { size: n.font, vadjust: n.vadj } : { size: n.font },
       borderWidth: 1, hidden: false
     };
   }));
   var edges = new vis.DataSet(D.edges.map(function (e) {
-    var t = typeInfo[e.type] || { color: "#7f8c8d", dashed: false, arrows: true };
+    var t = typeInfo[e.type] || { color: "#7f8c8d", dashes: false, arrows: true };
     return {
-      id: e.id, from: e.from, to: e.to, title: edgeTip(e), dashes: t.dashed, width: 1.6,
+      id: e.id, from: e.from, to: e.to, title: edgeTip(e), dashes: t.dashes, width: 1.8,
       color: { color: t.color, highlight: t.color, hover: t.color, opacity: 0.75 },
       arrows: t.arrows ? { to: { enabled: true, scaleFactor: 0.5 } } : undefined, hidden: false
     };
@@ -73,25 +73,68 @@
   });
   $("pen-app").setAttribute("data-drawn", String(nodes.length));
 
+  // labels never taller than D.labelMax px on screen, at any zoom (vis-network 9.1's maxVisible
+  // does not shrink the text): before a frame at a new zoom, the labels over the cap are resized
+  var capScale = null;
+  network.on("beforeDrawing", function () {
+    var scale = network.getScale();
+    if (scale === capScale) return;
+    capScale = scale;
+    var cap = (D.labelMax || 20) / scale, bodyNodes = network.body.nodes;
+    D.nodes.forEach(function (n) {
+      var vn = bodyNodes[n.id];
+      if (!vn || !vn.labelModule) return;
+      var want = Math.min(n.font, cap), fo = vn.labelModule.fontOptions;
+      if (fo.size === want) return;
+      fo.size = want;
+      if (n.vadj) fo.vadjust = -(2 * n.size + (2 * D.labelHang + D.labelLine) * want);
+      vn.labelModule.labelDirty = true;
+      if (vn.shape) vn.shape.refreshNeeded = true;
+    });
+  });
+
   // ---------------------------------------------------------------- years and filters
   function validIn(item) {
     return (item.y0 === null || item.y0 <= state.to) && (item.y1 === null || item.y1 >= state.from);
   }
   var visible = new Set();
+  // a node with dates of its own shows in its years; one without shows while a link of the period
+  // (one with years, or to a dated node) reaches it; a relationship shows in its years (its open ends taken from its nodes) while
+  // both its ends show
   function apply(skipHash) {
-    var nu = [], eu = [];
+    var nu = [], eu = [], linked = new Set();
+    var all = state.from === null || (state.from <= D.years.min && state.to >= D.years.max);  // every year: everything
     visible = new Set();
+    D.nodes.forEach(function (n) { n._cand = !state.hiddenClasses.has(n.cls) && (all || !n.dated || validIn(n)); });
+    D.edges.forEach(function (e) {
+      var a = nodeByKey.get(e.from), b = nodeByKey.get(e.to);
+      e._cand = !state.hiddenTypes.has(e.type) && a._cand && b._cand && (all || validIn(e));
+      // a link gives an undated node its presence when the link has years, or its other end has
+      if (e._cand && (e.y0 !== null || e.y1 !== null || a.dated)) linked.add(e.to);
+      if (e._cand && (e.y0 !== null || e.y1 !== null || b.dated)) linked.add(e.from);
+    });
     D.nodes.forEach(function (n) {
-      var v = !state.hiddenClasses.has(n.cls) && (state.from === null || validIn(n));
+      var v = n._cand && (all || n.dated || linked.has(n.id));
       if (v) visible.add(n.id);
       if (v !== n._shown) { n._shown = v; nu.push({ id: n.id, hidden: !v }); }
     });
+    var classShown = {}, typeShown = {};
     D.edges.forEach(function (e) {
-      var v = !state.hiddenTypes.has(e.type) && visible.has(e.from) && visible.has(e.to) && (state.from === null || validIn(e));
+      var v = e._cand && visible.has(e.from) && visible.has(e.to);
+      if (v) typeShown[e.type] = (typeShown[e.type] || 0) + 1;
       if (v !== e._shown) { e._shown = v; eu.push({ id: e.id, hidden: !v }); }
     });
+    visible.forEach(function (k) { var c = nodeByKey.get(k).cls; classShown[c] = (classShown[c] || 0) + 1; });
     if (nu.length) nodes.update(nu);
     if (eu.length) edges.update(eu);
+    document.querySelectorAll(".pen-leg").forEach(function (b) {
+      var c = b.getAttribute("data-cls"), t = b.getAttribute("data-type");
+      var n = c ? classShown[c] || 0 : typeShown[t] || 0, total = +b.getAttribute("data-count");
+      var off = c ? state.hiddenClasses.has(c) : state.hiddenTypes.has(t);
+      b.querySelector(".pen-count").textContent = off || n === total ? String(total) : n + "/" + total;
+      b.classList.toggle("pen-none", !off && n === 0);
+    });
+    if (state.selected && !restoring) showNode(state.selected);
     $("pen-shown").textContent = String(visible.size);
     if (D.years.min !== null) {
       var w = Math.max(1, D.years.max - D.years.min), band = $("pen-band");
@@ -153,18 +196,35 @@
     fromInput.addEventListener("input", function () { onInput("from"); });
     toInput.addEventListener("input", function () { onInput("to"); });
     var timer = null;
-    function stop() { clearInterval(timer); timer = null; $("pen-play").textContent = "▶ Play"; }
+    function stop() { clearTimeout(timer); timer = null; $("pen-play").textContent = "▶ Play"; }
+    function delay() { return 700 / (+$("pen-speed").value || 1); }
+    function advance() {
+      if (state.to >= hi) { stop(); return; }
+      if (state.mode !== "upto") state.from += 1;
+      state.to += 1; fromInput.value = state.from; toInput.value = state.to; apply();
+      timer = setTimeout(advance, delay());
+    }
+    // Play starts at the first event (or the first dated thing): a window of the width now set
+    // moves a year a step; "up to year" keeps the start and grows the end
     $("pen-play").addEventListener("click", function () {
       if (timer) { stop(); return; }
-      var width = state.to - state.from;
-      if (width >= hi - lo) width = 0;
-      if (state.from + width >= hi || state.to - state.from !== width) { state.from = lo; state.to = lo + width; }
+      var first = D.firstEvent === null ? lo : D.firstEvent;
+      if (state.mode === "upto") {
+        if (state.to >= hi || state.from !== lo) { state.from = lo; state.to = first; }
+      } else {
+        var width = state.to - state.from;
+        if (width >= hi - lo) width = 0;
+        if (state.to >= hi || state.from < first) { state.from = first; state.to = Math.min(hi, first + width); }
+      }
       fromInput.value = state.from; toInput.value = state.to; apply();
       $("pen-play").textContent = "❚❚ Pause";
-      timer = setInterval(function () {
-        if (state.to >= hi) { stop(); return; }
-        state.from += 1; state.to += 1; fromInput.value = state.from; toInput.value = state.to; apply();
-      }, 700);
+      timer = setTimeout(advance, delay());
+    });
+    $("pen-mode").value = state.mode;
+    $("pen-mode").addEventListener("change", function () {
+      state.mode = $("pen-mode").value;
+      if (state.mode === "upto") { state.from = lo; fromInput.value = lo; }
+      apply();
     });
   }
 
@@ -241,11 +301,11 @@
     body.appendChild(kindBadge(c.label, c.color));
     body.appendChild(propTable(n.props, [["key", n.id], ["years", span(n.y0, n.y1)]]));
     body.appendChild(sourceList(n.props.sources));
-    var rels = adjacency.get(key);
-    if (rels.length) {
-      body.appendChild(el("h2", "Relationships (" + rels.length + ")"));
+    var rels = adjacency.get(key), now = rels.filter(function (e) { return e._shown; });
+    var other = rels.filter(function (e) { return !e._shown; });
+    function relList(list) {
       var ul = el("ul", null, "pen-list");
-      rels.slice(0, 200).forEach(function (e) {
+      list.slice(0, 200).forEach(function (e) {
         var li = el("li"), t = typeInfo[e.type], out = e.from === key;
         li.appendChild(el("span", (out ? "" : "← ") + (t ? t.label : e.type) + (out ? " → " : " ")));
         li.appendChild(nodeLink(out ? e.to : e.from));
@@ -255,7 +315,15 @@
         li.appendChild(more);
         ul.appendChild(li);
       });
-      body.appendChild(ul);
+      return ul;
+    }
+    if (rels.length) {
+      body.appendChild(el("h2", "Relationships shown (" + now.length + ")"));
+      body.appendChild(relList(now));
+    }
+    if (other.length) {
+      var det = el("details", null, "pen-other"), sum = el("summary", other.length + " more, in other years or hidden kinds");
+      det.appendChild(sum); det.appendChild(relList(other)); body.appendChild(det);
     }
   }
   function showEdge(id) {
@@ -263,7 +331,7 @@
     body.replaceChildren(); empty.hidden = true; body.hidden = false;
     var h = el("h3"); h.appendChild(nodeLink(e.from)); h.appendChild(el("span", " " + t.label + " ")); h.appendChild(nodeLink(e.to));
     body.appendChild(h);
-    body.appendChild(kindBadge(t.family + (t.dashed ? " (derived)" : ""), t.color));
+    body.appendChild(kindBadge(t.family + (t.derived ? " (derived)" : ""), t.color));
     body.appendChild(propTable(e.props, [["type", e.type], ["years", span(e.y0, e.y1)]]));
     body.appendChild(sourceList(e.props.sources));
   }
@@ -317,23 +385,53 @@
   });
 
   // ---------------------------------------------------------------- search (name, Hangul name, aliases, key)
+  // ranking: a name or alias equal to the query, then one starting with it, then a word starting
+  // with it, then anywhere; ties: shown in these years first, then more links, then by name
   D.nodes.forEach(function (n) {
-    n._hay = [n.name, n.id].concat(asList(n.props.name_ko), asList(n.props.alias)).join("\n").normalize("NFC").toLowerCase();
+    n._names = [n.name].concat(asList(n.props.name_ko), asList(n.props.alias), [n.id])
+      .map(function (x) { return String(x).normalize("NFC").toLowerCase(); });
   });
+  function matchRank(n, q) {
+    var best = 4;
+    n._names.forEach(function (s) {
+      var i = s.indexOf(q);
+      if (i < 0) return;
+      var r = s === q ? 0 : i === 0 ? 1 : /[\s\-–(/'"“]/.test(s.charAt(i - 1)) ? 2 : 3;
+      if (r < best) best = r;
+    });
+    return best;
+  }
   var search = $("pen-search"), results = $("pen-results"), hits = [];
+  function yearsText() { return state.from === null ? "" : state.from === state.to ? String(state.from) : state.from + "–" + state.to; }
   function runSearch() {
     var q = search.value.trim().normalize("NFC").toLowerCase();
     results.replaceChildren();
-    hits = q ? D.nodes.filter(function (n) { return n._hay.indexOf(q) >= 0; }).slice(0, 15) : [];
-    results.hidden = !hits.length;
-    hits.forEach(function (n, i) {
-      var li = el("li", n.name); li.setAttribute("data-key", n.id);
-      if (i === 0) li.classList.add("pen-active");
-      if (!visible.has(n.id)) li.classList.add("pen-off");
-      var c = classInfo[n.cls]; li.appendChild(el("small", (c ? c.label : n.cls) + (visible.has(n.id) ? "" : " · hidden now")));
-      li.addEventListener("mousedown", function (ev) { ev.preventDefault(); pick(n.id); });
+    hits = [];
+    if (!q) { results.hidden = true; return; }
+    var found = [];
+    D.nodes.forEach(function (n) { var r = matchRank(n, q); if (r < 4) found.push([r, visible.has(n.id) ? 0 : 1, -n.deg, n.name, n]); });
+    found.sort(function (a, b) {
+      for (var i = 0; i < 4; i++) { if (a[i] < b[i]) return -1; if (a[i] > b[i]) return 1; }
+      return 0;
+    });
+    results.hidden = false;
+    if (!found.length) { results.appendChild(el("li", "No match for “" + search.value.trim() + "”", "pen-nomatch")); return; }
+    var active = false;
+    found.slice(0, 15).forEach(function (f) {
+      var n = f[4], shown = visible.has(n.id), li = el("li", n.name); li.setAttribute("data-key", n.id);
+      var c = classInfo[n.cls];
+      if (shown) {
+        hits.push(n);
+        if (!active) { li.classList.add("pen-active"); active = true; }
+        li.addEventListener("mousedown", function (ev) { ev.preventDefault(); pick(n.id); });
+      } else {
+        li.classList.add("pen-off"); li.setAttribute("aria-disabled", "true");
+        li.addEventListener("mousedown", function (ev) { ev.preventDefault(); });
+      }
+      li.appendChild(el("small", (c ? c.label : n.cls) + (shown ? "" : " · not shown in " + (yearsText() || "this view") + ": change the years or kinds")));
       results.appendChild(li);
     });
+    if (found.length > 15) results.appendChild(el("li", (found.length - 15) + " more: type more letters", "pen-nomatch"));
   }
   function pick(key) { results.hidden = true; select(key, true); }
   search.addEventListener("input", runSearch);
@@ -351,6 +449,7 @@
     hashTimer = setTimeout(function () {
       var p = new URLSearchParams();
       if (state.from !== null) p.set("years", state.from + "-" + state.to);
+      if (state.mode === "upto") p.set("mode", "upto");
       if (state.hiddenClasses.size) p.set("hide", Array.from(state.hiddenClasses).join(","));
       if (state.hiddenTypes.size) p.set("hidetypes", Array.from(state.hiddenTypes).join(","));
       if (state.selected) p.set("sel", state.selected);
@@ -367,6 +466,7 @@
       var clamp = function (v) { return Math.min(D.years.max, Math.max(D.years.min, v)); };
       state.from = clamp(+y[1]); state.to = Math.max(state.from, clamp(+y[2]));
     }
+    if (p.get("mode") === "upto") state.mode = "upto";
     (p.get("hide") || "").split(",").forEach(function (c) { if (classInfo[c]) state.hiddenClasses.add(c); });
     (p.get("hidetypes") || "").split(",").forEach(function (t) { if (typeInfo[t]) state.hiddenTypes.add(t); });
     var c = (p.get("cam") || "").split(",").map(Number);
