@@ -542,3 +542,78 @@ def test_labels_readable_capped_and_never_over_a_node(browser, built, tmp_path, 
         assert page.errors == []
     finally:
         context.close()
+
+
+# ---------------------------------------------------------------------------- focus, inspector, room
+def test_inspector_reads_like_a_card_and_focus_dims_the_rest(browser, pages):
+    page = _open(browser, pages["alliances"])
+    try:
+        page.evaluate("window.peninsula.select('person/kju')")
+        text = page.inner_text("#pen-inspect-body")
+        order = [text.index(part) for part in ("Kim Jong Un", "Leader of North Korea.", "years of its links", "SOURCES",
+                                              "Network scores")]
+        assert order == sorted(order), text
+        assert "betweenness" not in text  # folded
+        page.click("#pen-inspect-body .pen-scores summary")
+        assert "betweenness" in page.inner_text("#pen-inspect-body")
+        page.wait_for_timeout(600)
+        near = {"person/kju", "state/PRK", "org/wpk", "agr/singapore"}
+        opacity = page.evaluate("Object.fromEntries(window.peninsula.nodes.get().map(n => [n.id, n.opacity]))")
+        assert all(opacity[k] == 1 for k in near) and all(opacity[k] < 0.5 for k in opacity if k not in near)
+        box = page.locator("#pen-net").bounding_box()
+        for k in near:  # the camera fits the neighbourhood
+            p = page.evaluate(f"window.peninsula.network.canvasToDOM(window.peninsula.network.getPosition('{k}'))")
+            assert 0 <= p["x"] <= box["width"] and 0 <= p["y"] <= box["height"], k
+        page.click(".pen-leg[data-cls='State']")  # a legend class: selected, undimmed, fitted
+        page.wait_for_timeout(600)
+        assert page.evaluate("window.peninsula.nodes.get('org/un').opacity") == 1
+        scale = page.evaluate("window.peninsula.network.getScale()")
+        assert sorted(page.evaluate("window.peninsula.network.getSelectedNodes()")) == sorted(
+            k for k in page.evaluate(DRAWN_NODES) if k.startswith("state/"))
+        assert scale > 0
+        assert page.errors == []
+    finally:
+        page.close()
+
+
+def test_presentation_mode_at_1024x768_and_kept_in_the_address(browser, pages):
+    page = _open(browser, pages["alliances"], viewport=(1024, 768))
+    try:
+        before = page.locator("#pen-net").bounding_box()["width"]
+        page.click("#pen-present")
+        page.wait_for_function("() => location.hash.includes('present=1')")
+        page.wait_for_timeout(200)
+        net = page.locator("#pen-net").bounding_box()
+        assert net["width"] >= 1000 > before and net["height"] >= 450
+        assert page.evaluate("getComputedStyle(document.querySelector('h1')).fontSize") == "28px"
+        assert not page.locator("#pen-legend").is_visible() or page.locator("#pen-legend").bounding_box()["width"] < 2
+        page.click("#pen-toggle-insp")  # a panel unfolds on its own
+        page.wait_for_timeout(200)
+        assert page.locator("#pen-inspector").bounding_box()["width"] > 200
+        url = page.url
+    finally:
+        page.close()
+    page = _open(browser, pages["alliances"], "#" + url.split("#", 1)[1], viewport=(1024, 768))
+    try:
+        assert page.evaluate("document.getElementById('pen-app').className").count("pen-present") == 1
+        assert page.locator("#pen-inspector").bounding_box()["width"] > 200
+        assert page.locator("#pen-net").bounding_box()["width"] > 700
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / "sample-present-1024.png"))
+    finally:
+        page.close()
+
+
+def test_tooltip_does_not_stay_stuck(browser, pages):
+    page = _open(browser, pages["alliances"])
+    try:
+        box = page.locator("#pen-net").bounding_box()
+        pos = page.evaluate("window.peninsula.network.canvasToDOM(window.peninsula.network.getPosition('state/PRK'))")
+        page.mouse.move(box["x"] + pos["x"] - 2, box["y"] + pos["y"] - 2)
+        page.mouse.move(box["x"] + pos["x"], box["y"] + pos["y"], steps=3)
+        page.wait_for_selector("div.vis-tooltip", state="visible", timeout=5_000)
+        page.mouse.move(20, 300)  # straight onto the legend, in one jump
+        page.wait_for_timeout(300)
+        assert not page.locator("div.vis-tooltip").is_visible()
+    finally:
+        page.close()

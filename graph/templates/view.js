@@ -18,7 +18,7 @@
     edgeById.set(e.id, e); e._shown = true;
     adjacency.get(e.from).push(e); if (e.to !== e.from) adjacency.get(e.to).push(e);
   });
-  var state = { from: D.initial.from, to: D.initial.to, mode: "window", hiddenClasses: new Set(), hiddenTypes: new Set(), selected: null, group: null };
+  var state = { from: D.initial.from, to: D.initial.to, mode: "window", present: false, noLegend: false, noInsp: false, hiddenClasses: new Set(), hiddenTypes: new Set(), selected: null, group: null };
 
   function span(a, b) {
     if (a === null && b === null) return "";
@@ -134,7 +134,7 @@
       b.querySelector(".pen-count").textContent = off || n === total ? String(total) : n + "/" + total;
       b.classList.toggle("pen-none", !off && n === 0);
     });
-    if (state.selected && !restoring) showNode(state.selected);
+    if (state.selected && !restoring) { showNode(state.selected); if (dimmed) dimAllBut(state.selected); }
     $("pen-shown").textContent = String(visible.size);
     if (D.years.min !== null) {
       var w = Math.max(1, D.years.max - D.years.min), band = $("pen-band");
@@ -253,7 +253,10 @@
 
   // ---------------------------------------------------------------- inspector
   var body = $("pen-inspect-body"), empty = $("pen-inspect-empty");
-  var SKIP = { name: 1, name_ko: 1, sources: 1, "class": 1 };
+  var SCORES = ["degree", "betweenness", "eigenvector", "community", "broker"];
+  var DATE_KEYS = ["date", "valid_from", "valid_to", "date_signed", "date_in_force", "date_terminated", "first_flight", "end_date"];
+  var SKIP = { name: 1, name_ko: 1, sources: 1, "class": 1, description: 1 };
+  SCORES.concat(DATE_KEYS).forEach(function (k) { SKIP[k] = 1; });
   function propTable(props, extra) {
     var table = el("table", null, "pen-props");
     function row(k, v) {
@@ -299,8 +302,30 @@
     body.appendChild(el("h3", n.name));
     if (n.props.name_ko) body.appendChild(el("p", asList(n.props.name_ko).join(", "), "pen-ko"));
     body.appendChild(kindBadge(c.label, c.color));
-    body.appendChild(propTable(n.props, [["key", n.id], ["years", span(n.y0, n.y1)]]));
+    // what a teacher reads first: description, dates, sources; then the rest; the scores folded
+    if (n.props.description) body.appendChild(el("p", n.props.description, "pen-about"));
+    var linked = adjacency.get(key).filter(function (e) { return e.y0 !== null || e.y1 !== null; });
+    var starts = linked.map(function (e) { return e.y0; }).filter(function (y) { return y !== null; });
+    var ends = linked.map(function (e) { return e.y1; });
+    var when = n.dated ? span(n.y0, n.y1) : !linked.length ? "" : span(starts.length ? Math.min.apply(null, starts) : null,
+      ends.some(function (y) { return y === null; }) ? null : Math.max.apply(null, ends));
+    var dates = el("table", null, "pen-props pen-dates"), dateRow = function (k, v) {
+      if (v === null || v === undefined || v === "") return;
+      var tr = el("tr"); tr.appendChild(el("th", k)); tr.appendChild(el("td", asList(v).join(", "))); dates.appendChild(tr);
+    };
+    dateRow(n.dated ? "years" : "years of its links", when);
+    DATE_KEYS.forEach(function (k) { dateRow(k.replace(/_/g, " "), n.props[k]); });
+    body.appendChild(dates);
     body.appendChild(sourceList(n.props.sources));
+    body.appendChild(propTable(n.props, []));
+    var scores = el("details", null, "pen-scores"), sum = el("summary", "Network scores");
+    scores.appendChild(sum);
+    var st = el("table", null, "pen-props");
+    [["key", n.id]].concat(SCORES.map(function (k) { return [k, n.props[k]]; })).forEach(function (kv) {
+      if (kv[1] === null || kv[1] === undefined) return;
+      var tr = el("tr"); tr.appendChild(el("th", kv[0])); tr.appendChild(el("td", String(kv[1]))); st.appendChild(tr);
+    });
+    scores.appendChild(st); body.appendChild(scores);
     var rels = adjacency.get(key), now = rels.filter(function (e) { return e._shown; });
     var other = rels.filter(function (e) { return !e._shown; });
     function relList(list) {
@@ -366,20 +391,45 @@
       network.setSelection({ nodes: [], edges: D.edges.filter(function (e) { return e.type === name && e._shown; }).map(function (e) { return e.id; }) });
     }
     showGroup(kind, name);
-    if (!quiet) writeHash();
+    dimAllBut(null);
+    if (!quiet) {
+      var members = network.getSelectedNodes().length ? network.getSelectedNodes()
+        : Array.from(new Set([].concat.apply([], network.getSelectedEdges().map(function (id) { var e = edgeById.get(id); return [e.from, e.to]; }))));
+      if (members.length) network.fit({ nodes: members, animation: { duration: 400 } });
+      writeHash();
+    }
   }
   function clearInspector() { body.hidden = true; empty.hidden = false; body.replaceChildren(); }
+  // focus: a selected node and its neighbourhood stay bright, the rest dims; the camera fits them
+  var dimmed = false;
+  function edgeColor(e, opacity) {
+    var t = typeInfo[e.type] || { color: "#7f8c8d" };
+    return { color: t.color, highlight: t.color, hover: t.color, opacity: opacity };
+  }
+  function dimAllBut(key) {
+    var keep = new Set([key]), keepEdges = new Set();
+    if (key !== null) adjacency.get(key).forEach(function (e) {
+      if (e._shown) { keep.add(e.from); keep.add(e.to); keepEdges.add(e.id); }
+    });
+    if (key === null && !dimmed) return keep;
+    dimmed = key !== null;
+    nodes.update(D.nodes.map(function (n) { return { id: n.id, opacity: key === null || keep.has(n.id) ? 1 : 0.15 }; }));
+    edges.update(D.edges.map(function (e) { return { id: e.id, color: edgeColor(e, key === null ? 0.75 : keepEdges.has(e.id) ? 0.95 : 0.06) }; }));
+    return keep;
+  }
   function select(key, focus) {
     if (!nodeByKey.has(key)) return;
     state.selected = key; state.group = null;
     network.selectNodes([key]);
     showNode(key);
-    if (focus) network.focus(key, { scale: Math.max(network.getScale(), 1.0), animation: { duration: 400 } });
+    var keep = dimAllBut(key);
+    if (focus) network.fit({ nodes: Array.from(keep).filter(function (k) { return visible.has(k); }), animation: { duration: 400 } });
     writeHash();
   }
   network.on("click", function (p) {
     if (p.nodes.length) { select(p.nodes[0], false); return; }
     state.selected = null; state.group = null;
+    dimAllBut(null);
     if (p.edges.length) { showEdge(p.edges[0]); writeHash(); return; }
     clearInspector(); writeHash();
   });
@@ -450,6 +500,9 @@
       var p = new URLSearchParams();
       if (state.from !== null) p.set("years", state.from + "-" + state.to);
       if (state.mode === "upto") p.set("mode", "upto");
+      if (state.present) p.set("present", "1");
+      var panels = (state.noLegend ? "" : "l") + (state.noInsp ? "" : "i");
+      if (panels !== (state.present ? "" : "li")) p.set("panels", panels || "none");
       if (state.hiddenClasses.size) p.set("hide", Array.from(state.hiddenClasses).join(","));
       if (state.hiddenTypes.size) p.set("hidetypes", Array.from(state.hiddenTypes).join(","));
       if (state.selected) p.set("sel", state.selected);
@@ -467,6 +520,10 @@
       state.from = clamp(+y[1]); state.to = Math.max(state.from, clamp(+y[2]));
     }
     if (p.get("mode") === "upto") state.mode = "upto";
+    state.present = p.get("present") === "1";
+    var panels = p.get("panels");
+    panels = panels === null ? (state.present ? "" : "li") : panels;
+    state.noLegend = panels.indexOf("l") < 0; state.noInsp = panels.indexOf("i") < 0;
     (p.get("hide") || "").split(",").forEach(function (c) { if (classInfo[c]) state.hiddenClasses.add(c); });
     (p.get("hidetypes") || "").split(",").forEach(function (t) { if (typeInfo[t]) state.hiddenTypes.add(t); });
     var c = (p.get("cam") || "").split(",").map(Number);
@@ -474,12 +531,15 @@
     return { sel: p.get("sel"), group: p.get("group"), cam: cam };
   }
   var restored = readHash();
+  $("pen-app").classList.toggle("pen-present", state.present);
+  $("pen-app").classList.toggle("pen-no-legend", state.noLegend);
+  $("pen-app").classList.toggle("pen-no-insp", state.noInsp);
   setupTime();
   apply(true);
   network.once("afterDrawing", function () {
     setTimeout(function () {
       if (restored.cam) network.moveTo(restored.cam); else network.fit();
-      if (restored.sel && nodeByKey.has(restored.sel)) { state.selected = restored.sel; network.selectNodes([restored.sel]); showNode(restored.sel); }
+      if (restored.sel && nodeByKey.has(restored.sel)) { state.selected = restored.sel; network.selectNodes([restored.sel]); showNode(restored.sel); dimAllBut(restored.sel); }
       else if (/^(cls|type):/.test(restored.group || "")) { var g = restored.group.split(":"); selectGroup(g[0], g.slice(1).join(":"), true); }
       restoring = false;
       document.body.setAttribute("data-ready", "1");
@@ -491,9 +551,38 @@
     state.hiddenClasses.clear(); state.hiddenTypes.clear();
     state.from = D.years.min; state.to = D.years.max;
     fromInput.value = state.from; toInput.value = state.to;
-    state.selected = null; state.group = null; network.unselectAll();
+    state.selected = null; state.group = null; network.unselectAll(); dimAllBut(null);
     apply(); network.fit(); clearInspector();
   });
+
+  // ---------------------------------------------------------------- panels, presentation, tooltip
+  var app = $("pen-app");
+  function layoutPanels(refit) {
+    app.classList.toggle("pen-present", state.present);
+    app.classList.toggle("pen-no-legend", state.noLegend);
+    app.classList.toggle("pen-no-insp", state.noInsp);
+    $("pen-present").setAttribute("aria-pressed", String(state.present));
+    $("pen-toggle-legend").setAttribute("aria-pressed", String(!state.noLegend));
+    $("pen-toggle-insp").setAttribute("aria-pressed", String(!state.noInsp));
+    setTimeout(function () { network.redraw(); if (refit) network.fit({ nodes: Array.from(visible) }); }, 0);
+  }
+  $("pen-toggle-legend").addEventListener("click", function () { state.noLegend = !state.noLegend; layoutPanels(false); writeHash(); });
+  $("pen-toggle-insp").addEventListener("click", function () { state.noInsp = !state.noInsp; layoutPanels(false); writeHash(); });
+  $("pen-present").addEventListener("click", function () {
+    state.present = !state.present;
+    state.noLegend = state.present; state.noInsp = state.present;
+    layoutPanels(true); writeHash();
+  });
+  // a tooltip never outlives the pointer: it goes when the pointer leaves the network, drags or zooms
+  function hideTip() {
+    var h = network.interactionHandler;
+    if (h && h.popup) { h.popup.hide(); h.popupObj = undefined; }
+    document.querySelectorAll("div.vis-tooltip").forEach(function (t) { t.style.visibility = "hidden"; });
+  }
+  $("pen-net").addEventListener("mouseleave", hideTip);
+  network.on("dragStart", hideTip);
+  network.on("zoom", hideTip);
+  network.on("blurNode", hideTip);
 
   window.peninsula = {
     network: network, nodes: nodes, edges: edges, data: D, state: state,
