@@ -30,6 +30,7 @@ from pathlib import Path
 from rdflib import OWL, RDF
 
 from peninsula.graph.files import write_text_safely
+from peninsula.graph.view_font import font_face_css
 from peninsula.graph.view_labels import (
     HANG,
     LABEL_MAX,
@@ -411,10 +412,12 @@ def render(nodes, edges, *, title: str, ontology=None, sources: dict | None = No
         "labelHang": HANG, "labelLine": LINE,
     }
     legend, type_legend = _legend_html(classes, types)
+    data_text = script_json(data)
     parts = {
+        "FONT": font_face_css(data_text + _asset("view.html")),
         "TITLE": html.escape(title), "DESCRIPTION": html.escape(description),
         "NODES": str(len(out_nodes)), "EDGES": str(len(out_edges)),
-        "LEGEND": legend, "TYPES": type_legend, "DATA": script_json(data),
+        "LEGEND": legend, "TYPES": type_legend, "DATA": data_text,
         "VIS_CSS": _asset("vis-network.css"), "CSS": _asset("view.css"),
         "VIS_JS": _asset("vis-network.min.js"), "JS": _asset("view.js"),
     }

@@ -7,8 +7,10 @@ under CI (env CI set) a missing browser fails the run instead. Screenshots go to
 from __future__ import annotations
 
 import importlib.util
+import io
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -617,3 +619,72 @@ def test_tooltip_does_not_stay_stuck(browser, pages):
         assert not page.locator("div.vis-tooltip").is_visible()
     finally:
         page.close()
+
+
+# ---------------------------------------------------------------------------- Hangul without a Korean font
+FONTS_CONF = """<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "fonts.dtd">
+<fontconfig><dir>/usr/share/fonts/truetype/dejavu</dir><cachedir>{cache}</cachedir></fontconfig>
+"""
+
+GLYPHS_DIFFER = """((text) => {
+  // draw the text and as many code points no font has (tofu): equal pixels mean boxes were drawn
+  function ink(s) {
+    const c = document.createElement('canvas'); c.width = 200; c.height = 40;
+    const x = c.getContext('2d'); x.font = '28px ' + getComputedStyle(document.body).fontFamily;
+    x.fillText(s, 4, 30); return Array.from(x.getImageData(0, 0, 200, 40).data).join(',');
+  }
+  const tofu = Array.from(text).map(() => String.fromCodePoint(0x10FFF0)).join('');
+  return ink(text) !== ink(tofu);
+})"""
+
+
+def test_hangul_is_drawn_with_real_glyphs_on_a_machine_without_a_korean_font(browser, tmp_path, pages):
+    """Chromium with a fontconfig that sees only DejaVu (no CJK font): the page's embedded subset
+    draws 김정은 as glyphs; the same page without the subset draws boxes (the control)."""
+    from peninsula.graph import view_font
+
+    _need(view_font.hangul_font() is not None, "no Korean font to subset (apt-get install fonts-nanum)")
+    chromium = require("chromium", "Debian's headless browser for the view tests")
+    conf = tmp_path / "fonts.conf"
+    conf.write_text(FONTS_CONF.format(cache=tmp_path / "fc-cache"), encoding="utf-8")
+    with_font = pages["alliances"]
+    text = with_font.read_text(encoding="utf-8")
+    assert "Peninsula Hangul" in text and "data:font/woff;base64," in text
+    without = tmp_path / "no-font.html"
+    without.write_text(re.sub(r"@font-face \{[^}]*\}", "", text), encoding="utf-8")
+    env = dict(os.environ, FONTCONFIG_FILE=str(conf))
+    if True:  # a second Chromium, started by the same Playwright, with the font-blind fontconfig
+        b = browser.browser_type.launch(executable_path=os.path.realpath(chromium), headless=True, args=ARGS, env=env)
+        try:
+            results = {}
+            for name, path in (("embedded", with_font), ("none", without)):
+                page = b.new_page()
+                page.goto(path.as_uri())
+                page.wait_for_selector("body[data-ready='1']", state="attached", timeout=60_000)
+                page.evaluate("document.fonts.ready")
+                page.wait_for_timeout(200)
+                results[name] = page.evaluate(f"{GLYPHS_DIFFER}('김정은')")
+                if name == "embedded":
+                    page.evaluate("window.peninsula.select('person/kju')")
+                    page.wait_for_timeout(200)
+                    SHOTS.mkdir(parents=True, exist_ok=True)
+                    page.locator("#pen-inspector").screenshot(path=str(SHOTS / "hangul-no-system-font.png"))
+                page.close()
+        finally:
+            b.close()
+    assert results == {"embedded": True, "none": False}
+
+
+def test_font_subset_holds_only_the_glyphs_used():
+    from fontTools.ttLib import TTFont
+
+    from peninsula.graph import view_font
+
+    _need(view_font.hangul_font() is not None, "no Korean font to subset (apt-get install fonts-nanum)")
+    data = view_font._subset(str(view_font.hangul_font()), "김정은북한")
+    font = TTFont(io.BytesIO(data))
+    cmap = font.getBestCmap()
+    assert {chr(c) for c in cmap if c > 0x3000} == set("김정은북한")
+    assert len(data) < 20_000 and font["name"].getDebugName(1) == view_font.FAMILY
+    assert font["name"].getDebugName(0)  # the copyright notice travels with the subset

@@ -67,7 +67,7 @@
     physics: { enabled: false },
     layout: { improvedLayout: false, randomSeed: 1 },
     interaction: { hover: !large, tooltipDelay: 120, hideEdgesOnDrag: large, hideEdgesOnZoom: large, multiselect: true, navigationButtons: false, keyboard: false },
-    nodes: { font: { size: 15, face: "system-ui, sans-serif", color: "#1f2933", strokeWidth: 4, strokeColor: "#ffffff" },
+    nodes: { font: { size: 15, face: "system-ui, 'Peninsula Hangul', sans-serif", color: "#1f2933", strokeWidth: 4, strokeColor: "#ffffff" },
              scaling: { label: { enabled: false, drawThreshold: D.labelThreshold || 8 } } },
     edges: { smooth: large ? false : { enabled: true, type: "continuous", roundness: 0.2 }, selectionWidth: 2, hoverWidth: 0.8 }
   });
@@ -545,6 +545,10 @@
       document.body.setAttribute("data-ready", "1");
     }, 0);
   });
+  // the embedded Hangul subset loads asynchronously: draw the canvas again once it has
+  if (document.fonts && document.fonts.load) {
+    document.fonts.load('16px "Peninsula Hangul"', "한").then(function () { network.redraw(); }, function () {});
+  }
   network.on("dragEnd", writeHash);
   network.on("zoom", writeHash);
   $("pen-reset").addEventListener("click", function () {
