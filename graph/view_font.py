@@ -53,6 +53,7 @@ def _subset(path: str, chars: str) -> bytes:
     options.name_IDs = [0, 1, 2, 3, 4, 5, 6, 13, 14]  # keep copyright, license and its URL
     options.layout_features = ["*"]
     options.hinting = False
+    options.drop_tables += ["TSI0", "TSI1", "TSI2", "TSI3", "TSI5"]  # VTT hinting sources: not needed
     sub = subset.Subsetter(options)
     sub.populate(text=chars)
     sub.subset(font)

@@ -310,7 +310,7 @@ def _legend_html(classes: list[dict], types: list[dict]) -> tuple[str, str]:
 
 def render(nodes, edges, *, title: str, ontology=None, sources: dict | None = None,
            positions: dict | None = None, years: tuple[int | None, int | None] | None = None,
-           description: str = "") -> View:
+           description: str = "", tour: dict | None = None) -> View:
     """One self-contained HTML page for the nodes and edges (store shape); `sources` maps source
     keys to Source props for the inspector; `years` is the year range shown first."""
     ont = ontology or load()
@@ -407,7 +407,7 @@ def render(nodes, edges, *, title: str, ontology=None, sources: dict | None = No
         "sources": {str(k): _clean(v) for k, v in (sources or {}).items()},
         "years": {"min": lo, "max": hi}, "initial": {"from": initial[0], "to": initial[1]},
         "hist": [[y, events[y], starts[y]] for y in range(lo, hi + 1)] if lo is not None else [],
-        "firstEvent": min(events) if events else lo,
+        "firstEvent": min(events) if events else lo, "tour": tour,
         "large": len(out_nodes) > 2000, "labelThreshold": LABEL_THRESHOLD, "labelMax": LABEL_MAX,
         "labelHang": HANG, "labelLine": LINE,
     }
@@ -464,12 +464,32 @@ def named_view(store, name: str, *, as_of=None, year_from=None, year_to=None) ->
     if name not in VIEWS:
         raise QueryError(f"unknown view {name!r}; the views are: {', '.join(VIEWS)}")
     spec = VIEWS[name]
-    rows = store.query(EDGES_BY_TYPE, {"types": types_of(spec.families)})
-    edges = [{"type": r["type"], "key": r["props"].get("key"), "src": r["src"], "dst": r["dst"],
-              "props": dict(r["props"])} for r in rows]
-    nodes = fetch_nodes(store, {k for e in edges for k in (e["src"], e["dst"])})
+    nodes, edges = _family_graph(store, spec.families)
     return render(nodes, edges, title=spec.title, description=spec.description,
                   sources=fetch_sources(store, nodes + edges), years=_years(as_of, year_from, year_to))
+
+
+def _family_graph(store, families) -> tuple[list, list]:
+    rows = store.query(EDGES_BY_TYPE, {"types": types_of(families)})
+    edges = [{"type": r["type"], "key": r["props"].get("key"), "src": r["src"], "dst": r["dst"],
+              "props": dict(r["props"])} for r in rows]
+    return fetch_nodes(store, {k for e in edges for k in (e["src"], e["dst"])}), edges
+
+
+def tour_view(store, tour) -> View:
+    """A view that steps through a tour (graph/view_tour.py): the tour's families, its steps'
+    sources beside those of the nodes and relationships, opening on the first step."""
+    from peninsula.graph.view_tour import check_keys, read_tour
+
+    tour = tour if not isinstance(tour, (str, Path)) else read_tour(tour)
+    nodes, edges = _family_graph(store, tour.families)
+    sources = fetch_sources(store, nodes + edges)
+    wanted = {k for step in tour.steps for k in step.sources}
+    sources.update({n["key"]: n["props"] for n in fetch_nodes(store, wanted - set(sources)) if "Source" in n["labels"]})
+    check_keys(tour, {n["key"] for n in nodes}, {k for k in wanted if k in sources})
+    first = tour.steps[0].years or (None, None)
+    return render(nodes, edges, title=tour.title, description=tour.description, sources=sources, years=first,
+                  tour=tour.as_data())
 
 
 def graph_spec(spec) -> dict:

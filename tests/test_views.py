@@ -476,3 +476,82 @@ def test_chart_escapes_text():
     svg = chart.svg_from_counts({2001: Counter({EVIL: 2})}, title=EVIL)
     assert EVIL not in svg and html.escape(EVIL) in svg
     assert "No dated" in chart.svg_from_counts({}, title="t")
+
+
+# ---------------------------------------------------------------------------- tours
+TOUR = """title: A small tour
+families: [alliance, membership]
+steps:
+  - title: Allies
+    text: The United States and South Korea.
+    years: 1953
+    select: [state/USA, state/KOR]
+    show: [State]
+  - title: A leader
+    text: Kim Jong Il leads North Korea.
+    years: [1994, 2011]
+    select: [person/kji]
+    sources: [src/unscr-1718]
+"""
+
+
+def test_read_tour_and_its_view(sample_store, tmp_path):
+    from peninsula.graph.view_tour import read_tour
+
+    path = tmp_path / "tour.yaml"
+    path.write_text(TOUR, encoding="utf-8")
+    tour = read_tour(path)
+    assert [s.years for s in tour.steps] == [(1953, 1953), (1994, 2011)]
+    data = data_of(views.tour_view(sample_store, tour))
+    assert data["tour"]["steps"][1]["select"] == ["person/kji"] and data["initial"] == {"from": 1953, "to": 1953}
+    assert data["sources"]["src/unscr-1718"]["title"] == "Resolution 1718 (2006)"
+
+
+@pytest.mark.parametrize("change,where,field", [
+    (("years: 1953", "years: [1960, 1950]"), "step 1", "years"),
+    (("show: [State]", "show: [Nation]"), "step 1", "show"),
+    (("    text: Kim Jong Il leads North Korea.\n", ""), "step 2", "text"),
+    (("families: [alliance, membership]", "families: [friendship]"), "tour.yaml", "families"),
+    (("    sources: [src/unscr-1718]", "    source: [src/unscr-1718]"), "step 2", "source"),
+])
+def test_bad_tours_name_file_step_and_field(tmp_path, change, where, field):
+    from peninsula.graph.view_tour import read_tour
+
+    path = tmp_path / "tour.yaml"
+    path.write_text(TOUR.replace(*change), encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        read_tour(path)
+    assert where in str(err.value) and err.value.field == field and str(path) in str(err.value)
+
+
+def test_tour_keys_are_checked_against_the_store(sample_store, tmp_path):
+    from peninsula.graph.view_tour import read_tour
+
+    for old, new, field in (("select: [person/kji]", "select: [person/nobody]", "select"),
+                            ("sources: [src/unscr-1718]", "sources: [src/nowhere]", "sources")):
+        path = tmp_path / "tour.yaml"
+        path.write_text(TOUR.replace(old, new), encoding="utf-8")
+        with pytest.raises(InputError) as err:
+            views.tour_view(sample_store, read_tour(path))
+        assert "step 2" in str(err.value) and err.value.field == field
+
+
+def test_shipped_tours_rest_on_the_curated_data(built):
+    """Each shipped tour builds on the curated store: every selected node is in its view, every
+    source it cites is a Source there, and each step's selection holds in the step's years."""
+    from pathlib import Path
+
+    from peninsula.graph.view_tour import read_tour
+
+    tours = sorted((Path(__file__).parents[1] / "data" / "tours").glob("*.yaml"))
+    assert len(tours) >= 2
+    for path in tours:
+        tour = read_tour(path)
+        data = data_of(views.tour_view(built, tour))
+        nodes = {n["id"]: n for n in data["nodes"]}
+        for i, step in enumerate(tour.steps, 1):
+            assert step.sources, (path.name, i)
+            for key in step.select:
+                n = nodes[key]
+                if n["dated"]:
+                    assert views.valid_in((n["y0"], n["y1"]), *step.years), (path.name, i, key)

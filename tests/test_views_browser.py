@@ -688,3 +688,46 @@ def test_font_subset_holds_only_the_glyphs_used():
     assert {chr(c) for c in cmap if c > 0x3000} == set("김정은북한")
     assert len(data) < 20_000 and font["name"].getDebugName(1) == view_font.FAMILY
     assert font["name"].getDebugName(0)  # the copyright notice travels with the subset
+
+
+# ---------------------------------------------------------------------------- tours
+def test_tour_steps_forward_and_back_and_reopens_on_its_step(browser, tmp_path):
+    from click.testing import CliRunner
+
+    from peninsula.graph.cli import main
+    from peninsula.graph.store import open_store
+
+    uri = f"embedded:{tmp_path / 'tour.db'}"
+    with open_store(uri) as store:
+        store.write(*unit.sample_graph())
+    (tmp_path / "tour.yaml").write_text(unit.TOUR, encoding="utf-8")
+    result = CliRunner().invoke(main, ["--store", uri, "view", "--tour", str(tmp_path / "tour.yaml"), "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    path = tmp_path / "tour-tour.html"
+    page = _open(browser, path)
+    try:
+        assert page.inner_text("#pen-tour .pen-tour-title") == "Allies"
+        assert page.evaluate("[window.peninsula.state.from, window.peninsula.state.to]") == [1953, 1953]
+        assert page.evaluate(DRAWN_NODES) == ["state/KOR", "state/USA"]  # only states, only 1953
+        assert sorted(page.evaluate("window.peninsula.network.getSelectedNodes()")) == ["state/KOR", "state/USA"]
+        assert page.is_disabled("#pen-tour-prev")
+        page.click("#pen-tour-next")
+        assert page.inner_text("#pen-tour .pen-tour-title") == "A leader"
+        assert page.evaluate("[window.peninsula.state.from, window.peninsula.state.to]") == [1994, 2011]
+        assert page.inner_text("#pen-inspect-body h3") == "Kim Jong Il"
+        assert page.locator("#pen-tour a").first.get_attribute("href") == "https://undocs.org/S/RES/1718(2006)"
+        assert page.is_disabled("#pen-tour-next")
+        page.wait_for_function("() => location.hash.includes('step=2')")
+        url = page.url
+        page.click("#pen-tour-prev")
+        assert page.inner_text("#pen-tour .pen-tour-title") == "Allies"
+        assert page.errors == [] and page.requests == []
+    finally:
+        page.close()
+    page = _open(browser, path, "#" + url.split("#", 1)[1])
+    try:
+        assert page.inner_text("#pen-tour .pen-tour-title") == "A leader"
+        page.keyboard.press("ArrowLeft")
+        assert page.inner_text("#pen-tour .pen-tour-title") == "Allies"
+    finally:
+        page.close()

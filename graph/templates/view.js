@@ -501,6 +501,7 @@
       if (state.from !== null) p.set("years", state.from + "-" + state.to);
       if (state.mode === "upto") p.set("mode", "upto");
       if (state.present) p.set("present", "1");
+      if (D.tour && tourStep >= 0) p.set("step", String(tourStep + 1));
       var panels = (state.noLegend ? "" : "l") + (state.noInsp ? "" : "i");
       if (panels !== (state.present ? "" : "li")) p.set("panels", panels || "none");
       if (state.hiddenClasses.size) p.set("hide", Array.from(state.hiddenClasses).join(","));
@@ -528,7 +529,7 @@
     (p.get("hidetypes") || "").split(",").forEach(function (t) { if (typeInfo[t]) state.hiddenTypes.add(t); });
     var c = (p.get("cam") || "").split(",").map(Number);
     if (c.length === 3 && c.every(isFinite) && c[2] > 0) cam = { position: { x: c[0], y: c[1] }, scale: c[2] };
-    return { sel: p.get("sel"), group: p.get("group"), cam: cam };
+    return { sel: p.get("sel"), group: p.get("group"), cam: cam, step: parseInt(p.get("step") || "1", 10) || 1 };
   }
   var restored = readHash();
   $("pen-app").classList.toggle("pen-present", state.present);
@@ -542,6 +543,7 @@
       if (restored.sel && nodeByKey.has(restored.sel)) { state.selected = restored.sel; network.selectNodes([restored.sel]); showNode(restored.sel); dimAllBut(restored.sel); }
       else if (/^(cls|type):/.test(restored.group || "")) { var g = restored.group.split(":"); selectGroup(g[0], g.slice(1).join(":"), true); }
       restoring = false;
+      if (D.tour) showStep(restored.step - 1);
       document.body.setAttribute("data-ready", "1");
     }, 0);
   });
@@ -558,6 +560,49 @@
     state.selected = null; state.group = null; network.unselectAll(); dimAllBut(null);
     apply(); network.fit(); clearInspector();
   });
+
+  // ---------------------------------------------------------------- tour: steps with next / previous
+  var tourStep = -1;
+  function showStep(i) {
+    var T = D.tour;
+    if (!T || !T.steps.length) return;
+    i = Math.max(0, Math.min(T.steps.length - 1, i)); tourStep = i;
+    var st = T.steps[i];
+    if (st.from !== null && D.years.min !== null) {
+      state.from = st.from; state.to = st.to; fromInput.value = st.from; toInput.value = st.to;
+    }
+    state.hiddenClasses = new Set(st.show.length ? D.classes.map(function (c) { return c.name; })
+      .filter(function (c) { return st.show.indexOf(c) < 0; }) : []);
+    state.selected = null; state.group = null;
+    apply(true);
+    var keys = st.select.filter(function (k) { return visible.has(k); });
+    if (keys.length === 1) { select(keys[0], true); }
+    else {
+      dimAllBut(null); clearInspector();
+      network.setSelection({ nodes: keys, edges: [] });
+      network.fit({ nodes: keys.length ? keys : Array.from(visible), animation: { duration: 400 } });
+    }
+    var box = $("pen-tour-body");
+    box.replaceChildren();
+    box.appendChild(el("div", "Step " + (i + 1) + " of " + T.steps.length + (st.from === null ? "" : " · " + span(st.from, st.to)), "pen-tour-count"));
+    box.appendChild(el("h2", st.title, "pen-tour-title"));
+    box.appendChild(el("p", st.text, "pen-tour-text"));
+    box.appendChild(sourceList(st.sources));
+    $("pen-tour-prev").disabled = i === 0;
+    $("pen-tour-next").disabled = i === T.steps.length - 1;
+    writeHash();
+  }
+  if (D.tour) {
+    $("pen-tour").hidden = false;
+    $("pen-tour-name").textContent = D.tour.title;
+    $("pen-tour-prev").addEventListener("click", function () { showStep(tourStep - 1); });
+    $("pen-tour-next").addEventListener("click", function () { showStep(tourStep + 1); });
+    document.addEventListener("keydown", function (ev) {
+      if (ev.target && /INPUT|SELECT|TEXTAREA/.test(ev.target.tagName)) return;
+      if (ev.key === "ArrowRight" || ev.key === "PageDown") showStep(tourStep + 1);
+      if (ev.key === "ArrowLeft" || ev.key === "PageUp") showStep(tourStep - 1);
+    });
+  }
 
   // ---------------------------------------------------------------- panels, presentation, tooltip
   var app = $("pen-app");
@@ -591,6 +636,7 @@
   window.peninsula = {
     network: network, nodes: nodes, edges: edges, data: D, state: state,
     visibleNodeKeys: function () { return nodes.get({ filter: function (n) { return !n.hidden; } }).map(function (n) { return n.id; }).sort(); },
+    step: function () { return tourStep + 1; },
     setYears: function (a, b) { fromInput.value = a; toInput.value = b; state.from = a; state.to = b; apply(); },
     select: function (key) { select(key, true); }
   };
