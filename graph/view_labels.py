@@ -22,7 +22,8 @@ LABEL_THRESHOLD = 8  # px on screen: smaller labels are not drawn
 LABEL_MAX = 20  # px on screen: no label is drawn larger, at any zoom
 MUST_SIZES = (18.0, 15.0, 12.0)  # px at the fitted zoom, tried in order
 TOP_SIZES = (13.0, 10.0)
-TOP_COUNT = 16  # labelled beyond the must-haves, room permitting
+TOP_COUNT = 16  # labelled beyond the must-haves, room permitting...
+TOP_TRIES = 64  # ...among the best-ranked this many (the rest wait for the zoom)
 MUST_ACTORS = 8  # the most connected actors that are always labelled...
 MUST_STATES = 12  # ...and the most connected states
 LABEL_REST = 5.0  # px at the fitted zoom: below the threshold, drawn from 1.6x the fitted zoom
@@ -104,6 +105,7 @@ class _Discs:
         return sorted(out)
 
 
+MOVE_UP_TO = 2000  # nodes: in denser pictures a label that finds no room waits for the zoom
 SEARCH_PX = (12, 24, 36, 52, 72, 96, 124, 156)  # how far (screen px at the fitted zoom) a must-label node may move
 
 
@@ -138,15 +140,18 @@ def plan_labels(order: list, must: set, positions: dict, radii: dict, labels: di
     when `movable`."""
     positions = dict(positions)
     fit = fitted_scale(positions)
-    discs = _Discs(positions, radii, cell=max(60.0, 40 / fit))
+    discs = _Discs(positions, radii, cell=max(60.0, min(40 / fit, 400.0)))
     ranked = [k for k in order if k in must] + [k for k in order if k not in must]
     placed: list = []
     fixed: set = set(must)
     sizes: dict = {}
     raised: dict = {}
     top_left = TOP_COUNT
+    tries_left = TOP_TRIES
     for key in ranked:
-        tiers = MUST_SIZES if key in must else TOP_SIZES if top_left > 0 else ()
+        tiers = MUST_SIZES if key in must else TOP_SIZES if top_left > 0 and tries_left > 0 else ()
+        if key not in must:
+            tries_left -= 1
         x, y = positions[key]
         text = labels.get(key, key)
         chosen = None
@@ -159,7 +164,7 @@ def plan_labels(order: list, must: set, positions: dict, radii: dict, labels: di
                     break
             if chosen:
                 break
-        if chosen is None and key in must and movable:
+        if chosen is None and key in must and movable and len(positions) <= MOVE_UP_TO:
             chosen = _moved_to_room(key, text, r, tiers, fit, discs, placed)
             if chosen:
                 x, y = positions[key]

@@ -10,8 +10,8 @@ The page is our own template (graph/templates/view.html + view.js + view.css) ar
 vis-network build that ships inside the pyvis package, inlined. Data travels as JSON inside a
 <script type="application/json"> block with `<`, `>`, `&`, U+2028 and U+2029 escaped; the page
 builds every label, tooltip and inspector line with textContent, never HTML from data. Positions
-are computed here (a seeded, grid-accelerated Fruchterman-Reingold in pure Python: linear per
-iteration), so the picture is the same on every machine and vis-network's physics stays off.
+are computed in Python (graph/view_layout.py), so the picture is the same on every machine and
+vis-network's physics stays off.
 """
 
 from __future__ import annotations
@@ -19,9 +19,8 @@ from __future__ import annotations
 import html
 import json
 import math
-import random
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -40,13 +39,10 @@ from peninsula.graph.view_labels import (
     MUST_STATES,
     plan_labels,
 )
+from peninsula.graph.view_layout import FAR_FIELD_ABOVE, PIXELS, SEED, layout  # noqa: F401 (public names)
 from peninsula.graph.view_style import class_styles, type_styles
 from peninsula.ontology import InputError, QueryError, load
 
-PIXELS = 150.0  # one ideal edge length of the layout, in screen pixels
-SEED = 1729
-FAR_FIELD_ABOVE = 1000  # nodes; smaller graphs get only the cut-off repulsion (it reads better on hub graphs)
-PULL_CAP = 2.0  # edges longer than this pull like springs (linear), not d^2: dense graphs do not collapse
 _YEAR = re.compile(r"^\s*(-?\d{1,4})")
 
 
@@ -118,92 +114,6 @@ def inherit(span, ends) -> tuple[int | None, int | None]:
 def valid_in(span: tuple[int | None, int | None], year_from: int, year_to: int) -> bool:
     start, end = span
     return (start is None or start <= year_to) and (end is None or end >= year_from)
-
-
-# ---------------------------------------------------------------------------- layout
-def layout(keys: list[str], pairs, *, seed: int = SEED, iterations: int | None = None) -> dict[str, tuple[float, float]]:
-    """Stable positions (pixels) for the nodes: seeded Fruchterman-Reingold, repulsion on a grid.
-
-    Near repulsion only between nodes within the cut-off (found on a grid), attraction along the
-    edges, and above FAR_FIELD_ABOVE nodes the far field of the repulsion as for a disc (a sort):
-    each iteration costs O(n log n + edges), the number of iterations falls as the graph grows,
-    so 10k nodes lay out in seconds without numpy (networkx's spring layout is O(n^2) per step)."""
-    keys = sorted(keys)
-    n = len(keys)
-    if n == 0:
-        return {}
-    if n == 1:
-        return {keys[0]: (0.0, 0.0)}
-    index = {k: i for i, k in enumerate(keys)}
-    links = sorted({(min(a, b), max(a, b)) for a, b in ((index.get(s), index.get(d)) for s, d in pairs)
-                    if a is not None and b is not None and a != b})
-    rnd = random.Random(seed)
-    side = math.sqrt(n) * 1.2
-    xs = [rnd.uniform(-side / 2, side / 2) for _ in range(n)]
-    ys = [rnd.uniform(-side / 2, side / 2) for _ in range(n)]
-    if iterations is None:
-        iterations = 150 if n <= 1000 else 60 if n <= 2000 else 25
-    cell = 3.0 if n <= 1000 else 2.0  # repulsion cutoff, in ideal edge lengths (k = 1)
-    cutoff2 = cell * cell
-    far = n > FAR_FIELD_ABOVE
-    gravity = 1.0 if far else 0.06 if n <= 300 else 0.03
-    temp = side / 6
-    cool = temp / (iterations + 1)
-    for _ in range(iterations):
-        fx = [0.0] * n
-        fy = [0.0] * n
-        grid: dict = defaultdict(list)
-        for i in range(n):
-            grid[(math.floor(xs[i] / cell), math.floor(ys[i] / cell))].append(i)
-        for (cx, cy), members in grid.items():
-            groups = [(members, True)]
-            for ox, oy in ((1, 0), (1, 1), (0, 1), (-1, 1)):
-                other = grid.get((cx + ox, cy + oy))
-                if other:
-                    groups.append((other, False))
-            for other, same in groups:
-                for a, i in enumerate(members):
-                    xi, yi = xs[i], ys[i]
-                    for j in (other[a + 1:] if same else other):
-                        dx, dy = xi - xs[j], yi - ys[j]
-                        d2 = dx * dx + dy * dy
-                        if d2 > cutoff2:
-                            continue
-                        if d2 < 1e-6:
-                            dx, dy, d2 = 0.01 * ((i - j) % 7 - 3) or 0.01, 0.01, 2e-4
-                        f = 1.0 / d2
-                        fx[i] += dx * f
-                        fy[i] += dy * f
-                        fx[j] -= dx * f
-                        fy[j] -= dy * f
-        if far:
-            # the far field of every other node's repulsion, as for a disc: |F| = (nodes nearer the
-            # centre) / r, outward. Sorting is O(n log n); without it big graphs collapse into a
-            # dense core that the cut-off repulsion cannot open, and each iteration grows superlinear.
-            cx, cy = sum(xs) / n, sum(ys) / n
-            for rank, (r2, i) in enumerate(sorted(((xs[i] - cx) ** 2 + (ys[i] - cy) ** 2, i) for i in range(n))):
-                if r2 > 1e-9:
-                    fx[i] += (xs[i] - cx) * rank / r2
-                    fy[i] += (ys[i] - cy) * rank / r2
-        for i, j in links:
-            dx, dy = xs[i] - xs[j], ys[i] - ys[j]
-            d = min(math.sqrt(dx * dx + dy * dy), PULL_CAP)
-            fx[i] -= dx * d
-            fy[i] -= dy * d
-            fx[j] += dx * d
-            fy[j] += dy * d
-        for i in range(n):
-            gx = fx[i] - gravity * xs[i]
-            gy = fy[i] - gravity * ys[i]
-            disp = math.sqrt(gx * gx + gy * gy)
-            if disp > temp:
-                gx, gy = gx * temp / disp, gy * temp / disp
-            xs[i] += gx
-            ys[i] += gy
-        temp = max(temp - cool, 0.01)
-    mx, my = sum(xs) / n, sum(ys) / n
-    # whole pixels: vis-network truncates positions to integers anyway
-    return {k: (float(round((xs[i] - mx) * PIXELS)), float(round((ys[i] - my) * PIXELS))) for i, k in enumerate(keys)}
 
 
 # ---------------------------------------------------------------------------- data for the page
