@@ -131,6 +131,15 @@ def layout(keys: list[str], pairs, *, seed: int = SEED, iterations: int | None =
                     if a is not None and b is not None and a != b})
     graph = ig.Graph(n=len(keys), edges=links)
     rnd = random.Random(seed)
+    ig.set_random_number_generator(random.Random(seed))  # igraph draws from Python's RNG: seed it
+    try:
+        pieces = _igraph_pieces(graph, rnd, iterations)
+    finally:
+        ig.set_random_number_generator(random)
+    return _pack(keys, pieces)
+
+
+def _igraph_pieces(graph, rnd, iterations):
     pieces = []
     for members in sorted(graph.connected_components(), key=lambda c: (-len(c), min(c))):
         sub = graph.induced_subgraph(members)
@@ -143,7 +152,7 @@ def layout(keys: list[str], pairs, *, seed: int = SEED, iterations: int | None =
             coords = [tuple(p) for p in sub.layout_fruchterman_reingold(seed=start, niter=niter,
                                                                           grid="auto" if n > 1000 else "nogrid")]
         pieces.append((members, _unit_edges(coords, [(a, b) for a, b in sub.get_edgelist()])))
-    return _pack(keys, pieces)
+    return pieces
 
 
 def _unit_edges(coords, edges):

@@ -553,5 +553,20 @@ def test_shipped_tours_rest_on_the_curated_data(built):
             assert step.sources, (path.name, i)
             for key in step.select:
                 n = nodes[key]
+                assert not step.show or n["cls"] in step.show, (path.name, i, key)  # not hidden by its own step
                 if n["dated"]:
                     assert views.valid_in((n["y0"], n["y1"]), *step.years), (path.name, i, key)
+
+
+def test_igraph_layout_is_opt_in_and_deterministic(monkeypatch):
+    pytest.importorskip("igraph")  # not a dependency: PENINSULA_LAYOUT=igraph with python-igraph installed
+    from peninsula.graph import view_layout
+
+    keys = [f"n{i}" for i in range(40)]
+    pairs = [(f"n{i}", f"n{(i * 7) % 40}") for i in range(40)] + [("a", "b")]
+    monkeypatch.setenv("PENINSULA_LAYOUT", "igraph")
+    first = view_layout.layout(keys + ["a", "b"], pairs)
+    assert first == view_layout.layout(list(reversed(keys + ["a", "b"])), pairs)
+    assert len(set(first.values())) == 42
+    monkeypatch.delenv("PENINSULA_LAYOUT")
+    assert view_layout.layout(keys, pairs) == view_layout.grid_layout(keys, pairs)

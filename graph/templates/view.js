@@ -576,11 +576,11 @@
     state.selected = null; state.group = null;
     apply(true);
     var keys = st.select.filter(function (k) { return visible.has(k); });
-    if (keys.length === 1) { select(keys[0], true); }
+    if (keys.length === 1) { select(keys[0], false); fitBesideCard(keys.concat(neighbours(keys[0]))); }
     else {
       dimAllBut(null); clearInspector();
       network.setSelection({ nodes: keys, edges: [] });
-      network.fit({ nodes: keys.length ? keys : Array.from(visible), animation: { duration: 400 } });
+      fitBesideCard(keys.length ? keys : Array.from(visible));
     }
     var box = $("pen-tour-body");
     box.replaceChildren();
@@ -591,6 +591,19 @@
     $("pen-tour-prev").disabled = i === 0;
     $("pen-tour-next").disabled = i === T.steps.length - 1;
     writeHash();
+  }
+  function neighbours(key) {
+    var out = [];
+    adjacency.get(key).forEach(function (e) { if (e._shown) out.push(e.from === key ? e.to : e.from); });
+    return out;
+  }
+  // fit the step's nodes into the part of the network the card leaves free (right of it)
+  function fitBesideCard(keys) {
+    network.fit({ nodes: keys, animation: false });
+    var card = $("pen-tour").getBoundingClientRect(), net = $("pen-net").getBoundingClientRect();
+    var free = Math.max(net.width - card.width - 20, net.width * 0.35), scale = network.getScale() * free / net.width;
+    var pos = network.getViewPosition();
+    network.moveTo({ position: { x: pos.x - (net.width - free) / 2 / scale, y: pos.y }, scale: scale });
   }
   if (D.tour) {
     $("pen-tour").hidden = false;
