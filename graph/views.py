@@ -51,6 +51,7 @@ class ViewSpec:
     title: str
     families: tuple[str, ...]
     description: str
+    hidden_types: tuple[str, ...] = ()  # shown only when asked (a tick in the legend): the view opens on its story
 
 
 VIEWS = {
@@ -61,7 +62,8 @@ VIEWS = {
     "sanctions": ViewSpec("Sanctions", ("sanction",),
                           "Who imposes which instruments, what they target, which events they answer."),
     "missiles": ViewSpec("Missiles and tests", ("capability", "event"),
-                         "Systems, who develops and operates them, their tests and what they can reach."),
+                         "Systems, who develops and operates them, their tests and what they can reach "
+                         "(tick “can reach” to draw the reach).", ("CAN_REACH",)),
     "diplomacy": ViewSpec("Diplomacy", ("diplomacy", "agreement"),
                           "Talks, summits and the agreements they produced or suspended."),
     "cyber": ViewSpec("Cyber operations", ("cyber",), "Operations and whom they are attributed to, and by whom."),
@@ -220,7 +222,7 @@ def _legend_html(classes: list[dict], types: list[dict]) -> tuple[str, str]:
 
 def render(nodes, edges, *, title: str, ontology=None, sources: dict | None = None,
            positions: dict | None = None, years: tuple[int | None, int | None] | None = None,
-           description: str = "", tour: dict | None = None) -> View:
+           description: str = "", tour: dict | None = None, hidden_types=()) -> View:
     """One self-contained HTML page for the nodes and edges (store shape); `sources` maps source
     keys to Source props for the inspector; `years` is the year range shown first."""
     ont = ontology or load()
@@ -318,6 +320,7 @@ def render(nodes, edges, *, title: str, ontology=None, sources: dict | None = No
         "years": {"min": lo, "max": hi}, "initial": {"from": initial[0], "to": initial[1]},
         "hist": [[y, events[y], starts[y]] for y in range(lo, hi + 1)] if lo is not None else [],
         "firstEvent": min(events) if events else lo, "tour": tour,
+        "hiddenTypes": sorted(t for t in hidden_types if t in type_count),
         "large": len(out_nodes) > 2000, "labelThreshold": LABEL_THRESHOLD, "labelMax": LABEL_MAX,
         "labelHang": HANG, "labelLine": LINE,
     }
@@ -375,7 +378,7 @@ def named_view(store, name: str, *, as_of=None, year_from=None, year_to=None) ->
         raise QueryError(f"unknown view {name!r}; the views are: {', '.join(VIEWS)}")
     spec = VIEWS[name]
     nodes, edges = _family_graph(store, spec.families)
-    return render(nodes, edges, title=spec.title, description=spec.description,
+    return render(nodes, edges, title=spec.title, description=spec.description, hidden_types=spec.hidden_types,
                   sources=fetch_sources(store, nodes + edges), years=_years(as_of, year_from, year_to))
 
 

@@ -106,6 +106,7 @@ def _set_slider(page, year_from, year_to):
 def test_named_view_in_chromium(browser, pages, name):
     nodes, edges = unit.sample_graph()
     want_nodes, want_edges = unit.expected_view(name, nodes, edges)
+    want_edges = [e for e in want_edges if e["type"] not in views.VIEWS[name].hidden_types]  # until ticked
     page = _open(browser, pages[name])
     try:
         assert page.evaluate(DRAWN_NODES) == sorted(n["key"] for n in want_nodes)
@@ -191,7 +192,7 @@ def test_url_hash_reopens_the_same_picture(browser, pages):
         before = {"nodes": first.evaluate(DRAWN_NODES), "edges": _drawn_edges(first),
                   "inspector": first.inner_text("#pen-inspect-body"), "canvas": first.evaluate(
                       "document.querySelector('#pen-net canvas').toDataURL()")}
-        assert "hide=City" in url and "hidetypes=TESTED" in url and "sel=missile%2Fhwasong-15" in url
+        assert "hide=City" in url and "hidetypes=CAN_REACH%2CTESTED" in url and "sel=missile%2Fhwasong-15" in url
         assert "city/tokyo" not in before["nodes"] and before["inspector"].startswith("Hwasong-15")
     finally:
         first.close()
@@ -336,6 +337,8 @@ def _shown_by_data(data, year):
     undated = {n["id"] for n in data["nodes"] if not n["dated"]}
     keys = set(dated)
     for e in data["edges"]:
+        if e["type"] in data["hiddenTypes"]:  # the view opens with these unticked
+            continue
         if not inside(e["y0"], e["y1"]) or not {e["from"], e["to"]} <= dated | undated:
             continue
         has_years = e["y0"] is not None or e["y1"] is not None
@@ -377,8 +380,19 @@ def test_nodes_appear_from_their_own_start(browser, pages):
         assert "missile/hwasong-15" not in drawn and "city/tokyo" not in drawn  # first flight 2017
         assert ("test/m-2006", "missile/taepodong-2", "TESTED") in _drawn_edges(page)
         _set_slider(page, 2017, 2017)
+        # the missiles view opens on its story: the reach is drawn when asked for
+        assert not page.is_checked(".pen-vis[data-type='CAN_REACH']")
+        assert ("missile/hwasong-15", "city/tokyo", "CAN_REACH") not in _drawn_edges(page)
+        page.check(".pen-vis[data-type='CAN_REACH']")
         assert ("missile/hwasong-15", "city/tokyo", "CAN_REACH") in _drawn_edges(page)
+        page.wait_for_function("() => /hidetypes=(&|$)/.test(location.hash)")  # every type shown, kept
+        url = page.url
         assert "test/m-2006" not in page.evaluate(DRAWN_NODES)
+    finally:
+        page.close()
+    page = _open(browser, pages["missiles"], "#" + url.split("#", 1)[1])
+    try:
+        assert ("missile/hwasong-15", "city/tokyo", "CAN_REACH") in _drawn_edges(page)
     finally:
         page.close()
     page = _open(browser, pages["alliances"])

@@ -18,7 +18,8 @@
     edgeById.set(e.id, e); e._shown = true;
     adjacency.get(e.from).push(e); if (e.to !== e.from) adjacency.get(e.to).push(e);
   });
-  var state = { from: D.initial.from, to: D.initial.to, mode: "window", present: false, noLegend: false, noInsp: false, hiddenClasses: new Set(), hiddenTypes: new Set(), selected: null, group: null };
+  var state = { from: D.initial.from, to: D.initial.to, mode: "window", present: false, noLegend: false, noInsp: false, hiddenClasses: new Set(), hiddenTypes: new Set(D.hiddenTypes || []), selected: null, group: null };
+  var defaultHiddenTypes = (D.hiddenTypes || []).slice().sort().join(",");
 
   function span(a, b) {
     if (a === null && b === null) return "";
@@ -505,7 +506,8 @@
       var panels = (state.noLegend ? "" : "l") + (state.noInsp ? "" : "i");
       if (panels !== (state.present ? "" : "li")) p.set("panels", panels || "none");
       if (state.hiddenClasses.size) p.set("hide", Array.from(state.hiddenClasses).join(","));
-      if (state.hiddenTypes.size) p.set("hidetypes", Array.from(state.hiddenTypes).join(","));
+      var hiddenTypes = Array.from(state.hiddenTypes).sort().join(",");
+      if (hiddenTypes !== defaultHiddenTypes) p.set("hidetypes", hiddenTypes);  // "" = every type shown
       if (state.selected) p.set("sel", state.selected);
       else if (state.group) p.set("group", state.group);
       var pos = network.getViewPosition();
@@ -526,7 +528,10 @@
     panels = panels === null ? (state.present ? "" : "li") : panels;
     state.noLegend = panels.indexOf("l") < 0; state.noInsp = panels.indexOf("i") < 0;
     (p.get("hide") || "").split(",").forEach(function (c) { if (classInfo[c]) state.hiddenClasses.add(c); });
-    (p.get("hidetypes") || "").split(",").forEach(function (t) { if (typeInfo[t]) state.hiddenTypes.add(t); });
+    if (p.has("hidetypes")) {
+      state.hiddenTypes.clear();
+      p.get("hidetypes").split(",").forEach(function (t) { if (typeInfo[t]) state.hiddenTypes.add(t); });
+    }
     var c = (p.get("cam") || "").split(",").map(Number);
     if (c.length === 3 && c.every(isFinite) && c[2] > 0) cam = { position: { x: c[0], y: c[1] }, scale: c[2] };
     return { sel: p.get("sel"), group: p.get("group"), cam: cam, step: parseInt(p.get("step") || "1", 10) || 1 };
