@@ -401,13 +401,24 @@ def _query_keys(store, query_id, params) -> set:
 @click.option("--to", "year_to", type=int, help="Last year shown.")
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="Folder for NAME.html, or a file ending in .html (default out/views/).")
+@click.option("--tour", "tour_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="A tour in YAML (data/tours/): a view that steps through it with next / previous.")
 @pass_app
-def view(app, name, query_id, params, as_of, year_from, year_to, output):
+def view(app, name, query_id, params, as_of, year_from, year_to, output, tour_file):
     """Write an offline HTML network view: alliances, influence, sanctions, missiles, diplomacy, cyber."""
     from peninsula.graph import views
 
-    if bool(name) == bool(query_id):
-        raise click.UsageError("give a view NAME or --query PACK/NAME")
+    if sum(map(bool, (name, query_id, tour_file))) != 1:
+        raise click.UsageError("give a view NAME, --query PACK/NAME or --tour FILE")
+    if tour_file:
+        from peninsula.graph.view_tour import read_tour
+
+        tour = read_tour(tour_file)
+        with app.open() as store:
+            html = views.tour_view(store, tour)
+        output = views.write_view(html, views.output_path(output, f"tour-{tour_file.stem}"))
+        click.echo(f"wrote {output}")
+        return
     with app.open() as store:
         if name:
             if name not in views.VIEWS:

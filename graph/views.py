@@ -10,8 +10,8 @@ The page is our own template (graph/templates/view.html + view.js + view.css) ar
 vis-network build that ships inside the pyvis package, inlined. Data travels as JSON inside a
 <script type="application/json"> block with `<`, `>`, `&`, U+2028 and U+2029 escaped; the page
 builds every label, tooltip and inspector line with textContent, never HTML from data. Positions
-are computed here (a seeded, grid-accelerated Fruchterman-Reingold in pure Python: linear per
-iteration), so the picture is the same on every machine and vis-network's physics stays off.
+are computed in Python (graph/view_layout.py), so the picture is the same on every machine and
+vis-network's physics stays off.
 """
 
 from __future__ import annotations
@@ -19,9 +19,8 @@ from __future__ import annotations
 import html
 import json
 import math
-import random
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -30,17 +29,20 @@ from pathlib import Path
 from rdflib import OWL, RDF
 
 from peninsula.graph.files import write_text_safely
+from peninsula.graph.view_font import font_face_css
+from peninsula.graph.view_labels import (
+    HANG,
+    LABEL_MAX,
+    LABEL_THRESHOLD,
+    LINE,
+    MUST_ACTORS,
+    MUST_STATES,
+    plan_labels,
+)
+from peninsula.graph.view_layout import FAR_FIELD_ABOVE, PIXELS, SEED, layout  # noqa: F401 (public names)
+from peninsula.graph.view_style import class_styles, type_styles
 from peninsula.ontology import InputError, QueryError, load
 
-FAMILY_COLORS = {
-    "membership": "#5d6d7e", "agreement": "#27ae60", "alliance": "#2e86de", "sanction": "#c0392b",
-    "capability": "#d35400", "event": "#95a5a6", "diplomacy": "#d4ac0d", "influence": "#8e44ad",
-    "cyber": "#af7ac5", "policy": "#a569bd",
-}
-PIXELS = 150.0  # one ideal edge length of the layout, in screen pixels
-SEED = 1729
-FAR_FIELD_ABOVE = 1000  # nodes; smaller graphs get only the cut-off repulsion (it reads better on hub graphs)
-PULL_CAP = 2.0  # edges longer than this pull like springs (linear), not d^2: dense graphs do not collapse
 _YEAR = re.compile(r"^\s*(-?\d{1,4})")
 
 
@@ -49,6 +51,7 @@ class ViewSpec:
     title: str
     families: tuple[str, ...]
     description: str
+    hidden_types: tuple[str, ...] = ()  # shown only when asked (a tick in the legend): the view opens on its story
 
 
 VIEWS = {
@@ -59,7 +62,8 @@ VIEWS = {
     "sanctions": ViewSpec("Sanctions", ("sanction",),
                           "Who imposes which instruments, what they target, which events they answer."),
     "missiles": ViewSpec("Missiles and tests", ("capability", "event"),
-                         "Systems, who develops and operates them, their tests and what they can reach."),
+                         "Systems, who develops and operates them, their tests and what they can reach "
+                         "(tick “can reach” to draw the reach).", ("CAN_REACH",)),
     "diplomacy": ViewSpec("Diplomacy", ("diplomacy", "agreement"),
                           "Talks, summits and the agreements they produced or suspended."),
     "cyber": ViewSpec("Cyber operations", ("cyber",), "Operations and whom they are attributed to, and by whom."),
@@ -80,9 +84,11 @@ def year_of(value) -> int | None:
 def interval(props: dict, *, event: bool = False) -> tuple[int | None, int | None]:
     """[first year, last year] an item holds; None is open (-inf / +inf).
 
-    Start: valid_from, else date (else date_signed). End: valid_to, else end_date, else the date of
-    an event (it happened that year), else date_terminated; open while it still holds."""
-    start = year_of(props.get("valid_from")) or year_of(props.get("date")) or year_of(props.get("date_signed"))
+    Start: valid_from, else date, else date_signed, else first_flight (a system exists from its
+    first known flight). End: valid_to, else end_date, else the date of an event (it happened that
+    year), else date_terminated; open while it still holds."""
+    start = next((y for y in (year_of(props.get(k)) for k in ("valid_from", "date", "date_signed", "first_flight"))
+                  if y is not None), None)
     end = year_of(props.get("valid_to")) or year_of(props.get("end_date"))
     if end is None and event:
         end = year_of(props.get("date"))
@@ -91,95 +97,25 @@ def interval(props: dict, *, event: bool = False) -> tuple[int | None, int | Non
     return start, end
 
 
+def inherit(span, ends) -> tuple[int | None, int | None]:
+    """A relationship's years with what it leaves open taken from its ends: it cannot start before
+    the later of their starts (a test's CAN_REACH not before the first flight) nor outlast the
+    earlier of their ends."""
+    starts = [e[0] for e in ends if e[0] is not None]
+    stops = [e[1] for e in ends if e[1] is not None]
+    start, end = span
+    if start is None and starts:
+        start = max(starts)
+    if end is None and stops:
+        end = min(stops)
+    if start is not None and end is not None and end < start:
+        end = start
+    return start, end
+
+
 def valid_in(span: tuple[int | None, int | None], year_from: int, year_to: int) -> bool:
     start, end = span
     return (start is None or start <= year_to) and (end is None or end >= year_from)
-
-
-# ---------------------------------------------------------------------------- layout
-def layout(keys: list[str], pairs, *, seed: int = SEED, iterations: int | None = None) -> dict[str, tuple[float, float]]:
-    """Stable positions (pixels) for the nodes: seeded Fruchterman-Reingold, repulsion on a grid.
-
-    Near repulsion only between nodes within the cut-off (found on a grid), attraction along the
-    edges, and above FAR_FIELD_ABOVE nodes the far field of the repulsion as for a disc (a sort):
-    each iteration costs O(n log n + edges), the number of iterations falls as the graph grows,
-    so 10k nodes lay out in seconds without numpy (networkx's spring layout is O(n^2) per step)."""
-    keys = sorted(keys)
-    n = len(keys)
-    if n == 0:
-        return {}
-    if n == 1:
-        return {keys[0]: (0.0, 0.0)}
-    index = {k: i for i, k in enumerate(keys)}
-    links = sorted({(min(a, b), max(a, b)) for a, b in ((index.get(s), index.get(d)) for s, d in pairs)
-                    if a is not None and b is not None and a != b})
-    rnd = random.Random(seed)
-    side = math.sqrt(n) * 1.2
-    xs = [rnd.uniform(-side / 2, side / 2) for _ in range(n)]
-    ys = [rnd.uniform(-side / 2, side / 2) for _ in range(n)]
-    if iterations is None:
-        iterations = 150 if n <= 1000 else 60 if n <= 2000 else 25
-    cell = 3.0 if n <= 1000 else 2.0  # repulsion cutoff, in ideal edge lengths (k = 1)
-    cutoff2 = cell * cell
-    far = n > FAR_FIELD_ABOVE
-    gravity = 1.0 if far else 0.06 if n <= 300 else 0.03
-    temp = side / 6
-    cool = temp / (iterations + 1)
-    for _ in range(iterations):
-        fx = [0.0] * n
-        fy = [0.0] * n
-        grid: dict = defaultdict(list)
-        for i in range(n):
-            grid[(math.floor(xs[i] / cell), math.floor(ys[i] / cell))].append(i)
-        for (cx, cy), members in grid.items():
-            groups = [(members, True)]
-            for ox, oy in ((1, 0), (1, 1), (0, 1), (-1, 1)):
-                other = grid.get((cx + ox, cy + oy))
-                if other:
-                    groups.append((other, False))
-            for other, same in groups:
-                for a, i in enumerate(members):
-                    xi, yi = xs[i], ys[i]
-                    for j in (other[a + 1:] if same else other):
-                        dx, dy = xi - xs[j], yi - ys[j]
-                        d2 = dx * dx + dy * dy
-                        if d2 > cutoff2:
-                            continue
-                        if d2 < 1e-6:
-                            dx, dy, d2 = 0.01 * ((i - j) % 7 - 3) or 0.01, 0.01, 2e-4
-                        f = 1.0 / d2
-                        fx[i] += dx * f
-                        fy[i] += dy * f
-                        fx[j] -= dx * f
-                        fy[j] -= dy * f
-        if far:
-            # the far field of every other node's repulsion, as for a disc: |F| = (nodes nearer the
-            # centre) / r, outward. Sorting is O(n log n); without it big graphs collapse into a
-            # dense core that the cut-off repulsion cannot open, and each iteration grows superlinear.
-            cx, cy = sum(xs) / n, sum(ys) / n
-            for rank, (r2, i) in enumerate(sorted(((xs[i] - cx) ** 2 + (ys[i] - cy) ** 2, i) for i in range(n))):
-                if r2 > 1e-9:
-                    fx[i] += (xs[i] - cx) * rank / r2
-                    fy[i] += (ys[i] - cy) * rank / r2
-        for i, j in links:
-            dx, dy = xs[i] - xs[j], ys[i] - ys[j]
-            d = min(math.sqrt(dx * dx + dy * dy), PULL_CAP)
-            fx[i] -= dx * d
-            fy[i] -= dy * d
-            fx[j] += dx * d
-            fy[j] += dy * d
-        for i in range(n):
-            gx = fx[i] - gravity * xs[i]
-            gy = fy[i] - gravity * ys[i]
-            disp = math.sqrt(gx * gx + gy * gy)
-            if disp > temp:
-                gx, gy = gx * temp / disp, gy * temp / disp
-            xs[i] += gx
-            ys[i] += gy
-        temp = max(temp - cool, 0.01)
-    mx, my = sum(xs) / n, sum(ys) / n
-    # whole pixels: vis-network truncates positions to integers anyway
-    return {k: (float(round((xs[i] - mx) * PIXELS)), float(round((ys[i] - my) * PIXELS))) for i, k in enumerate(keys)}
 
 
 # ---------------------------------------------------------------------------- data for the page
@@ -225,9 +161,21 @@ def _symmetric_types(ont) -> frozenset:
     return frozenset(t for t, p in ont.rel_types.items() if (p.iri, RDF.type, OWL.SymmetricProperty) in ont.graph)
 
 
-def _derived(rel_type: str, ont) -> bool:
-    prop = ont.rel_types.get(rel_type)
-    return bool(prop and prop.definition.lower().startswith("derived"))
+def _once(edges, ont) -> list:
+    """Edges with a symmetric relationship stored both ways (A allied with B, B allied with A, the
+    same years) drawn once: the copy whose ends sort first is kept."""
+    edges = sorted(edges, key=lambda e: (e["src"] > e["dst"], e["type"], e["src"], e["dst"], str(e.get("key"))))
+    symmetric = _symmetric_types(ont)
+    seen, out = set(), []
+    for e in edges:
+        if e["type"] in symmetric:
+            props = e.get("props") or {}
+            pair = (e["type"], *sorted((e["src"], e["dst"])), str(props.get("valid_from")), str(props.get("valid_to")))
+            if pair in seen:
+                continue
+            seen.add(pair)
+        out.append(e)
+    return out
 
 
 def _label(text: str, limit: int = 30) -> str:
@@ -239,6 +187,18 @@ def _asset(name: str) -> str:
     if name.startswith("vis-network"):
         return resources.files("pyvis").joinpath("lib", "vis-9.1.2", name).read_text(encoding="utf-8")
     return resources.files("peninsula.graph").joinpath("templates", name).read_text(encoding="utf-8")
+
+
+def _dash_css(color: str, dashes) -> str:
+    """A legend line drawn like its edges: solid, or the dash pattern as a repeating gradient."""
+    if not dashes:
+        return f"background:{color}"
+    stops, at = [], 0
+    for i, length in enumerate(dashes):
+        paint = color if i % 2 == 0 else "transparent"
+        stops.append(f"{paint} {at}px {at + length}px")
+        at += length
+    return f"background:repeating-linear-gradient(90deg,{','.join(stops)})"
 
 
 def _legend_html(classes: list[dict], types: list[dict]) -> tuple[str, str]:
@@ -255,61 +215,30 @@ def _legend_html(classes: list[dict], types: list[dict]) -> tuple[str, str]:
              f'aria-label="show {esc(t["label"])}" title="show or hide">'
              f'<button type="button" class="pen-leg" data-type="{esc(t["type"])}" data-count="{t["count"]}" '
              f'title="{esc(t["family"])}: select every {esc(t["label"])} relationship">'
-             f'<span class="pen-line{" pen-dashed" if t["dashed"] else ""}" style="--c:{esc(t["color"])}"></span>'
+             f'<span class="pen-line" style="{esc(_dash_css(t["color"], t["dashes"]))}"></span>'
              f'<span class="pen-leg-name">{esc(t["label"])}</span><span class="pen-count">{t["count"]}</span>'
              f'</button></li>' for t in types]
     return "\n".join(rows), "\n".join(trows)
 
 
-SCREEN = (760.0, 540.0)  # the network's share of a 1366x768 classroom projector, in CSS pixels
-LABEL_TIERS = ((8, 19.0), (24, 13.0))  # at the zoom that fits the view: the 8 best-connected nodes read at 19 px, the next 16 at 13
-LABEL_REST = 5.0  # ...the rest at 5 px, below the page's draw threshold (8 px): they appear once zoomed in 1.6x
-LABEL_THRESHOLD = 8
-
-
-def label_sizes(rank_by: dict, positions: dict, labels: dict | None = None) -> dict:
-    """Label sizes in world units: at the zoom that fits the whole network on a projector, the
-    highest-ranked nodes read at 19 and 13 CSS pixels and the rest appear on zooming in. A large
-    label that would overlap one already placed at the fitted zoom drops to the small size."""
-    xs = [positions.get(k, (0.0, 0.0))[0] for k in rank_by]
-    ys = [positions.get(k, (0.0, 0.0))[1] for k in rank_by]
-    if not xs:
-        return {}
-    fit = min(SCREEN[0] / (max(xs) - min(xs) + 120), SCREEN[1] / (max(ys) - min(ys) + 120), 1.0)
-    ranked = sorted(rank_by, key=lambda k: (tuple(-v for v in rank_by[k]), k))
-    placed: list[tuple[float, float, float, float]] = []
-    out = {}
-    for key in ranked:
-        px = next((size for limit, size in LABEL_TIERS if len(placed) < limit), LABEL_REST)
-        if px > LABEL_REST:
-            x, y = positions.get(key, (0.0, 0.0))
-            size = px / fit
-            half = 0.29 * size * len((labels or {}).get(key, key)) + 4 / fit
-            box = (x - half, y + 8 / fit, x + half, y + 8 / fit + 1.25 * size)
-            if any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in placed):
-                px = LABEL_REST
-            else:
-                placed.append(box)
-        out[key] = round(px / fit, 1)
-    return out
-
-
 def render(nodes, edges, *, title: str, ontology=None, sources: dict | None = None,
            positions: dict | None = None, years: tuple[int | None, int | None] | None = None,
-           description: str = "") -> View:
+           description: str = "", tour: dict | None = None, hidden_types=()) -> View:
     """One self-contained HTML page for the nodes and edges (store shape); `sources` maps source
     keys to Source props for the inspector; `years` is the year range shown first."""
     ont = ontology or load()
     by_key: dict[str, dict] = {}
     for node in nodes:
         by_key.setdefault(node["key"], node)
-    edge_list = [e for e in edges if e["src"] in by_key and e["dst"] in by_key]
+    edge_list = _once((e for e in edges if e["src"] in by_key and e["dst"] in by_key), ont)
     degree: Counter = Counter()
     for e in edge_list:
         degree[e["src"]] += 1
         degree[e["dst"]] += 1
+    movable = positions is None
     if positions is None:
         positions = layout(list(by_key), ((e["src"], e["dst"]) for e in edge_list))
+    positions = {k: tuple(positions.get(k, (0.0, 0.0))) for k in by_key}
 
     def score(key, props):
         for name in ("betweenness", "degree"):
@@ -321,17 +250,25 @@ def render(nodes, edges, *, title: str, ontology=None, sources: dict | None = No
     scores = {k: score(k, n.get("props") or {}) for k, n in by_key.items()}
     top = max(scores.values(), default=0.0) or 1.0
     most = max(degree.values(), default=0) or 1
+    radii = {k: round(12 + 26 * math.sqrt(max(scores[k], 0.0) / top), 1) for k in by_key}
+    classes_of = {k: class_of(n, ont) for k, n in by_key.items()}
     # label rank: links in this view, and importance in the whole graph counted twice
-    fonts = label_sizes({k: (degree[k] / most + 2 * max(scores[k], 0.0) / top, degree[k]) for k in by_key}, positions,
-                        {k: _label(str((n.get("props") or {}).get("name") or k)) for k, n in by_key.items()})
+    rank = {k: (degree[k] / most + 2 * max(scores[k], 0.0) / top, degree[k]) for k in by_key}
+    order = sorted(by_key, key=lambda k: (tuple(-v for v in rank[k]), k))
+    actors = [k for k in order if ont.is_a(classes_of[k], "Actor")]
+    states = set([k for k in actors if ont.is_a(classes_of[k], "State")][:MUST_STATES])
+    fonts, raised, positions = plan_labels(order, states | set(actors[:MUST_ACTORS]), positions, radii,
+                                   {k: _label(str((n.get("props") or {}).get("name") or k)) for k, n in by_key.items()},
+                                   movable=movable, keep=states)
     class_count: Counter = Counter()
     events: Counter = Counter()
     starts: Counter = Counter()
     all_years: list[int] = []
+    spans: dict[str, tuple[int | None, int | None]] = {}
     out_nodes = []
     for key in sorted(by_key):
         props = by_key[key].get("props") or {}
-        cls = class_of(by_key[key], ont)
+        cls = classes_of[key]
         class_count[cls] += 1
         is_event = ont.is_a(cls, "Event")
         y0, y1 = interval(props, event=is_event)
@@ -340,35 +277,40 @@ def render(nodes, edges, *, title: str, ontology=None, sources: dict | None = No
             (events if is_event else starts)[y0] += 1
         name = str(props.get("name") or key)
         x, y = positions.get(key, (0.0, 0.0))
+        spans[key] = (y0, y1)
         out_nodes.append({
             "id": key, "label": _label(name), "name": name, "cls": cls, "x": x, "y": y,
-            "size": round(12 + 26 * math.sqrt(max(scores[key], 0.0) / top), 1),
-            "font": fonts[key], "y0": y0, "y1": y1,
+            "size": radii[key],
+            "font": fonts[key], "vadj": raised.get(key, 0), "y0": y0, "y1": y1, "dated": y0 is not None or y1 is not None, "deg": degree[key],
             "props": _clean({k: v for k, v in props.items() if k not in ("key",)}),
         })
     type_count: Counter = Counter()
     out_edges = []
     for i, e in enumerate(sorted(edge_list, key=lambda e: (e["type"], str(e.get("key")), e["src"], e["dst"]))):
         props = e.get("props") or {}
-        y0, y1 = interval(props)
+        own = interval(props)
+        if own[0] is not None:
+            starts[own[0]] += 1
+        y0, y1 = inherit(own, (spans[e["src"]], spans[e["dst"]]))
         all_years += [y for y in (y0, y1) if y is not None]
-        if y0 is not None:
-            starts[y0] += 1
         type_count[e["type"]] += 1
         out_edges.append({"id": f"e{i}", "key": e.get("key"), "from": e["src"], "to": e["dst"], "type": e["type"],
                           "y0": y0, "y1": y1, "props": _clean(props)})
 
-    classes = [{"name": c, "label": ont.classes[c].label or c, "color": ont.classes[c].color,
-                "shape": ont.classes[c].shape, "count": n}
+    cstyle = class_styles(class_count, ont)
+    classes = [{"name": c, "label": (ont.classes[c].label if c in ont.classes else "") or c,
+                "color": cstyle[c]["color"], "shape": cstyle[c]["shape"], "group": cstyle[c]["group"], "count": n}
                for c, n in sorted(class_count.items(), key=lambda kv: (-kv[1], kv[0]))]
     symmetric = _symmetric_types(ont)
+    tstyle = type_styles(ont)
     types = []
     for t, n in sorted(type_count.items(), key=lambda kv: (-kv[1], kv[0])):
         prop = ont.rel_types.get(t)
-        family = prop.family if prop and prop.family else "other"
+        style = tstyle.get(t) or {"color": "#7f8c8d", "dashes": False, "family": "other", "derived": False}
         types.append({"type": t, "label": (prop.label if prop else "") or t.lower().replace("_", " "),
-                      "family": family, "color": FAMILY_COLORS.get(family, "#7f8c8d"),
-                      "dashed": _derived(t, ont), "arrows": t not in symmetric, "count": n})
+                      "family": style["family"], "color": style["color"], "dashes": style["dashes"],
+                      "dashed": bool(style["dashes"]), "derived": style["derived"],
+                      "arrows": t not in symmetric, "count": n})
     lo, hi = (min(all_years), max(all_years)) if all_years else (None, None)
     first, last = years or (None, None)
     initial = (first if first is not None else lo, last if last is not None else hi)
@@ -378,13 +320,18 @@ def render(nodes, edges, *, title: str, ontology=None, sources: dict | None = No
         "sources": {str(k): _clean(v) for k, v in (sources or {}).items()},
         "years": {"min": lo, "max": hi}, "initial": {"from": initial[0], "to": initial[1]},
         "hist": [[y, events[y], starts[y]] for y in range(lo, hi + 1)] if lo is not None else [],
-        "large": len(out_nodes) > 2000, "labelThreshold": LABEL_THRESHOLD,
+        "firstEvent": min(events) if events else lo, "tour": tour,
+        "hiddenTypes": sorted(t for t in hidden_types if t in type_count),
+        "large": len(out_nodes) > 2000, "labelThreshold": LABEL_THRESHOLD, "labelMax": LABEL_MAX,
+        "labelHang": HANG, "labelLine": LINE,
     }
     legend, type_legend = _legend_html(classes, types)
+    data_text = script_json(data)
     parts = {
+        "FONT": font_face_css(data_text + _asset("view.html")),
         "TITLE": html.escape(title), "DESCRIPTION": html.escape(description),
         "NODES": str(len(out_nodes)), "EDGES": str(len(out_edges)),
-        "LEGEND": legend, "TYPES": type_legend, "DATA": script_json(data),
+        "LEGEND": legend, "TYPES": type_legend, "DATA": data_text,
         "VIS_CSS": _asset("vis-network.css"), "CSS": _asset("view.css"),
         "VIS_JS": _asset("vis-network.min.js"), "JS": _asset("view.js"),
     }
@@ -433,12 +380,32 @@ def named_view(store, name: str, *, as_of=None, year_from=None, year_to=None) ->
     if name not in VIEWS:
         raise QueryError(f"unknown view {name!r}; the views are: {', '.join(VIEWS)}")
     spec = VIEWS[name]
-    rows = store.query(EDGES_BY_TYPE, {"types": types_of(spec.families)})
+    nodes, edges = _family_graph(store, spec.families)
+    return render(nodes, edges, title=spec.title, description=spec.description, hidden_types=spec.hidden_types,
+                  sources=fetch_sources(store, nodes + edges), years=_years(as_of, year_from, year_to))
+
+
+def _family_graph(store, families) -> tuple[list, list]:
+    rows = store.query(EDGES_BY_TYPE, {"types": types_of(families)})
     edges = [{"type": r["type"], "key": r["props"].get("key"), "src": r["src"], "dst": r["dst"],
               "props": dict(r["props"])} for r in rows]
-    nodes = fetch_nodes(store, {k for e in edges for k in (e["src"], e["dst"])})
-    return render(nodes, edges, title=spec.title, description=spec.description,
-                  sources=fetch_sources(store, nodes + edges), years=_years(as_of, year_from, year_to))
+    return fetch_nodes(store, {k for e in edges for k in (e["src"], e["dst"])}), edges
+
+
+def tour_view(store, tour) -> View:
+    """A view that steps through a tour (graph/view_tour.py): the tour's families, its steps'
+    sources beside those of the nodes and relationships, opening on the first step."""
+    from peninsula.graph.view_tour import check_keys, read_tour
+
+    tour = tour if not isinstance(tour, (str, Path)) else read_tour(tour)
+    nodes, edges = _family_graph(store, tour.families)
+    sources = fetch_sources(store, nodes + edges)
+    wanted = {k for step in tour.steps for k in step.sources}
+    sources.update({n["key"]: n["props"] for n in fetch_nodes(store, wanted - set(sources)) if "Source" in n["labels"]})
+    check_keys(tour, {n["key"] for n in nodes}, {k for k in wanted if k in sources})
+    first = tour.steps[0].years or (None, None)
+    return render(nodes, edges, title=tour.title, description=tour.description, sources=sources, years=first,
+                  tour=tour.as_data())
 
 
 def graph_spec(spec) -> dict:

@@ -46,7 +46,14 @@ def sample_graph():
         node("test/m-2017", "MissileTest", "Hwasong-15 launch", date="2017-11-29"),
         node("test/m-2019", "MissileTest", "Short-range launch", date="2019-05-04"),
         node("missile/taepodong-2", "MissileSystem", "Taepodong-2", missile_class="ICBM", valid_from="1998"),
-        node("missile/hwasong-15", "MissileSystem", "Hwasong-15", name_ko="화성-15", missile_class="ICBM"),
+        node("missile/hwasong-15", "MissileSystem", "Hwasong-15", name_ko="화성-15", missile_class="ICBM",
+             first_flight="2017-11-29"),
+        node("person/kju", "Person", "Kim Jong Un", name_ko="김정은", description="Leader of North Korea.",
+             betweenness=0.25, community=3, sources=["src/unscr-1718"]),
+        node("agr/singapore", "JointStatement", "Singapore Joint Statement", date="2018-06-12",
+             alias=["Trump–Kim Jong Un statement"]),
+        node("org/wpk", "GovernmentAgency", "Workers' Party of Korea", name_ko="조선로동당"),
+        node("org/kcna", "GovernmentAgency", "Korean Central News Agency", name_ko="북조선 통신"),
         node("site/sohae", "LaunchSite", "Sohae"),
         node("city/tokyo", "City", "Tokyo"),
         node("cyber/sony", "CyberOperation", "Sony Pictures hack", date="2014-11-24"),
@@ -62,6 +69,10 @@ def sample_graph():
         ("MEMBER_OF", "org/evil", "org/un", {"valid_from": "2010"}),
         ("LEADS", "person/kji", "state/PRK", {"valid_from": "1994", "valid_to": "2011-12-17"}),
         ("PART_OF", "talks/r1", "proc/six-party", {}),
+        ("LEADS", "person/kju", "state/PRK", {"valid_from": "2011-12-17"}),
+        ("LEADS", "person/kju", "org/wpk", {"valid_from": "2012-04-11"}),
+        ("PART_OF", "org/kcna", "org/wpk", {}),
+        ("SIGNED", "person/kju", "agr/singapore", {}),
         ("PARTY_TO", "state/USA", "proc/six-party", {"valid_from": "2003", "valid_to": "2009"}),
         ("SIGNED", "state/PRK", "agr/2005-js", {"valid_from": "2005-09-19"}),
         ("ALLIED_WITH", "state/USA", "state/KOR", {"valid_from": "1953-10-01"}),
@@ -111,13 +122,53 @@ def expected_view(name, nodes, edges):
     return [n for n in nodes if n["key"] in keys], picked
 
 
+def _y(v):
+    return int(str(v)[:4]) if v else None
+
+
+def own_span(props, is_event):
+    """A node's or relationship's own years, per the brief, written out independently of views.interval."""
+    start = _y(props.get("valid_from")) or _y(props.get("date")) or _y(props.get("date_signed")) \
+        or _y(props.get("first_flight"))
+    end = _y(props.get("valid_to")) or _y(props.get("end_date")) or (_y(props.get("date")) if is_event else None) \
+        or _y(props.get("date_terminated"))
+    return start, end
+
+
 def spec_valid_in(props, is_event, year):
-    """The validity rule of the brief, written out independently of views.interval."""
-    def y(v):
-        return int(str(v)[:4]) if v else None
-    start = y(props.get("valid_from")) or y(props.get("date"))
-    end = y(props.get("valid_to")) or y(props.get("end_date")) or (y(props.get("date")) if is_event else None)
+    start, end = own_span(props, is_event)
     return (start is None or start <= year) and (end is None or end >= year)
+
+
+def shown_in(nodes, edges, year):
+    """(node keys, (src, dst, type) triples) a view shows for one year: a node with dates of its own
+    in its years, one without while a relationship with years, or to a dated node, holds that year;
+    a relationship's open ends take their years from its nodes (not before the later start, not
+    after the earlier end)."""
+    ont = load()
+    spans = {n["key"]: own_span(n["props"], ont.is_a(n["props"]["class"], "Event")) for n in nodes}
+
+    def inside(s):
+        return (s[0] is None or s[0] <= year) and (s[1] is None or s[1] >= year)
+
+    def edge_span(e):
+        s0, s1 = own_span(e["props"], False)
+        ends = [spans[e["src"]], spans[e["dst"]]]
+        if s0 is None and any(x[0] is not None for x in ends):
+            s0 = max(x[0] for x in ends if x[0] is not None)
+        if s1 is None and any(x[1] is not None for x in ends):
+            s1 = min(x[1] for x in ends if x[1] is not None)
+        return s0, s1
+
+    dated_ok = {k for k, s in spans.items() if s != (None, None) and inside(s)}
+    undated = {k for k, s in spans.items() if s == (None, None)}
+    live = [e for e in edges if inside(edge_span(e)) and {e["src"], e["dst"]} <= dated_ok | undated]
+    keys = set(dated_ok)
+    for e in live:
+        for end, other in ((e["src"], e["dst"]), (e["dst"], e["src"])):
+            if end in undated and (edge_span(e) != (None, None) or other in dated_ok):
+                keys.add(end)
+    return keys, {(e["src"], e["dst"], e["type"]) for e in live if {e["src"], e["dst"]} <= keys}
 
 
 @pytest.fixture(scope="module")
@@ -186,12 +237,46 @@ def test_legend_counts_per_class_and_type():
     assert types["CONDUCTED_BY"] == "4" and sum(map(int, types.values())) == len(edges)
     data = data_of(page)
     styles = {t["type"]: t for t in data["types"]}
-    assert styles["CAN_REACH"]["dashed"] and not styles["TESTED"]["dashed"]
-    assert styles["TESTED"]["color"] == styles["CAN_REACH"]["color"] == views.FAMILY_COLORS["capability"]
+    assert styles["CAN_REACH"]["derived"] and styles["CAN_REACH"]["dashes"] and not styles["TESTED"]["derived"]
     assert not styles["ALLIED_WITH"]["arrows"] and styles["SUPPORTS"]["arrows"]
-    ont = load()
     state = next(c for c in data["classes"] if c["name"] == "State")
-    assert (state["color"], state["shape"], state["label"]) == (ont.classes["State"].color, "dot", "State")
+    assert (state["shape"], state["label"]) == ("dot", "State")
+
+
+def test_every_relationship_type_has_its_own_look():
+    """No two relationship types share colour and dash pattern (the defect: one grey for member
+    of, leads and part of, one red for all seven sanctions types)."""
+    from peninsula.graph import view_style
+
+    ont = load()
+    looks = {t: (s["color"], str(s["dashes"])) for t, s in view_style.type_styles(ont).items()}
+    assert len(set(looks.values())) == len(looks) == len(ont.rel_types)
+    assert looks["MEMBER_OF"][0] != looks["LEADS"][0] != looks["PART_OF"][0] != looks["MEMBER_OF"][0]
+    assert view_style.type_styles(ont)["CAN_REACH"]["dashes"] == view_style.DERIVED_DASH
+
+
+def test_kinds_of_things_get_few_clearly_different_hues():
+    ont = load()
+    counts = {c: 1 for c in ont.classes if c not in ("Entity", "Actor")}
+    styles = views.class_styles(counts, ont)
+    groups = {s["group"] for s in styles.values()}
+    assert len(groups) <= 11  # Source (never drawn in a view) among them
+    # the largest class of two different groups never share a hue; within a group, tones differ
+    assert styles["State"]["color"] != styles["IntergovernmentalOrganization"]["color"]
+    assert styles["JointStatement"]["group"] == styles["Treaty"]["group"] == "Agreement"
+    assert styles["JointStatement"]["color"] != styles["Treaty"]["color"]
+    assert styles["Summit"]["group"] == "Event" and styles["Summit"]["color"] != styles["Treaty"]["color"]
+
+
+def test_symmetric_relationships_are_drawn_once():
+    nodes, edges = sample_graph()
+    back = [dict(e, src=e["dst"], dst=e["src"], key=e["key"] + "-back") for e in edges if e["type"] == "ALLIED_WITH"]
+    data = data_of(views.render(nodes, edges + back, title="t"))
+    allied = [e for e in data["edges"] if e["type"] == "ALLIED_WITH"]
+    assert len(allied) == len(back) == 4
+    assert len({tuple(sorted((e["from"], e["to"]))) for e in allied}) == 4
+    counts = dict(re.findall(r'data-type="([^"]+)" data-count="(\d+)"', views.render(nodes, edges + back, title="t")))
+    assert counts["ALLIED_WITH"] == "4"
 
 
 def test_node_size_follows_score():
@@ -391,3 +476,97 @@ def test_chart_escapes_text():
     svg = chart.svg_from_counts({2001: Counter({EVIL: 2})}, title=EVIL)
     assert EVIL not in svg and html.escape(EVIL) in svg
     assert "No dated" in chart.svg_from_counts({}, title="t")
+
+
+# ---------------------------------------------------------------------------- tours
+TOUR = """title: A small tour
+families: [alliance, membership]
+steps:
+  - title: Allies
+    text: The United States and South Korea.
+    years: 1953
+    select: [state/USA, state/KOR]
+    show: [State]
+  - title: A leader
+    text: Kim Jong Il leads North Korea.
+    years: [1994, 2011]
+    select: [person/kji]
+    sources: [src/unscr-1718]
+"""
+
+
+def test_read_tour_and_its_view(sample_store, tmp_path):
+    from peninsula.graph.view_tour import read_tour
+
+    path = tmp_path / "tour.yaml"
+    path.write_text(TOUR, encoding="utf-8")
+    tour = read_tour(path)
+    assert [s.years for s in tour.steps] == [(1953, 1953), (1994, 2011)]
+    data = data_of(views.tour_view(sample_store, tour))
+    assert data["tour"]["steps"][1]["select"] == ["person/kji"] and data["initial"] == {"from": 1953, "to": 1953}
+    assert data["sources"]["src/unscr-1718"]["title"] == "Resolution 1718 (2006)"
+
+
+@pytest.mark.parametrize("change,where,field", [
+    (("years: 1953", "years: [1960, 1950]"), "step 1", "years"),
+    (("show: [State]", "show: [Nation]"), "step 1", "show"),
+    (("    text: Kim Jong Il leads North Korea.\n", ""), "step 2", "text"),
+    (("families: [alliance, membership]", "families: [friendship]"), "tour.yaml", "families"),
+    (("    sources: [src/unscr-1718]", "    source: [src/unscr-1718]"), "step 2", "source"),
+])
+def test_bad_tours_name_file_step_and_field(tmp_path, change, where, field):
+    from peninsula.graph.view_tour import read_tour
+
+    path = tmp_path / "tour.yaml"
+    path.write_text(TOUR.replace(*change), encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        read_tour(path)
+    assert where in str(err.value) and err.value.field == field and str(path) in str(err.value)
+
+
+def test_tour_keys_are_checked_against_the_store(sample_store, tmp_path):
+    from peninsula.graph.view_tour import read_tour
+
+    for old, new, field in (("select: [person/kji]", "select: [person/nobody]", "select"),
+                            ("sources: [src/unscr-1718]", "sources: [src/nowhere]", "sources")):
+        path = tmp_path / "tour.yaml"
+        path.write_text(TOUR.replace(old, new), encoding="utf-8")
+        with pytest.raises(InputError) as err:
+            views.tour_view(sample_store, read_tour(path))
+        assert "step 2" in str(err.value) and err.value.field == field
+
+
+def test_shipped_tours_rest_on_the_curated_data(built):
+    """Each shipped tour builds on the curated store: every selected node is in its view, every
+    source it cites is a Source there, and each step's selection holds in the step's years."""
+    from pathlib import Path
+
+    from peninsula.graph.view_tour import read_tour
+
+    tours = sorted((Path(__file__).parents[1] / "data" / "tours").glob("*.yaml"))
+    assert len(tours) >= 2
+    for path in tours:
+        tour = read_tour(path)
+        data = data_of(views.tour_view(built, tour))
+        nodes = {n["id"]: n for n in data["nodes"]}
+        for i, step in enumerate(tour.steps, 1):
+            assert step.sources, (path.name, i)
+            for key in step.select:
+                n = nodes[key]
+                assert not step.show or n["cls"] in step.show, (path.name, i, key)  # not hidden by its own step
+                if n["dated"]:
+                    assert views.valid_in((n["y0"], n["y1"]), *step.years), (path.name, i, key)
+
+
+def test_igraph_layout_is_opt_in_and_deterministic(monkeypatch):
+    pytest.importorskip("igraph")  # not a dependency: PENINSULA_LAYOUT=igraph with python-igraph installed
+    from peninsula.graph import view_layout
+
+    keys = [f"n{i}" for i in range(40)]
+    pairs = [(f"n{i}", f"n{(i * 7) % 40}") for i in range(40)] + [("a", "b")]
+    monkeypatch.setenv("PENINSULA_LAYOUT", "igraph")
+    first = view_layout.layout(keys + ["a", "b"], pairs)
+    assert first == view_layout.layout(list(reversed(keys + ["a", "b"])), pairs)
+    assert len(set(first.values())) == 42
+    monkeypatch.delenv("PENINSULA_LAYOUT")
+    assert view_layout.layout(keys, pairs) == view_layout.grid_layout(keys, pairs)

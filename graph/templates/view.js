@@ -18,7 +18,8 @@
     edgeById.set(e.id, e); e._shown = true;
     adjacency.get(e.from).push(e); if (e.to !== e.from) adjacency.get(e.to).push(e);
   });
-  var state = { from: D.initial.from, to: D.initial.to, hiddenClasses: new Set(), hiddenTypes: new Set(), selected: null, group: null };
+  var state = { from: D.initial.from, to: D.initial.to, mode: "window", present: false, noLegend: false, noInsp: false, hiddenClasses: new Set(), hiddenTypes: new Set(D.hiddenTypes || []), selected: null, group: null };
+  var defaultHiddenTypes = (D.hiddenTypes || []).slice().sort().join(",");
 
   function span(a, b) {
     if (a === null && b === null) return "";
@@ -51,14 +52,14 @@
     return {
       id: n.id, label: n.label, x: n.x, y: n.y, size: n.size, shape: shape, title: nodeTip(n),
       color: { background: c.color, border: c.color, highlight: { background: c.color, border: "#111" }, hover: { background: c.color, border: "#111" } },
-      font: { size: n.font },
+      font: n.vadj ? { size: n.font, vadjust: n.vadj } : { size: n.font },
       borderWidth: 1, hidden: false
     };
   }));
   var edges = new vis.DataSet(D.edges.map(function (e) {
-    var t = typeInfo[e.type] || { color: "#7f8c8d", dashed: false, arrows: true };
+    var t = typeInfo[e.type] || { color: "#7f8c8d", dashes: false, arrows: true };
     return {
-      id: e.id, from: e.from, to: e.to, title: edgeTip(e), dashes: t.dashed, width: 1.6,
+      id: e.id, from: e.from, to: e.to, title: edgeTip(e), dashes: t.dashes, width: 1.8,
       color: { color: t.color, highlight: t.color, hover: t.color, opacity: 0.75 },
       arrows: t.arrows ? { to: { enabled: true, scaleFactor: 0.5 } } : undefined, hidden: false
     };
@@ -67,31 +68,74 @@
     physics: { enabled: false },
     layout: { improvedLayout: false, randomSeed: 1 },
     interaction: { hover: !large, tooltipDelay: 120, hideEdgesOnDrag: large, hideEdgesOnZoom: large, multiselect: true, navigationButtons: false, keyboard: false },
-    nodes: { font: { size: 15, face: "system-ui, sans-serif", color: "#1f2933", strokeWidth: 4, strokeColor: "#ffffff" },
+    nodes: { font: { size: 15, face: "system-ui, 'Peninsula Hangul', sans-serif", color: "#1f2933", strokeWidth: 4, strokeColor: "#ffffff" },
              scaling: { label: { enabled: false, drawThreshold: D.labelThreshold || 8 } } },
     edges: { smooth: large ? false : { enabled: true, type: "continuous", roundness: 0.2 }, selectionWidth: 2, hoverWidth: 0.8 }
   });
   $("pen-app").setAttribute("data-drawn", String(nodes.length));
+
+  // labels never taller than D.labelMax px on screen, at any zoom (vis-network 9.1's maxVisible
+  // does not shrink the text): before a frame at a new zoom, the labels over the cap are resized
+  var capScale = null;
+  network.on("beforeDrawing", function () {
+    var scale = network.getScale();
+    if (scale === capScale) return;
+    capScale = scale;
+    var cap = (D.labelMax || 20) / scale, bodyNodes = network.body.nodes;
+    D.nodes.forEach(function (n) {
+      var vn = bodyNodes[n.id];
+      if (!vn || !vn.labelModule) return;
+      var want = Math.min(n.font, cap), fo = vn.labelModule.fontOptions;
+      if (fo.size === want) return;
+      fo.size = want;
+      if (n.vadj) fo.vadjust = -(2 * n.size + (2 * D.labelHang + D.labelLine) * want);
+      vn.labelModule.labelDirty = true;
+      if (vn.shape) vn.shape.refreshNeeded = true;
+    });
+  });
 
   // ---------------------------------------------------------------- years and filters
   function validIn(item) {
     return (item.y0 === null || item.y0 <= state.to) && (item.y1 === null || item.y1 >= state.from);
   }
   var visible = new Set();
+  // a node with dates of its own shows in its years; one without shows while a link of the period
+  // (one with years, or to a dated node) reaches it; a relationship shows in its years (its open ends taken from its nodes) while
+  // both its ends show
   function apply(skipHash) {
-    var nu = [], eu = [];
+    var nu = [], eu = [], linked = new Set();
+    var all = state.from === null || (state.from <= D.years.min && state.to >= D.years.max);  // every year: everything
     visible = new Set();
+    D.nodes.forEach(function (n) { n._cand = !state.hiddenClasses.has(n.cls) && (all || !n.dated || validIn(n)); });
+    D.edges.forEach(function (e) {
+      var a = nodeByKey.get(e.from), b = nodeByKey.get(e.to);
+      e._cand = !state.hiddenTypes.has(e.type) && a._cand && b._cand && (all || validIn(e));
+      // a link gives an undated node its presence when the link has years, or its other end has
+      if (e._cand && (e.y0 !== null || e.y1 !== null || a.dated)) linked.add(e.to);
+      if (e._cand && (e.y0 !== null || e.y1 !== null || b.dated)) linked.add(e.from);
+    });
     D.nodes.forEach(function (n) {
-      var v = !state.hiddenClasses.has(n.cls) && (state.from === null || validIn(n));
+      var v = n._cand && (all || n.dated || linked.has(n.id));
       if (v) visible.add(n.id);
       if (v !== n._shown) { n._shown = v; nu.push({ id: n.id, hidden: !v }); }
     });
+    var classShown = {}, typeShown = {};
     D.edges.forEach(function (e) {
-      var v = !state.hiddenTypes.has(e.type) && visible.has(e.from) && visible.has(e.to) && (state.from === null || validIn(e));
+      var v = e._cand && visible.has(e.from) && visible.has(e.to);
+      if (v) typeShown[e.type] = (typeShown[e.type] || 0) + 1;
       if (v !== e._shown) { e._shown = v; eu.push({ id: e.id, hidden: !v }); }
     });
+    visible.forEach(function (k) { var c = nodeByKey.get(k).cls; classShown[c] = (classShown[c] || 0) + 1; });
     if (nu.length) nodes.update(nu);
     if (eu.length) edges.update(eu);
+    document.querySelectorAll(".pen-leg").forEach(function (b) {
+      var c = b.getAttribute("data-cls"), t = b.getAttribute("data-type");
+      var n = c ? classShown[c] || 0 : typeShown[t] || 0, total = +b.getAttribute("data-count");
+      var off = c ? state.hiddenClasses.has(c) : state.hiddenTypes.has(t);
+      b.querySelector(".pen-count").textContent = off || n === total ? String(total) : n + "/" + total;
+      b.classList.toggle("pen-none", !off && n === 0);
+    });
+    if (state.selected && !restoring) { showNode(state.selected); if (dimmed) dimAllBut(state.selected); }
     $("pen-shown").textContent = String(visible.size);
     if (D.years.min !== null) {
       var w = Math.max(1, D.years.max - D.years.min), band = $("pen-band");
@@ -153,18 +197,35 @@
     fromInput.addEventListener("input", function () { onInput("from"); });
     toInput.addEventListener("input", function () { onInput("to"); });
     var timer = null;
-    function stop() { clearInterval(timer); timer = null; $("pen-play").textContent = "▶ Play"; }
+    function stop() { clearTimeout(timer); timer = null; $("pen-play").textContent = "▶ Play"; }
+    function delay() { return 700 / (+$("pen-speed").value || 1); }
+    function advance() {
+      if (state.to >= hi) { stop(); return; }
+      if (state.mode !== "upto") state.from += 1;
+      state.to += 1; fromInput.value = state.from; toInput.value = state.to; apply();
+      timer = setTimeout(advance, delay());
+    }
+    // Play starts at the first event (or the first dated thing): a window of the width now set
+    // moves a year a step; "up to year" keeps the start and grows the end
     $("pen-play").addEventListener("click", function () {
       if (timer) { stop(); return; }
-      var width = state.to - state.from;
-      if (width >= hi - lo) width = 0;
-      if (state.from + width >= hi || state.to - state.from !== width) { state.from = lo; state.to = lo + width; }
+      var first = D.firstEvent === null ? lo : D.firstEvent;
+      if (state.mode === "upto") {
+        if (state.to >= hi || state.from !== lo) { state.from = lo; state.to = first; }
+      } else {
+        var width = state.to - state.from;
+        if (width >= hi - lo) width = 0;
+        if (state.to >= hi || state.from < first) { state.from = first; state.to = Math.min(hi, first + width); }
+      }
       fromInput.value = state.from; toInput.value = state.to; apply();
       $("pen-play").textContent = "❚❚ Pause";
-      timer = setInterval(function () {
-        if (state.to >= hi) { stop(); return; }
-        state.from += 1; state.to += 1; fromInput.value = state.from; toInput.value = state.to; apply();
-      }, 700);
+      timer = setTimeout(advance, delay());
+    });
+    $("pen-mode").value = state.mode;
+    $("pen-mode").addEventListener("change", function () {
+      state.mode = $("pen-mode").value;
+      if (state.mode === "upto") { state.from = lo; fromInput.value = lo; }
+      apply();
     });
   }
 
@@ -193,7 +254,10 @@
 
   // ---------------------------------------------------------------- inspector
   var body = $("pen-inspect-body"), empty = $("pen-inspect-empty");
-  var SKIP = { name: 1, name_ko: 1, sources: 1, "class": 1 };
+  var SCORES = ["degree", "betweenness", "eigenvector", "community", "broker"];
+  var DATE_KEYS = ["date", "valid_from", "valid_to", "date_signed", "date_in_force", "date_terminated", "first_flight", "end_date"];
+  var SKIP = { name: 1, name_ko: 1, sources: 1, "class": 1, description: 1 };
+  SCORES.concat(DATE_KEYS).forEach(function (k) { SKIP[k] = 1; });
   function propTable(props, extra) {
     var table = el("table", null, "pen-props");
     function row(k, v) {
@@ -239,13 +303,35 @@
     body.appendChild(el("h3", n.name));
     if (n.props.name_ko) body.appendChild(el("p", asList(n.props.name_ko).join(", "), "pen-ko"));
     body.appendChild(kindBadge(c.label, c.color));
-    body.appendChild(propTable(n.props, [["key", n.id], ["years", span(n.y0, n.y1)]]));
+    // what a teacher reads first: description, dates, sources; then the rest; the scores folded
+    if (n.props.description) body.appendChild(el("p", n.props.description, "pen-about"));
+    var linked = adjacency.get(key).filter(function (e) { return e.y0 !== null || e.y1 !== null; });
+    var starts = linked.map(function (e) { return e.y0; }).filter(function (y) { return y !== null; });
+    var ends = linked.map(function (e) { return e.y1; });
+    var when = n.dated ? span(n.y0, n.y1) : !linked.length ? "" : span(starts.length ? Math.min.apply(null, starts) : null,
+      ends.some(function (y) { return y === null; }) ? null : Math.max.apply(null, ends));
+    var dates = el("table", null, "pen-props pen-dates"), dateRow = function (k, v) {
+      if (v === null || v === undefined || v === "") return;
+      var tr = el("tr"); tr.appendChild(el("th", k)); tr.appendChild(el("td", asList(v).join(", "))); dates.appendChild(tr);
+    };
+    dateRow(n.dated ? "years" : "years of its links", when);
+    DATE_KEYS.forEach(function (k) { dateRow(k.replace(/_/g, " "), n.props[k]); });
+    body.appendChild(dates);
     body.appendChild(sourceList(n.props.sources));
-    var rels = adjacency.get(key);
-    if (rels.length) {
-      body.appendChild(el("h2", "Relationships (" + rels.length + ")"));
+    body.appendChild(propTable(n.props, []));
+    var scores = el("details", null, "pen-scores"), sum = el("summary", "Network scores");
+    scores.appendChild(sum);
+    var st = el("table", null, "pen-props");
+    [["key", n.id]].concat(SCORES.map(function (k) { return [k, n.props[k]]; })).forEach(function (kv) {
+      if (kv[1] === null || kv[1] === undefined) return;
+      var tr = el("tr"); tr.appendChild(el("th", kv[0])); tr.appendChild(el("td", String(kv[1]))); st.appendChild(tr);
+    });
+    scores.appendChild(st); body.appendChild(scores);
+    var rels = adjacency.get(key), now = rels.filter(function (e) { return e._shown; });
+    var other = rels.filter(function (e) { return !e._shown; });
+    function relList(list) {
       var ul = el("ul", null, "pen-list");
-      rels.slice(0, 200).forEach(function (e) {
+      list.slice(0, 200).forEach(function (e) {
         var li = el("li"), t = typeInfo[e.type], out = e.from === key;
         li.appendChild(el("span", (out ? "" : "← ") + (t ? t.label : e.type) + (out ? " → " : " ")));
         li.appendChild(nodeLink(out ? e.to : e.from));
@@ -255,7 +341,15 @@
         li.appendChild(more);
         ul.appendChild(li);
       });
-      body.appendChild(ul);
+      return ul;
+    }
+    if (rels.length) {
+      body.appendChild(el("h2", "Relationships shown (" + now.length + ")"));
+      body.appendChild(relList(now));
+    }
+    if (other.length) {
+      var det = el("details", null, "pen-other"), sum = el("summary", other.length + " more, in other years or hidden kinds");
+      det.appendChild(sum); det.appendChild(relList(other)); body.appendChild(det);
     }
   }
   function showEdge(id) {
@@ -263,7 +357,7 @@
     body.replaceChildren(); empty.hidden = true; body.hidden = false;
     var h = el("h3"); h.appendChild(nodeLink(e.from)); h.appendChild(el("span", " " + t.label + " ")); h.appendChild(nodeLink(e.to));
     body.appendChild(h);
-    body.appendChild(kindBadge(t.family + (t.dashed ? " (derived)" : ""), t.color));
+    body.appendChild(kindBadge(t.family + (t.derived ? " (derived)" : ""), t.color));
     body.appendChild(propTable(e.props, [["type", e.type], ["years", span(e.y0, e.y1)]]));
     body.appendChild(sourceList(e.props.sources));
   }
@@ -298,42 +392,97 @@
       network.setSelection({ nodes: [], edges: D.edges.filter(function (e) { return e.type === name && e._shown; }).map(function (e) { return e.id; }) });
     }
     showGroup(kind, name);
-    if (!quiet) writeHash();
+    dimAllBut(null);
+    if (!quiet) {
+      var members = network.getSelectedNodes().length ? network.getSelectedNodes()
+        : Array.from(new Set([].concat.apply([], network.getSelectedEdges().map(function (id) { var e = edgeById.get(id); return [e.from, e.to]; }))));
+      if (members.length) network.fit({ nodes: members, animation: { duration: 400 } });
+      writeHash();
+    }
   }
   function clearInspector() { body.hidden = true; empty.hidden = false; body.replaceChildren(); }
+  // focus: a selected node and its neighbourhood stay bright, the rest dims; the camera fits them
+  var dimmed = false;
+  function edgeColor(e, opacity) {
+    var t = typeInfo[e.type] || { color: "#7f8c8d" };
+    return { color: t.color, highlight: t.color, hover: t.color, opacity: opacity };
+  }
+  function dimAllBut(key) {
+    var keep = new Set([key]), keepEdges = new Set();
+    if (key !== null) adjacency.get(key).forEach(function (e) {
+      if (e._shown) { keep.add(e.from); keep.add(e.to); keepEdges.add(e.id); }
+    });
+    if (key === null && !dimmed) return keep;
+    dimmed = key !== null;
+    nodes.update(D.nodes.map(function (n) { return { id: n.id, opacity: key === null || keep.has(n.id) ? 1 : 0.15 }; }));
+    edges.update(D.edges.map(function (e) { return { id: e.id, color: edgeColor(e, key === null ? 0.75 : keepEdges.has(e.id) ? 0.95 : 0.06) }; }));
+    return keep;
+  }
   function select(key, focus) {
     if (!nodeByKey.has(key)) return;
     state.selected = key; state.group = null;
     network.selectNodes([key]);
     showNode(key);
-    if (focus) network.focus(key, { scale: Math.max(network.getScale(), 1.0), animation: { duration: 400 } });
+    var keep = dimAllBut(key);
+    if (focus) network.fit({ nodes: Array.from(keep).filter(function (k) { return visible.has(k); }), animation: { duration: 400 } });
     writeHash();
   }
   network.on("click", function (p) {
     if (p.nodes.length) { select(p.nodes[0], false); return; }
     state.selected = null; state.group = null;
+    dimAllBut(null);
     if (p.edges.length) { showEdge(p.edges[0]); writeHash(); return; }
     clearInspector(); writeHash();
   });
 
   // ---------------------------------------------------------------- search (name, Hangul name, aliases, key)
+  // ranking: a name or alias equal to the query, then one starting with it, then a word starting
+  // with it, then anywhere; ties: shown in these years first, then more links, then by name
   D.nodes.forEach(function (n) {
-    n._hay = [n.name, n.id].concat(asList(n.props.name_ko), asList(n.props.alias)).join("\n").normalize("NFC").toLowerCase();
+    n._names = [n.name].concat(asList(n.props.name_ko), asList(n.props.alias), [n.id])
+      .map(function (x) { return String(x).normalize("NFC").toLowerCase(); });
   });
+  function matchRank(n, q) {
+    var best = 4;
+    n._names.forEach(function (s) {
+      var i = s.indexOf(q);
+      if (i < 0) return;
+      var r = s === q ? 0 : i === 0 ? 1 : /[\s\-–(/'"“]/.test(s.charAt(i - 1)) ? 2 : 3;
+      if (r < best) best = r;
+    });
+    return best;
+  }
   var search = $("pen-search"), results = $("pen-results"), hits = [];
+  function yearsText() { return state.from === null ? "" : state.from === state.to ? String(state.from) : state.from + "–" + state.to; }
   function runSearch() {
     var q = search.value.trim().normalize("NFC").toLowerCase();
     results.replaceChildren();
-    hits = q ? D.nodes.filter(function (n) { return n._hay.indexOf(q) >= 0; }).slice(0, 15) : [];
-    results.hidden = !hits.length;
-    hits.forEach(function (n, i) {
-      var li = el("li", n.name); li.setAttribute("data-key", n.id);
-      if (i === 0) li.classList.add("pen-active");
-      if (!visible.has(n.id)) li.classList.add("pen-off");
-      var c = classInfo[n.cls]; li.appendChild(el("small", (c ? c.label : n.cls) + (visible.has(n.id) ? "" : " · hidden now")));
-      li.addEventListener("mousedown", function (ev) { ev.preventDefault(); pick(n.id); });
+    hits = [];
+    if (!q) { results.hidden = true; return; }
+    var found = [];
+    D.nodes.forEach(function (n) { var r = matchRank(n, q); if (r < 4) found.push([r, visible.has(n.id) ? 0 : 1, -n.deg, n.name, n]); });
+    found.sort(function (a, b) {
+      for (var i = 0; i < 4; i++) { if (a[i] < b[i]) return -1; if (a[i] > b[i]) return 1; }
+      return 0;
+    });
+    results.hidden = false;
+    if (!found.length) { results.appendChild(el("li", "No match for “" + search.value.trim() + "”", "pen-nomatch")); return; }
+    var active = false;
+    found.slice(0, 15).forEach(function (f) {
+      var n = f[4], shown = visible.has(n.id), li = el("li", n.name); li.setAttribute("data-key", n.id);
+      var c = classInfo[n.cls];
+      if (shown) {
+        hits.push(n);
+        if (!active) { li.classList.add("pen-active"); active = true; }
+        li.addEventListener("mousedown", function (ev) { ev.preventDefault(); pick(n.id); });
+      } else {
+        li.classList.add("pen-off"); li.setAttribute("aria-disabled", "true");
+        li.addEventListener("mousedown", function (ev) { ev.preventDefault(); });
+      }
+      li.appendChild(el("small", (c ? c.label : n.cls) + (shown ? "" : " · not shown in " + (yearsText() || "this view") + ": change the years or kinds")));
       results.appendChild(li);
     });
+    if (found.length > 15) results.appendChild(el("li", (found.length - 15) + " more: type more letters", "pen-nomatch"));
   }
   function pick(key) { results.hidden = true; select(key, true); }
   search.addEventListener("input", runSearch);
@@ -351,8 +500,14 @@
     hashTimer = setTimeout(function () {
       var p = new URLSearchParams();
       if (state.from !== null) p.set("years", state.from + "-" + state.to);
+      if (state.mode === "upto") p.set("mode", "upto");
+      if (state.present) p.set("present", "1");
+      if (D.tour && tourStep >= 0) p.set("step", String(tourStep + 1));
+      var panels = (state.noLegend ? "" : "l") + (state.noInsp ? "" : "i");
+      if (panels !== (state.present ? "" : "li")) p.set("panels", panels || "none");
       if (state.hiddenClasses.size) p.set("hide", Array.from(state.hiddenClasses).join(","));
-      if (state.hiddenTypes.size) p.set("hidetypes", Array.from(state.hiddenTypes).join(","));
+      var hiddenTypes = Array.from(state.hiddenTypes).sort().join(",");
+      if (hiddenTypes !== defaultHiddenTypes) p.set("hidetypes", hiddenTypes);  // "" = every type shown
       if (state.selected) p.set("sel", state.selected);
       else if (state.group) p.set("group", state.group);
       var pos = network.getViewPosition();
@@ -367,37 +522,139 @@
       var clamp = function (v) { return Math.min(D.years.max, Math.max(D.years.min, v)); };
       state.from = clamp(+y[1]); state.to = Math.max(state.from, clamp(+y[2]));
     }
+    if (p.get("mode") === "upto") state.mode = "upto";
+    state.present = p.get("present") === "1";
+    var panels = p.get("panels");
+    panels = panels === null ? (state.present ? "" : "li") : panels;
+    state.noLegend = panels.indexOf("l") < 0; state.noInsp = panels.indexOf("i") < 0;
     (p.get("hide") || "").split(",").forEach(function (c) { if (classInfo[c]) state.hiddenClasses.add(c); });
-    (p.get("hidetypes") || "").split(",").forEach(function (t) { if (typeInfo[t]) state.hiddenTypes.add(t); });
+    if (p.has("hidetypes")) {
+      state.hiddenTypes.clear();
+      p.get("hidetypes").split(",").forEach(function (t) { if (typeInfo[t]) state.hiddenTypes.add(t); });
+    }
     var c = (p.get("cam") || "").split(",").map(Number);
     if (c.length === 3 && c.every(isFinite) && c[2] > 0) cam = { position: { x: c[0], y: c[1] }, scale: c[2] };
-    return { sel: p.get("sel"), group: p.get("group"), cam: cam };
+    return { sel: p.get("sel"), group: p.get("group"), cam: cam, step: parseInt(p.get("step") || "1", 10) || 1 };
   }
   var restored = readHash();
+  $("pen-app").classList.toggle("pen-present", state.present);
+  $("pen-app").classList.toggle("pen-no-legend", state.noLegend);
+  $("pen-app").classList.toggle("pen-no-insp", state.noInsp);
   setupTime();
   apply(true);
   network.once("afterDrawing", function () {
     setTimeout(function () {
       if (restored.cam) network.moveTo(restored.cam); else network.fit();
-      if (restored.sel && nodeByKey.has(restored.sel)) { state.selected = restored.sel; network.selectNodes([restored.sel]); showNode(restored.sel); }
+      if (restored.sel && nodeByKey.has(restored.sel)) { state.selected = restored.sel; network.selectNodes([restored.sel]); showNode(restored.sel); dimAllBut(restored.sel); }
       else if (/^(cls|type):/.test(restored.group || "")) { var g = restored.group.split(":"); selectGroup(g[0], g.slice(1).join(":"), true); }
       restoring = false;
+      if (D.tour) showStep(restored.step - 1);
       document.body.setAttribute("data-ready", "1");
     }, 0);
   });
+  // the embedded Hangul subset loads asynchronously: draw the canvas again once it has
+  if (document.fonts && document.fonts.load) {
+    document.fonts.load('16px "Peninsula Hangul"', "한").then(function () { network.redraw(); }, function () {});
+  }
   network.on("dragEnd", writeHash);
   network.on("zoom", writeHash);
   $("pen-reset").addEventListener("click", function () {
     state.hiddenClasses.clear(); state.hiddenTypes.clear();
     state.from = D.years.min; state.to = D.years.max;
     fromInput.value = state.from; toInput.value = state.to;
-    state.selected = null; state.group = null; network.unselectAll();
+    state.selected = null; state.group = null; network.unselectAll(); dimAllBut(null);
     apply(); network.fit(); clearInspector();
   });
+
+  // ---------------------------------------------------------------- tour: steps with next / previous
+  var tourStep = -1;
+  function showStep(i) {
+    var T = D.tour;
+    if (!T || !T.steps.length) return;
+    i = Math.max(0, Math.min(T.steps.length - 1, i)); tourStep = i;
+    var st = T.steps[i];
+    if (st.from !== null && D.years.min !== null) {
+      state.from = st.from; state.to = st.to; fromInput.value = st.from; toInput.value = st.to;
+    }
+    state.hiddenClasses = new Set(st.show.length ? D.classes.map(function (c) { return c.name; })
+      .filter(function (c) { return st.show.indexOf(c) < 0; }) : []);
+    state.selected = null; state.group = null;
+    apply(true);
+    var keys = st.select.filter(function (k) { return visible.has(k); });
+    if (keys.length === 1) { select(keys[0], false); fitBesideCard(keys.concat(neighbours(keys[0]))); }
+    else {
+      dimAllBut(null); clearInspector();
+      network.setSelection({ nodes: keys, edges: [] });
+      fitBesideCard(keys.length ? keys : Array.from(visible));
+    }
+    var box = $("pen-tour-body");
+    box.replaceChildren();
+    box.appendChild(el("div", "Step " + (i + 1) + " of " + T.steps.length + (st.from === null ? "" : " · " + span(st.from, st.to)), "pen-tour-count"));
+    box.appendChild(el("h2", st.title, "pen-tour-title"));
+    box.appendChild(el("p", st.text, "pen-tour-text"));
+    box.appendChild(sourceList(st.sources));
+    $("pen-tour-prev").disabled = i === 0;
+    $("pen-tour-next").disabled = i === T.steps.length - 1;
+    writeHash();
+  }
+  function neighbours(key) {
+    var out = [];
+    adjacency.get(key).forEach(function (e) { if (e._shown) out.push(e.from === key ? e.to : e.from); });
+    return out;
+  }
+  // fit the step's nodes into the part of the network the card leaves free (right of it)
+  function fitBesideCard(keys) {
+    network.fit({ nodes: keys, animation: false });
+    var card = $("pen-tour").getBoundingClientRect(), net = $("pen-net").getBoundingClientRect();
+    var free = Math.max(net.width - card.width - 20, net.width * 0.35), scale = network.getScale() * free / net.width;
+    var pos = network.getViewPosition();
+    network.moveTo({ position: { x: pos.x - (net.width - free) / 2 / scale, y: pos.y }, scale: scale });
+  }
+  if (D.tour) {
+    $("pen-tour").hidden = false;
+    $("pen-tour-name").textContent = D.tour.title;
+    $("pen-tour-prev").addEventListener("click", function () { showStep(tourStep - 1); });
+    $("pen-tour-next").addEventListener("click", function () { showStep(tourStep + 1); });
+    document.addEventListener("keydown", function (ev) {
+      if (ev.target && /INPUT|SELECT|TEXTAREA/.test(ev.target.tagName)) return;
+      if (ev.key === "ArrowRight" || ev.key === "PageDown") showStep(tourStep + 1);
+      if (ev.key === "ArrowLeft" || ev.key === "PageUp") showStep(tourStep - 1);
+    });
+  }
+
+  // ---------------------------------------------------------------- panels, presentation, tooltip
+  var app = $("pen-app");
+  function layoutPanels(refit) {
+    app.classList.toggle("pen-present", state.present);
+    app.classList.toggle("pen-no-legend", state.noLegend);
+    app.classList.toggle("pen-no-insp", state.noInsp);
+    $("pen-present").setAttribute("aria-pressed", String(state.present));
+    $("pen-toggle-legend").setAttribute("aria-pressed", String(!state.noLegend));
+    $("pen-toggle-insp").setAttribute("aria-pressed", String(!state.noInsp));
+    setTimeout(function () { network.redraw(); if (refit) network.fit({ nodes: Array.from(visible) }); }, 0);
+  }
+  $("pen-toggle-legend").addEventListener("click", function () { state.noLegend = !state.noLegend; layoutPanels(false); writeHash(); });
+  $("pen-toggle-insp").addEventListener("click", function () { state.noInsp = !state.noInsp; layoutPanels(false); writeHash(); });
+  $("pen-present").addEventListener("click", function () {
+    state.present = !state.present;
+    state.noLegend = state.present; state.noInsp = state.present;
+    layoutPanels(true); writeHash();
+  });
+  // a tooltip never outlives the pointer: it goes when the pointer leaves the network, drags or zooms
+  function hideTip() {
+    var h = network.interactionHandler;
+    if (h && h.popup) { h.popup.hide(); h.popupObj = undefined; }
+    document.querySelectorAll("div.vis-tooltip").forEach(function (t) { t.style.visibility = "hidden"; });
+  }
+  $("pen-net").addEventListener("mouseleave", hideTip);
+  network.on("dragStart", hideTip);
+  network.on("zoom", hideTip);
+  network.on("blurNode", hideTip);
 
   window.peninsula = {
     network: network, nodes: nodes, edges: edges, data: D, state: state,
     visibleNodeKeys: function () { return nodes.get({ filter: function (n) { return !n.hidden; } }).map(function (n) { return n.id; }).sort(); },
+    step: function () { return tourStep + 1; },
     setYears: function (a, b) { fromInput.value = a; toInput.value = b; state.from = a; state.to = b; apply(); },
     select: function (key) { select(key, true); }
   };

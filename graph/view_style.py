@@ -1,0 +1,79 @@
+"""Colours, shapes and dashes of a view, derived from the ontology's hierarchy and families.
+
+Kinds of things: one clearly different hue per group of classes (the class under Entity, or
+under Actor for states, organizations and people), so a view shows a handful of hues, not six
+greens; within a group the ontology's shape (pen:shape) and a darker or lighter tone tell the
+subclasses apart. Relationships: the hue of their family (pen:family), and within a family each
+type its own tone and dash pattern, so "member of", "leads" and "part of" never look alike;
+derived relationships (CAN_REACH) are dotted.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+# Tableau 10 (clearly different hues, readable on a projector), one per group of classes
+GROUP_COLORS = {
+    "State": "#4e79a7", "Organization": "#59a14f", "Person": "#f28e2b", "Agreement": "#76b7b2",
+    "Sanction": "#e15759", "WeaponSystem": "#b07aa1", "Event": "#9c755f", "Place": "#bab0ac",
+    "NegotiationProcess": "#edc948", "Policy": "#ff9da7", "Source": "#bab0ac",
+}
+MERGED = {"SanctionsRegime": "Sanction", "SanctionMeasure": "Sanction"}  # one hue for the sanctions machinery
+FAMILY_COLORS = {
+    "membership": "#5d6d7e", "agreement": "#1f9e89", "alliance": "#2e86de", "sanction": "#c0392b",
+    "capability": "#d35400", "event": "#7f6a5c", "diplomacy": "#b7950b", "influence": "#8e44ad",
+    "cyber": "#af7ac5", "policy": "#a569bd",
+}
+TONES = (0.0, -0.35, 0.35, -0.6, 0.55, -0.2, 0.2)  # <0 darker, >0 lighter
+DASHES = (False, [10, 5], [3, 4], [12, 4, 3, 4], [6, 3], [2, 6], [14, 3, 3, 3, 3, 3])
+DERIVED_DASH = [2, 3]
+
+
+def tone(color: str, amount: float) -> str:
+    """The colour mixed toward white (amount > 0) or black (amount < 0)."""
+    r, g, b = (int(color[i:i + 2], 16) for i in (1, 3, 5))
+    target = 255 if amount > 0 else 0
+    mix = [round(c + (target - c) * abs(amount)) for c in (r, g, b)]
+    return "#" + "".join(f"{c:02x}" for c in mix)
+
+
+def group_of(cls: str, ont) -> str:
+    """The class's group: its ancestor just under Entity (just under Actor for actors)."""
+    chain = [cls] + [a for a in ont.ancestors(cls) if a != cls]
+    chain = sorted(set(chain), key=lambda c: len(ont.ancestors(c)))  # most general first
+    top = [c for c in chain if c not in ("Entity", "Actor", "Thing")]
+    group = top[0] if top else cls
+    return MERGED.get(group, group)
+
+
+def class_styles(counts: dict, ont) -> dict:
+    """{class: {"color", "shape", "group"}} for the classes of a view (counts: class -> members);
+    within a group the most numerous class gets the group's hue and the others a tone of it."""
+    groups: dict = {}
+    for cls in sorted(counts, key=lambda c: (-counts[c], c)):
+        groups.setdefault(group_of(cls, ont), []).append(cls)
+    out = {}
+    for group, members in groups.items():
+        base = GROUP_COLORS.get(group) or (ont.classes[group].color if group in ont.classes else None) or "#7f7f7f"
+        for i, cls in enumerate(members):
+            info = ont.classes.get(cls)
+            out[cls] = {"color": tone(base, TONES[i % len(TONES)]), "shape": (info.shape if info else None) or "dot",
+                        "group": group}
+    return out
+
+
+@cache
+def type_styles(ont) -> dict:
+    """{relationship type: {"color", "dashes", "family"}}: every type of a family its own look."""
+    by_family: dict = {}
+    for t in sorted(ont.rel_types):
+        prop = ont.rel_types[t]
+        by_family.setdefault(prop.family or "other", []).append(t)
+    out = {}
+    for family, members in by_family.items():
+        base = FAMILY_COLORS.get(family, "#7f8c8d")
+        for i, t in enumerate(members):
+            derived = ont.rel_types[t].definition.lower().startswith("derived")
+            out[t] = {"color": tone(base, TONES[i % len(TONES)]), "family": family,
+                      "dashes": DERIVED_DASH if derived else DASHES[i % len(DASHES)], "derived": derived}
+    return out
