@@ -537,7 +537,8 @@ def test_cli_table_drops_a_constant_type_column(tiny_store_uri):
 def test_paths_as_of_matches_every_chain_enumerated(store):
     """influence/paths_as_of (one, two, three hops, the third only while fewer than `limit` shorter
     chains exist) gives what enumerating every chain of distinct relationships gives: cycles, parallel
-    relationships, dates, an actor to itself (where a *1..3 path on FalkorDB listed links backwards)."""
+    relationships, dates, an actor to itself (where a *1..3 path on FalkorDB listed links backwards).
+    Parallel relationships give one row per chain of actors, their kinds listed per hop."""
     import itertools
 
     ont = load()
@@ -568,7 +569,12 @@ def test_paths_as_of_matches_every_chain_enumerated(store):
                 if all(chain[k][2] == chain[k + 1][1] for k in range(hops - 1)):
                     found.add((hops, tuple(f"state/{c}" for c in [src, *(c[2] for c in chain)]),
                                tuple(c[3] for c in chain)))
-        return [{"hops": h, "chain": list(c), "links": list(links)} for h, c, links in sorted(found)][:limit]
+        grouped: dict = {}
+        for h, c, links in found:  # one row per chain of actors; parallel links listed per hop
+            for hop, link in enumerate(links):
+                grouped.setdefault((h, c), [set() for _ in range(h)])[hop].add(link)
+        return [{"hops": h, "chain": list(c), "links": [sorted(s) for s in grouped[(h, c)]]}
+                for h, c in sorted(grouped)][:limit]
 
     checked = 0
     for src, dst in itertools.product(codes, repeat=2):
@@ -578,3 +584,91 @@ def test_paths_as_of_matches_every_chain_enumerated(store):
             assert queries.run(store, "influence/paths_as_of", params) == want, params
             checked += bool(want)
     assert checked > 40
+
+
+# ---------------------------------------------------------------- defects an analyst found (issue 13)
+
+
+@pytest.mark.parametrize("query_id, params, named, value", [
+    ("diplomacy/process_rounds", {"process": "process/six-party-talk"}, "process", "process/six-party-talks"),
+    ("alliances/defense_commitments", {"state": "XXX"}, "state", None),
+    ("influence/paths_as_of", {"from_actor": "state/USA", "to_actor": "state/RUX"}, "to_actor", "state/RUS"),
+])
+def test_unknown_key_is_an_error_naming_it(built, query_id, params, named, value):
+    with pytest.raises(QueryError) as err:
+        queries.run(built, query_id, params)
+    message = str(err.value)
+    assert repr(named) in message and repr(next(iter(v for k, v in params.items() if k == named))) in message
+    assert "no " in message and "in the store" in message
+    if value:
+        assert value in message, "the nearest key the store holds is suggested"
+
+
+def test_cli_unknown_key_exits_non_zero(tiny_store_uri):
+    from peninsula.graph.cli import main
+
+    result = CliRunner().invoke(main, ["--store", tiny_store_uri, "query", "alliances/defense_commitments",
+                                       "--param", "state=ZZZ"])
+    assert result.exit_code != 0 and "'ZZZ'" in result.output and "state" in result.output
+
+
+def test_anchor_checks_lint_clean():
+    from test_neo4j_lint import lint
+
+    items = [{"id": f"{name}-{kind}", "text": text, "parameters": {"value": {"type": "String"},
+                                                                   "prefix": {"type": "String"}}}
+             for name, table in (("check", queries.ANCHOR_CHECKS), ("near", queries.ANCHOR_NEAR))
+             for kind, text in table.items()]
+    problems = [d["message"] for r in lint(items) for d in r["diagnostics"]]
+    assert problems == [] or all("not used" in p for p in problems), problems
+
+
+def test_launches_per_site_leave_nuclear_tests_out(built):
+    sites = {r["site"]: r["launches"] for r in queries.run(built, "missiles/tests_by_site")}
+    assert "place/punggye-ri" not in sites
+    launches = built.query("MATCH (e:Event)-[:LAUNCHED_FROM]->(p:Place {key: 'place/sohae'}) "
+                           "WHERE e:MissileTest OR e:SatelliteLaunch RETURN count(e) AS n")[0]["n"]
+    assert sites["place/sohae"] == launches > 0
+
+
+def test_reach_is_measured_from_launch_sites(built):
+    sites = {r["site"] for r in built.query("MATCH ()-[r:CAN_REACH]->() RETURN DISTINCT r.from_site AS site")}
+    assert sites and "place/punggye-ri" not in sites
+    nuclear_only = built.query("MATCH (p:Place)<-[:LAUNCHED_FROM]-(:NuclearTest) "
+                               "WHERE NOT (p)<-[:LAUNCHED_FROM]-(:MissileTest) AND NOT (p)<-[:LAUNCHED_FROM]-(:SatelliteLaunch) "
+                               "AND NOT p:LaunchSite RETURN p.key AS key")
+    assert {r["key"] for r in nuclear_only} == {"place/punggye-ri"}
+
+
+def test_sanctions_answering_only_what_a_source_links(built):
+    rows = queries.run(built, "cyber/sanctions_answering")
+    pairs = {(r["from"], r["to"]) for r in rows}
+    assert ("sanction/eo-13687", "event/cyber-sony-pictures-2014") in pairs
+    # the 2016 RGB designation does not "answer" the 2013 DarkSeoul attack, nor EO 13687 the 2016 heist
+    assert not any(to == "event/cyber-darkseoul-2013" for _, to in pairs)
+    assert ("sanction/eo-13687", "event/cyber-bangladesh-bank-2016") not in pairs
+    linked = built.query("MATCH (x:Sanction)-[:RESPONDS_TO]->(c:CyberOperation) RETURN x.key AS x, c.key AS c")
+    assert pairs == {(r["x"], r["c"]) for r in linked}
+    lazarus = [r for r in rows if r["from"] == "sanction/ofac-cyber-2019-09-13"]
+    assert lazarus and all(r["designated"] == ["org/lazarus"] for r in lazarus)
+
+
+def test_agreements_of_party_are_agreements_and_parties(built):
+    rows = queries.run(built, "diplomacy/agreements_of_party", {"state": "KOR"})
+    keys = {r["to"] for r in rows}
+    assert not any(k.startswith("process/") for k in keys)
+    assert {"agreement/inter-korean-basic-agreement", "agreement/comprehensive-military-agreement-2018",
+            "agreement/july-4-joint-communique", "agreement/tisa-2014"} <= keys
+    cbms = {r["to"] for r in queries.run(built, "diplomacy/cbms_made_and_broken", {"state": "KOR"})}
+    assert "agreement/comprehensive-military-agreement-2018" in cbms
+
+
+def test_every_state_that_signed_is_a_party(built):
+    """The rule: the states bound by an agreement are PARTY_TO it; SIGNED records signatures only. A
+    state that signed and is not a party is an exception the data must explain (the Armistice, signed for
+    the UN Command by its US commander)."""
+    rows = built.query("MATCH (s:State)-[:SIGNED]->(a:Agreement) WHERE NOT (s)-[:PARTY_TO]->(a) "
+                       "RETURN s.key AS s, a.key AS a")
+    assert {(r["s"], r["a"]) for r in rows} <= {("state/USA", "agreement/korean-armistice")}
+    bare = built.query("MATCH (a:Agreement) WHERE NOT ()-[:PARTY_TO]->(a) RETURN a.key AS a")
+    assert bare == []
