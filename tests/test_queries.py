@@ -225,7 +225,7 @@ def test_cli_query_json_and_csv(tiny_store_uri):
     assert result.exit_code == 0, result.output
     assert json.loads(result.output) == [{"from": "state/AAA", "type": "ALLIED_WITH", "to": "state/BBB",
                                           "state": "Alpha", "ally": "Beta", "since": "2001-02-03",
-                                          "sources": ["src/x"]}]
+                                          "until": "open", "sources": ["src/x"]}]
     result = CliRunner().invoke(main, [*args, "--format", "csv"])
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(result.output)))
@@ -296,13 +296,18 @@ def test_quality_queries_find_planted_faults(store):
              edge("state/AAA", "ALLIED_WITH", "state/DNG", "stmt/10", valid_from="2001"),   # stored both ways: fine
              edge("state/DNG", "ALLIED_WITH", "state/AAA", "stmt/11", valid_from="2001")]
     nodes.append(node("state/ISO", "State", iso3="ISO"))                                # isolated
+    nodes += [node("person/p1", "Person"), node("person/p2", "Person"), node("org/o", "Organization", valid_from="1994-07-25")]
+    edges += [edge("state/BBB", "SUPPORTS", "state/AAA", "stmt/12", kind="economic", valid_from="2001", end_unknown=True),
+              edge("person/p1", "LEADS", "state/BBB", "stmt/13", role="President", valid_from="2000"),  # never ends
+              edge("person/p2", "LEADS", "state/BBB", "stmt/14", role="President", valid_from="2005-03-01"),
+              edge("state/BBB", "MEMBER_OF", "org/o", "stmt/15", valid_from="1990")]           # before the org existed
     store.write(nodes, edges)
     found = {q: queries.run(store, q) for q in ALL if q.startswith("quality/")}
     keys = {q: json.dumps(rows) for q, rows in found.items()}
     assert set(found) == {"quality/unsourced_nodes", "quality/unsourced_relationships", "quality/dangling_sources",
                           "quality/dangling_relationship_sources", "quality/isolated_entities",
                           "quality/events_without_date", "quality/unnamed_entities", "quality/contradictory_dates",
-                          "quality/asymmetric_alliances"}, \
+                          "quality/asymmetric_alliances", "quality/unknown_ends"}, \
         "a new quality query needs a planted fault here"
     assert "state/NOS" in keys["quality/unsourced_nodes"]
     assert "stmt/2" in keys["quality/unsourced_relationships"]
@@ -313,6 +318,9 @@ def test_quality_queries_find_planted_faults(store):
     assert "state/NAM" in keys["quality/unnamed_entities"]
     # stmt/1 (2000..1999-12) and stmt/2 (undated) are one alliance with different dates each way
     assert {r["key"] for r in found["quality/asymmetric_alliances"]} == {"stmt/1", "stmt/2"}
+    ends = {r["key"]: r["problem"] for r in found["quality/unknown_ends"]}
+    assert ends == {"stmt/12": "end unknown", "stmt/13": "open, but person/p2 holds the role from 2005-03-01",
+                    "stmt/15": "member before org/o existed (1994-07-25)"}
     problems = {(r["holder"], r["problem"]) for r in found["quality/contradictory_dates"]}
     assert problems == {("agreement/bad", "date_terminated before date_signed"),
                         ("event/lone", "end_date before date"),
@@ -337,6 +345,7 @@ def dated(store):
     edges = [edge("state/AAA", "ALLIED_WITH", "state/BBB", "stmt/ab", valid_from="1961-07-06", valid_to="1996"),
              edge("state/CCC", "ALLIED_WITH", "state/DDD", "stmt/cd", valid_from="2000-05", valid_to="2003-02"),
              edge("state/EEE", "ALLIED_WITH", "state/FFF", "stmt/ef", valid_from="2010"),
+             edge("state/FFF", "ALLIED_WITH", "state/EEE", "stmt/fe", valid_from="2010", end_unknown=True),
              edge("state/AAA", "PARTY_TO", "treaty/t", "stmt/pa"),
              edge("state/CCC", "SUPPORTS", "state/DDD", "stmt/s1", kind="military", valid_from="2001", valid_to="2002-06"),
              edge("org/sc", "IMPOSES", "unscr/1", "stmt/i1", valid_to="2020-03"),
@@ -672,3 +681,28 @@ def test_every_state_that_signed_is_a_party(built):
     assert {(r["s"], r["a"]) for r in rows} <= {("state/USA", "agreement/korean-armistice")}
     bare = built.query("MATCH (a:Agreement) WHERE NOT ()-[:PARTY_TO]->(a) RETURN a.key AS a")
     assert bare == []
+
+
+def test_open_period_and_unknown_end_differ(dated):
+    """An alliance without valid_to holds ('open'); one marked end_unknown is shown, flagged 'unknown'; one
+    with valid_to shows the date."""
+    rows = queries.run(dated, "alliances/network_as_of", {"as_of": "2012"})
+    until = {(r["from"], r["to"]): r["until"] for r in rows}
+    assert until[("state/EEE", "state/FFF")] == "open" and until[("state/FFF", "state/EEE")] == "unknown"
+    assert queries.run(dated, "alliances/network_as_of", {"as_of": "1990"})[0]["until"] == "1996"
+
+
+def test_named_ends_are_sourced(built):
+    """The cases an analyst found open although they ended: each now ends on a sourced date."""
+    fate = {r["key"]: r for r in queries.run(built, "diplomacy/agreements_fate", {"as_of": "2025"})}
+    assert fate["agreement/us-dprk-missile-moratorium-1999"]["status"] == "terminated"
+    assert "agreement/us-dprk-missile-moratorium-1999" not in {
+        r["to"] for r in queries.run(built, "diplomacy/agreements_of_party", {"as_of": "2025"})}
+    arf_1990 = queries.run(built, "alliances/memberships_as_of", {"organization": "org/arf", "as_of": "1990"})
+    arf_1995 = queries.run(built, "alliances/memberships_as_of", {"organization": "org/arf", "as_of": "1995"})
+    assert arf_1990 == [] and len(arf_1995) > 15
+    aid = queries.run(built, "influence/support_as_of", {"as_of": "2025", "kind": "humanitarian"})
+    assert not any(r["from"] == "state/JPN" and r["to"] == "state/PRK" for r in aid)
+    pm = built.query("MATCH (:Person {key: 'person/dmitry-medvedev'})-[r:LEADS]->() WHERE r.role = 'Prime Minister' "
+                     "RETURN r.valid_to AS end")
+    assert pm == [{"end": "2020-01-15"}]
