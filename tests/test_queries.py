@@ -27,6 +27,8 @@ PACKS = ("alliances", "influence", "sanctions", "missiles", "diplomacy", "cyber"
 # Queries that read dated facts but answer over all time on purpose, each with the reason.
 NOT_AS_OF = {
     "alliances/changes_between": "takes a period (start, end)",
+    "alliances/changes_between_any": "takes a period (start, end)",
+    "diplomacy/actor_timeline": "takes a period (start, end)",
     "diplomacy/summits_timeline": "takes a period (start, end)",
     "diplomacy/cbms_made_and_broken": "the whole life of each agreement is the answer",
     "sanctions/measure_history": "the whole history of one measure is the answer",
@@ -706,3 +708,69 @@ def test_named_ends_are_sourced(built):
     pm = built.query("MATCH (:Person {key: 'person/dmitry-medvedev'})-[r:LEADS]->() WHERE r.role = 'Prime Minister' "
                      "RETURN r.valid_to AS end")
     assert pm == [{"end": "2020-01-15"}]
+
+
+def test_leaders_on_the_event_day(built):
+    rows = {(r["to"], r["state"]): r for r in queries.run(built, "diplomacy/event_leaders")}
+    assert rows[("event/inter-korean-summit-2000", "PRK")]["leaders"] == ["person/kim-jong-il (Leader of the DPRK)"]
+    assert rows[("event/us-dprk-summit-singapore", "USA")]["leaders"] == ["person/donald-trump (President)"]
+    assert rows[("event/us-dprk-summit-singapore", "USA")]["attending_leaders"] == ["person/donald-trump"]
+    for (_, _), r in rows.items():  # a summit dated by the day matches one head per role, or flags itself
+        if r["exact_day"] and r["state"] in ("USA", "KOR", "PRK", "CHN", "JPN"):
+            assert len(r["leaders"]) == 1, r
+    leaders_2005 = {r["from"] for r in queries.run(built, "diplomacy/leaders_as_of", {"as_of": "2005-06-01"})}
+    assert {"person/kim-jong-il", "person/george-w-bush", "person/roh-moo-hyun", "person/hu-jintao",
+            "person/junichiro-koizumi", "person/vladimir-putin"} <= leaders_2005
+    leaders_2013 = {r["from"] for r in queries.run(built, "diplomacy/leaders_as_of", {"as_of": "2013-01-01"})}
+    assert "person/kim-jong-un" in leaders_2013 and "person/kim-jong-il" not in leaders_2013
+
+
+def test_events_within_days_counts_days_like_the_calendar(store):
+    """The day count in Cypher equals Python's date arithmetic across month ends, leap days and centuries;
+    month- and year-only dates count from their first day."""
+    import datetime as dt
+    import itertools
+
+    dates = ["1999-12-31", "2000-02-28", "2000-02-29", "2000-03-01", "2016-02-29", "2016-03-01", "2017-01",
+             "2017-01-31", "2100-02-28", "2100-03-01", "2017", "2016-12-31"]
+    nodes = [node("src/ok", "Source")] + [node(f"event/e{i}", "MissileTest", date=d) for i, d in enumerate(dates)]
+    store.write(nodes, [])
+    rows = queries.run(store, "diplomacy/events_within_days",
+                       {"first": "MissileTest", "second": "MissileTest", "days": 40000, "as_of": "2200"})
+    got = {(r["from"], r["to"]): r["days"] for r in rows}
+
+    def first_day(text):
+        return dt.date.fromisoformat(text + "-01-01"[len(text) - 4:])
+
+    want = {}
+    for (i, a), (j, b) in itertools.permutations(enumerate(dates), 2):
+        gap = (first_day(b) - first_day(a)).days
+        if 0 <= gap <= 40000:
+            want[(f"event/e{i}", f"event/e{j}")] = gap
+    assert got == want
+    assert got[("event/e1", "event/e3")] == 2 and got[("event/e8", "event/e9")] == 1  # 2000 leap, 2100 not
+    exact = {(r["from"], r["to"]): r["exact"] for r in rows}
+    assert exact[("event/e0", "event/e1")] is True and exact[("event/e6", "event/e7")] is False
+    short = queries.run(store, "diplomacy/events_within_days",
+                        {"first": "MissileTest", "second": "MissileTest", "days": 1, "as_of": "2200"})
+    assert {(r["from"], r["to"]) for r in short} == {k for k, v in want.items() if v <= 1}
+
+
+def test_actor_timeline_and_changes(built):
+    rows = queries.run(built, "diplomacy/actor_timeline", {"actor": "state/PRK", "start": "2017-07", "end": "2017-07"})
+    assert rows and all(r["date"].startswith("2017-07") for r in rows)
+    assert ("event/test-2017-07-04", "event") in {(r["from"], r["change"]) for r in rows}
+    assert [r["date"] for r in rows] == sorted(r["date"] for r in rows)
+    changes = queries.run(built, "alliances/changes_between_any", {"start": "2020-01", "end": "2020-01", "types": "LEADS"})
+    assert ("person/dmitry-medvedev", "ended", "2020-01-15") in {(r["from"], r["change"], r["date"]) for r in changes}
+    alliances = queries.run(built, "alliances/changes_between_any", {"start": "1990", "end": "2025", "types": "ALLIED_WITH"})
+    same = queries.run(built, "alliances/changes_between", {"start": "1990", "end": "2025"})
+    assert {(r["from"], r["to"], r["date"]) for r in alliances} == {(r["from"], r["to"], r["date"]) for r in same}
+
+
+def test_reach_as_of_needs_a_flight_by_the_date(built):
+    before = {r["from"] for r in queries.run(built, "missiles/reach_as_of", {"place": "place/washington", "as_of": "2017-11-28"})}
+    after = {r["from"] for r in queries.run(built, "missiles/reach_as_of", {"place": "place/washington", "as_of": "2017-11-29"})}
+    assert "missile/hwasong-15" in after - before
+    today = {r["from"] for r in queries.run(built, "missiles/systems_reaching_place", {"place": "place/washington"})}
+    assert after <= today
