@@ -774,3 +774,16 @@ def test_reach_as_of_needs_a_flight_by_the_date(built):
     assert "missile/hwasong-15" in after - before
     today = {r["from"] for r in queries.run(built, "missiles/systems_reaching_place", {"place": "place/washington"})}
     assert after <= today
+
+
+def test_votes_agree_with_each_tally(built):
+    """Members recorded as against or abstaining match the tally of every resolution and draft that has one."""
+    rows = queries.run(built, "sanctions/votes")
+    tallied = [r for r in rows if r["tally"]]
+    assert len(tallied) > 20
+    for r in tallied:
+        _, against, abstaining = (int(n) for n in r["tally"].split("-"))
+        assert (len(r["against"]), len(r["abstaining"])) == (against, abstaining), r
+        assert r["adopted"] is (not r["vetoed_by"])
+        assert set(r["vetoed_by"]) <= set(r["against"])
+    assert {r["key"]: r["abstaining"] for r in rows}["unscr/825"] == ["CHN", "PAK"]
