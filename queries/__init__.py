@@ -26,6 +26,12 @@ that period. Packs therefore compare two dates at the precision of the shorter o
     end >= as_of     as   end >= left($as_of, size(coalesce(end, '')))
 
 (`left` and `size` on strings work on FalkorDB and Neo4j alike; the coalesce keeps `size` off null.)
+
+A fact with no end (`valid_to` absent) is open: it holds from its start on. A fact that ended on a day
+no source gives carries `end_unknown = true`; the predicate above still counts it (nothing says when it
+stopped), and as-of answers show its `until` as 'unknown' rather than 'open'
+(`coalesce(r.valid_to, CASE WHEN r.end_unknown THEN 'unknown' ELSE 'open' END)`).
+Parameters of type key or iso3 must name something in the store (`check_anchors`).
 """
 
 from __future__ import annotations
