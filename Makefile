@@ -7,7 +7,7 @@ PY    := $(VENV)/bin/python
 PYTHON312 ?= $(shell for p in python3.12 $$HOME/.pyenv/versions/3.12*/bin/python3.12 /usr/bin/python3.12 /usr/local/bin/python3.12; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; assert sys.version_info >= (3, 12)' 2>/dev/null && { echo $$p; break; }; done)
 
-.PHONY: demo test venv lint-deps system-deps lint clean bench readme
+.PHONY: demo test venv lint-deps system-deps lint clean bench readme neo4j neo4j-launcher
 
 $(VENV)/.installed: pyproject.toml
 	@test -n "$(PYTHON312)" || { echo "Python 3.12+ not found: install python3.12 (apt-get install python3.12 or pyenv install 3.12)"; exit 1; }
@@ -33,9 +33,19 @@ demo: venv
 	# a source loader at work on a sample, into a store of its own (a second run changes nothing)
 	$(VENV)/bin/peninsula --store embedded:out/sources-demo.db load --format cns tests/samples/cns/missile_tests.csv
 
-test: venv lint-deps system-deps
+# Neo4j Community 5.26 in-process (graph/neo4j-launcher, built once by Maven; artifacts cached in
+# ~/.m2): `make test` runs the suite against it and stops it afterwards.
+neo4j-launcher: venv system-deps
+	$(PY) -m peninsula.graph.neo4j_local build
+
+test: venv lint-deps system-deps neo4j-launcher
 	$(VENV)/bin/ruff check .
-	PYTHONSAFEPATH=1 $(PY) -m pytest
+	PYTHONSAFEPATH=1 $(PY) -m peninsula.graph.neo4j_local with -- $(PY) -m pytest
+
+# A Neo4j for analysts without a container engine: Bolt on 127.0.0.1:7687, data in out/neo4j.
+# Prints the PENINSULA_STORE and credential lines to export; Ctrl-C stops it cleanly.
+neo4j: neo4j-launcher
+	$(PY) -m peninsula.graph.neo4j_local run --data out/neo4j --port 7687
 
 bench: venv
 	$(PY) benchmarks/bench_views.py

@@ -6,6 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from peninsula.graph.dialects import falkordb_hint
 from peninsula.graph.store import GRAPH_NAME, Counters, Store, is_write, redact
 from peninsula.ontology import QueryError, ReadOnlyError, StoreError, load
 
@@ -64,13 +65,14 @@ def _stats(lines) -> dict:
     return out
 
 
-def _mapped(exc: Exception) -> Exception:
-    """A redis error of a query -> ReadOnlyError, QueryError (the engine refused it) or StoreError."""
+def _mapped(exc: Exception, cypher: str = "") -> Exception:
+    """A redis error of a query -> ReadOnlyError, QueryError (the engine refused it; the message names
+    any Neo4j-only construct the query uses and the FalkorDB form) or StoreError."""
     msg = str(exc)
     if "read-only" in msg or "RO_QUERY" in msg:
         return ReadOnlyError("this query writes to the store; pass --write (write=True) if you mean it")
     if _is_query_error(exc):
-        return QueryError(f"FalkorDB refused the query: {msg}")
+        return QueryError(f"FalkorDB refused the query: {msg}.{falkordb_hint(cypher)}")
     return StoreError(f"FalkorDB refused the query: {msg}")
 
 
@@ -91,7 +93,7 @@ class _FalkorStore(Store):
             _raise_in(reply)
             rows = self._rows(reply) if len(reply) > 2 else []
         except Exception as exc:  # the client raises redis errors of several kinds
-            raise _mapped(exc) from exc
+            raise _mapped(exc, cypher) from exc
         stats = _stats(reply[-1])
         counters = Counters(
             nodes_created=stats.get("Nodes created", 0),

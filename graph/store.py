@@ -23,7 +23,10 @@ from peninsula.ontology import StoreError, load
 GRAPH_NAME = "peninsula"
 BATCH = 5000
 WRITE_CLAUSE = re.compile(
-    r"\b(CREATE|MERGE|DELETE|DETACH|SET|REMOVE|DROP|LOAD\s+CSV|FOREACH)\b|CALL\s+\{|\bCALL\s+(db|apoc|dbms|gds)\.[\w.]*(create|drop|set|delete|merge|remove|clear)",
+    # a `CALL { ... }` subquery writes only when its body does (the clauses are found inside it) or
+    # when it commits in batches (IN TRANSACTIONS)
+    r"\b(CREATE|MERGE|DELETE|DETACH|SET|REMOVE|DROP|LOAD\s+CSV|FOREACH)\b|\bIN\s+TRANSACTIONS\b"
+    r"|\bCALL\s+(db|apoc|dbms|gds)\.[\w.]*(create|drop|set|delete|merge|remove|clear)",
     re.IGNORECASE,
 )
 

@@ -184,7 +184,8 @@ def layout(keys: list[str], pairs, *, seed: int = SEED, iterations: int | None =
 
 # ---------------------------------------------------------------------------- data for the page
 def _clean(value):
-    """Props -> JSON-safe values (NaN and infinities become None, other types their text)."""
+    """Props -> JSON-safe values (NaN and infinities become None, other types their text); maps in key
+    order, so the page is the same whichever engine the properties came from."""
     if isinstance(value, float):
         return value if math.isfinite(value) else None
     if value is None or isinstance(value, (str, int, bool)):
@@ -192,7 +193,7 @@ def _clean(value):
     if isinstance(value, (list, tuple, set)):
         return [_clean(v) for v in value]
     if isinstance(value, dict):
-        return {str(k): _clean(v) for k, v in value.items()}
+        return {str(k): _clean(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
     return str(value)
 
 
@@ -391,10 +392,12 @@ def render(nodes, edges, *, title: str, ontology=None, sources: dict | None = No
 
 
 # ---------------------------------------------------------------------------- from a store
+# ordered, so that a view is the same page whichever engine it was read from
 NODES_BY_KEY = ("MATCH (n:Entity) WHERE n.key IN $keys "
-                "RETURN n.key AS key, labels(n) AS labels, properties(n) AS props")
+                "RETURN n.key AS key, labels(n) AS labels, properties(n) AS props ORDER BY key")
 EDGES_BY_TYPE = ("MATCH (a:Entity)-[r]->(b:Entity) WHERE type(r) IN $types "
-                 "RETURN a.key AS src, type(r) AS type, b.key AS dst, properties(r) AS props")
+                 "RETURN a.key AS src, type(r) AS type, b.key AS dst, properties(r) AS props "
+                 "ORDER BY type, r.key, src, dst")
 
 
 def fetch_nodes(store, keys) -> list[dict]:
@@ -402,7 +405,7 @@ def fetch_nodes(store, keys) -> list[dict]:
     out = []
     for i in range(0, len(keys), 5000):
         rows = store.query(NODES_BY_KEY, {"keys": keys[i:i + 5000]})
-        out += [{"key": r["key"], "labels": list(r["labels"]), "props": dict(r["props"])} for r in rows]
+        out += [{"key": r["key"], "labels": sorted(r["labels"]), "props": dict(r["props"])} for r in rows]
     return out
 
 

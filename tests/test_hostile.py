@@ -1,5 +1,5 @@
 """The hostile corpus: every file in tests/hostile/ is one case, run through the real CLI against a
-real embedded store that already holds data (tests/hostile/base/).
+real store that already holds data (tests/hostile/base/): embedded FalkorDB and the live Neo4j.
 
 A broken or hostile file must fail with exit code 2 and a message naming the file, the line (or
 record) and the field, and leave the store exactly as it was (whole-graph checksum). A file of
@@ -202,10 +202,16 @@ def run(uri: str, *args: str):
     return CliRunner().invoke(main, ["--store", uri, *args])
 
 
-@pytest.fixture(scope="module")
-def base(tmp_path_factory):
-    """A store holding the base data, which every hostile case must leave unchanged."""
-    uri = f"embedded:{tmp_path_factory.mktemp('hostile') / 'store.db'}"
+@pytest.fixture(scope="module", params=["falkordb", "neo4j"])
+def base(request, tmp_path_factory):
+    """A store holding the base data, which every hostile case must leave unchanged: embedded
+    FalkorDB, then the live Neo4j (cleared first)."""
+    if request.param == "neo4j":
+        uri = request.getfixturevalue("neo4j_uri")
+        with open_store(uri) as store:
+            store.clear()
+    else:
+        uri = f"embedded:{tmp_path_factory.mktemp('hostile') / 'store.db'}"
     result = run(uri, "build", "--data", str(HOSTILE / "base"))
     assert result.exit_code == 0, result.output
     return uri

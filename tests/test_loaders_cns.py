@@ -103,7 +103,8 @@ def test_load_into_the_built_knowledge_base_keeps_curated_nodes(store):
     assert [d for d, _ in _out(store, "event/test-2021-09-15", "TESTED")] == ["missile/kn-23"]
     assert [d for d, _ in _out(store, "event/launch-2012-12-12", "LAUNCHED_FROM")] == ["place/sohae"]
     hwasong14 = _node(store, "event/test-2017-07-04")
-    assert (hwasong14["distance_km"], hwasong14["record_id"]) == (934, "F1=6")  # the row says 933 km
+    # the curated 933 km (KCNA; ROK JCS "over 930 km") and the row agree; the curated node keeps its key and sources
+    assert (hwasong14["distance_km"], hwasong14["record_id"]) == (933, "F1=6")
     assert "src/cns-missile-tests" in hwasong14["sources"] and "src/thediplomat-2017-07-hwasong-14" in hwasong14["sources"]
     assert store.query("MATCH (t:Event {date: '2017-07-04'})-[:TESTED]->(:Entity {key: 'missile/hwasong-14'}) "
                        "RETURN count(t) AS n")[0]["n"] == 1

@@ -113,7 +113,20 @@ def test_golden(built, query_id):
         assert any(r[q.graph["from"]] and r[q.graph["to"]] for r in rows)
 
 
-@pytest.mark.parametrize("query_id", sorted(i for i in ALL if i.startswith("quality/")))
+@pytest.mark.neo4j
+@pytest.mark.parametrize("query_id", ALL)
+def test_golden_on_neo4j(built_neo4j, query_id):
+    """The same query on a live Neo4j (its variant where it has one) gives the golden rows, in order."""
+    q = queries.get(query_id)
+    golden = json.loads((GOLDEN / q.pack / f"{q.name}.json").read_text(encoding="utf-8"))
+    assert _plain(queries.run(built_neo4j, query_id)) == golden["rows"]
+
+
+# Quality queries whose findings on the curated data are a known to-do list, pinned by their golden instead.
+NOT_CLEAN_YET = {"quality/weak_sources": "citations of reference works and mirrors still to replace (issue 14)"}
+
+
+@pytest.mark.parametrize("query_id", sorted(i for i in ALL if i.startswith("quality/") and i not in NOT_CLEAN_YET))
 def test_quality_clean_on_curated_data(built, query_id):
     rows = queries.run(built, query_id)
     assert rows == [], f"{query_id} finds problems in data/: {rows[:5]}"
@@ -299,17 +312,21 @@ def test_quality_queries_find_planted_faults(store):
              edge("state/DNG", "ALLIED_WITH", "state/AAA", "stmt/11", valid_from="2001")]
     nodes.append(node("state/ISO", "State", iso3="ISO"))                                # isolated
     nodes += [node("person/p1", "Person"), node("person/p2", "Person"), node("org/o", "Organization", valid_from="1994-07-25")]
-    edges += [edge("state/BBB", "SUPPORTS", "state/AAA", "stmt/12", kind="economic", valid_from="2001", end_unknown=True),
-              edge("person/p1", "LEADS", "state/BBB", "stmt/13", role="President", valid_from="2000"),  # never ends
-              edge("person/p2", "LEADS", "state/BBB", "stmt/14", role="President", valid_from="2005-03-01"),
-              edge("state/BBB", "MEMBER_OF", "org/o", "stmt/15", valid_from="1990")]           # before the org existed
+    edges += [edge("state/BBB", "SUPPORTS", "state/AAA", "stmt/20", kind="economic", valid_from="2001", end_unknown=True),
+              edge("person/p1", "LEADS", "state/BBB", "stmt/21", role="President", valid_from="2000"),  # never ends
+              edge("person/p2", "LEADS", "state/BBB", "stmt/22", role="President", valid_from="2005-03-01"),
+              edge("state/BBB", "MEMBER_OF", "org/o", "stmt/23", valid_from="1990")]           # before the org existed
+    nodes += [node("src/wiki", "Source", source_kind="reference"), node("src/press", "Source", source_kind="press"),
+              node("state/WKA", "State", iso3="WKA", sources=["src/wiki"]),                 # only a wiki behind it
+              node("state/WKB", "State", iso3="WKB", sources=["src/wiki", "src/press"])]    # a better source too
+    edges.append(edge("state/WKA", "SIGNED", "agreement/bad", "stmt/12", sources=["src/wiki"]))
     store.write(nodes, edges)
     found = {q: queries.run(store, q) for q in ALL if q.startswith("quality/")}
     keys = {q: json.dumps(rows) for q, rows in found.items()}
     assert set(found) == {"quality/unsourced_nodes", "quality/unsourced_relationships", "quality/dangling_sources",
                           "quality/dangling_relationship_sources", "quality/isolated_entities",
                           "quality/events_without_date", "quality/unnamed_entities", "quality/contradictory_dates",
-                          "quality/asymmetric_alliances", "quality/unknown_ends"}, \
+                          "quality/asymmetric_alliances", "quality/weak_sources", "quality/unknown_ends"}, \
         "a new quality query needs a planted fault here"
     assert "state/NOS" in keys["quality/unsourced_nodes"]
     assert "stmt/2" in keys["quality/unsourced_relationships"]
@@ -318,11 +335,13 @@ def test_quality_queries_find_planted_faults(store):
     assert "state/ISO" in keys["quality/isolated_entities"]
     assert "event/nodate" in keys["quality/events_without_date"]
     assert "state/NAM" in keys["quality/unnamed_entities"]
+    assert {(r["holder"], r["source"]) for r in found["quality/weak_sources"]} == {("state/WKA", "src/wiki"),
+                                                                                  ("stmt/12", "src/wiki")}
     # stmt/1 (2000..1999-12) and stmt/2 (undated) are one alliance with different dates each way
     assert {r["key"] for r in found["quality/asymmetric_alliances"]} == {"stmt/1", "stmt/2"}
     ends = {r["key"]: r["problem"] for r in found["quality/unknown_ends"]}
-    assert ends == {"stmt/12": "end unknown", "stmt/13": "open, but person/p2 holds the role from 2005-03-01",
-                    "stmt/15": "member before org/o existed (1994-07-25)"}
+    assert ends == {"stmt/20": "end unknown", "stmt/21": "open, but person/p2 holds the role from 2005-03-01",
+                    "stmt/23": "member before org/o existed (1994-07-25)"}
     problems = {(r["holder"], r["problem"]) for r in found["quality/contradictory_dates"]}
     assert problems == {("agreement/bad", "date_terminated before date_signed"),
                         ("event/lone", "end_date before date"),

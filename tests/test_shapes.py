@@ -86,6 +86,8 @@ CASES = [
     ("source without publisher", "src/sample-a", PEN.publisher, None, None, "SourceRequiredShape", "publisher"),
     ("source with two dates", "src/sample-a", PEN.date, KEEP, Literal("2017", datatype=XSD.gYear),
      "SourceRequiredShape", "date"),
+    ("source kind outside the list", "src/sample-a", PEN.sourceKind, None, Literal("blog"),
+     "SourceRequiredShape", "source_kind"),
     ("resolution symbol pattern", "unscr/9997", PEN.symbol, None, Literal("UNSCR 9997"), "SanctionShape", "symbol"),
     ("resolution without date", "unscr/9997", PEN.date, None, None, "SanctionShape", "date"),
     ("valid_from after valid_to", "org/sample-council", PEN.validTo, None, Literal("1949", datatype=XSD.gYear),

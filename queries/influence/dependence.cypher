@@ -7,7 +7,7 @@
 MATCH (a:Actor)-[r:SUPPORTS|SUPPLIES_ARMS_TO]->(b:Actor {key: $actor})
 WHERE (r.valid_from IS NULL OR left(r.valid_from, size($as_of)) <= $as_of)
   AND (r.valid_to IS NULL OR r.valid_to >= left($as_of, size(coalesce(r.valid_to, ''))))
-WITH a, b, type(r) AS rel, r.kind AS kind
+WITH a, b, type(r) AS rel, r.kind AS kind ORDER BY kind
 WITH a, b, rel, collect(DISTINCT kind) AS kinds, count(*) AS links
 RETURN a.key AS from, rel AS type, b.key AS to, a.name AS supporter, kinds, links
 ORDER BY links DESC, supporter, type

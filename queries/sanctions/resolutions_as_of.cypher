@@ -5,5 +5,6 @@
 MATCH (i:SecurityCouncilResolution)
 WHERE left(i.date, size($as_of)) <= $as_of
 OPTIONAL MATCH (i)-[:RESPONDS_TO]->(e:Event)
+WITH i, e ORDER BY e.date, e.key  // collect keeps this order on both engines
 RETURN i.key AS key, i.symbol AS symbol, i.date AS adopted, i.vote AS vote, collect(DISTINCT e.key) AS answers
 ORDER BY adopted, key

@@ -1,0 +1,173 @@
+"""A local Neo4j Community 5.26 without a container: the Java launcher in graph/neo4j-launcher,
+built once by Maven (artifacts cached in ~/.m2), run as a child process with Bolt on loopback.
+
+    python -m peninsula.graph.neo4j_local run  [--data DIR] [--port 7687]   # `make neo4j`: until Ctrl-C
+    python -m peninsula.graph.neo4j_local with [--port 0] -- COMMAND ...    # around a command (tests)
+
+`with` starts Neo4j in a temporary directory, sets NEO4J_URI, NEO4J_USER and NEO4J_PASSWORD for the
+command, stops Neo4j when it ends and exits with the command's exit code.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from peninsula.ontology import StoreError
+
+VERSION = "5.26"
+STARTUP_SECONDS = 240
+
+
+def launcher_dir() -> Path:
+    """graph/neo4j-launcher of the source tree (PENINSULA_NEO4J_LAUNCHER overrides)."""
+    env = os.environ.get("PENINSULA_NEO4J_LAUNCHER")
+    if env:
+        return Path(env)
+    for base in (Path.cwd(), *Path(__file__).resolve().parents):
+        candidate = base / "graph" / "neo4j-launcher"
+        if (candidate / "pom.xml").exists():
+            return candidate
+    raise StoreError("graph/neo4j-launcher not found: run from the Peninsula source tree or set "
+                     "PENINSULA_NEO4J_LAUNCHER to its folder")
+
+
+def build(directory: Path | None = None) -> str:
+    """The launcher's class path, building it with Maven first when its sources are newer."""
+    directory = directory or launcher_dir()
+    jar = directory / "target" / "neo4j-launcher.jar"
+    sources = [directory / "pom.xml", *(directory / "src").rglob("*.java")]
+    if not jar.exists() or jar.stat().st_mtime < max(p.stat().st_mtime for p in sources):
+        for tool in ("java", "mvn"):
+            if not shutil.which(tool):
+                raise StoreError(f"{tool} not found: install Java 17 and Maven "
+                                 "(apt-get install openjdk-17-jdk-headless maven)")
+        done = subprocess.run(["mvn", "-q", "-B", "-f", str(directory / "pom.xml"), "package"],
+                              capture_output=True, text=True)
+        if done.returncode != 0:
+            raise StoreError("building the Neo4j launcher failed:\n" + (done.stdout + done.stderr)[-3000:])
+    return f"{jar}{os.pathsep}{directory / 'target' / 'lib' / '*'}"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class LocalNeo4j:
+    """One Neo4j process: start() waits for Bolt, stop() shuts it down cleanly (SIGTERM)."""
+
+    def __init__(self, data: Path, port: int = 7687, password: str | None = None, heap: str = "1g"):
+        self.data, self.port, self.heap = Path(data), port or free_port(), heap
+        self.password = password or os.environ.get("NEO4J_PASSWORD") or secrets.token_urlsafe(18)
+        self.uri = f"bolt://127.0.0.1:{self.port}"
+        self.proc: subprocess.Popen | None = None
+        self.log = self.data.parent / f"{self.data.name}-neo4j.log"
+
+    def start(self, classpath: str | None = None) -> LocalNeo4j:
+        classpath = classpath or build()
+        self.data.mkdir(parents=True, exist_ok=True)
+        cmd = ["java", f"-Xmx{self.heap}", "-XX:+UseG1GC", "-cp", classpath, "peninsula.Neo4jLauncher",
+               "--data", str(self.data), "--port", str(self.port)]
+        env = {**os.environ, "NEO4J_PASSWORD": self.password}
+        log = self.log.open("wb")
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=log, env=env, start_new_session=True)
+        ready = threading.Event()
+        threading.Thread(target=self._watch, args=(ready,), daemon=True).start()
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while not ready.wait(0.2):
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                tail = self.log.read_text("utf-8", "replace")[-2000:]
+                raise StoreError(f"Neo4j did not start on port {self.port} (see {self.log}):\n{tail}")
+        return self
+
+    def _watch(self, ready: threading.Event) -> None:
+        for line in self.proc.stdout:
+            if line.startswith(b"READY "):
+                ready.set()
+
+    def stop(self, timeout: float = 60) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+    def kill(self) -> None:
+        """kill -9, as a crash would (the next start recovers the store)."""
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+    def env(self) -> dict:
+        return {"NEO4J_URI": self.uri, "NEO4J_USER": "neo4j", "NEO4J_PASSWORD": self.password}
+
+    def __enter__(self):
+        return self.start() if self.proc is None else self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+def _run(args: list[str]) -> int:
+    data = Path(_option(args, "--data") or Path.cwd() / "out" / "neo4j")
+    port = int(_option(args, "--port") or 7687)
+    server = LocalNeo4j(data, port).start()
+    print(f"Neo4j Community {VERSION} is running (data in {data}, log in {server.log}). Stop it with Ctrl-C.")
+    print(f"  export PENINSULA_STORE={server.uri}")
+    print(f"  export NEO4J_USER=neo4j NEO4J_PASSWORD={server.password}")
+    sys.stdout.flush()
+    try:
+        server.proc.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+    return 0
+
+
+def _with(args: list[str]) -> int:
+    if "--" not in args:
+        raise SystemExit("usage: python -m peninsula.graph.neo4j_local with [--port P] -- COMMAND ...")
+    head, command = args[:args.index("--")], args[args.index("--") + 1:]
+    with tempfile.TemporaryDirectory(prefix="peninsula-neo4j-") as tmp:
+        server = LocalNeo4j(Path(tmp) / "data", int(_option(head, "--port") or 0))
+        with server.start():
+            print(f"Neo4j Community {VERSION} on {server.uri} for: {' '.join(command)}", flush=True)
+            return subprocess.run(command, env={**os.environ, **server.env()}).returncode
+
+
+def _option(args: list[str], name: str) -> str | None:
+    return args[args.index(name) + 1] if name in args and args.index(name) + 1 < len(args) else None
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] not in ("run", "with", "build"):
+        print(__doc__)
+        return 2
+    try:
+        if args[0] == "build":
+            print(build())
+            return 0
+        return _run(args[1:]) if args[0] == "run" else _with(args[1:])
+    except StoreError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
