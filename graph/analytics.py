@@ -1,4 +1,4 @@
-"""Network analytics with networkx: centralities, Louvain communities, brokers between them."""
+"""Network analytics with networkx over the actor network: centralities, Louvain communities, brokers."""
 
 from __future__ import annotations
 
@@ -29,33 +29,110 @@ def check_date(text: str) -> str:
         raise InputError(str(exc), field="as_of") from None
 
 
+# How much one fact ties two actors (see README, "Analytics: the actor network"). Direct ties between
+# two actors count in full; an agreement or a sanctions target shared by n actors ties each pair with
+# weight / (n - 1), so a bilateral treaty weighs as much as an alliance-free joint statement of six.
+WEIGHTS = {
+    "ALLIED_WITH": 3.0,            # alliance (family alliance)
+    "SUPPLIES_ARMS_TO": 2.0,       # arms supply (family influence)
+    "SUPPORTS": 1.0,               # support of another kind (family influence)
+    "SUPPORTS:military": 2.0,
+    "SUPPORTS:intelligence": 2.0,
+    "PARTY_TO": 1.0,               # parties to one agreement (family agreement)
+    "IMPOSES": 0.5,                # imposers of sanctions on one target (family sanction)
+}
+# Which relationship types each projected tie comes from, and the family `--family` selects it by.
+DIRECT = ("ALLIED_WITH", "SUPPLIES_ARMS_TO", "SUPPORTS")
+
+
+def starts_by(start, as_of: str) -> bool:
+    """The packs' rule: a start counts from the first day of its period, an as_of YYYY or YYYY-MM means
+    any day in it (left(start, size($as_of)) <= $as_of)."""
+    return start is None or str(start)[: len(as_of)] <= as_of
+
+
+def ends_after(end, as_of: str) -> bool:
+    """The packs' rule: an end runs through the last day of its period (end >= left($as_of, size(end)))."""
+    return end is None or str(end) >= as_of[: len(str(end))]
+
+
 def _valid(props: dict, as_of: str | None) -> bool:
     if as_of is None:
         return True
-    start = props.get("valid_from") or props.get("date")
-    end = props.get("valid_to") or props.get("end_date")
-    return (start is None or str(start) <= as_of) and (end is None or str(end) >= as_of[: len(str(end))])
+    start = props.get("valid_from") or props.get("date") or props.get("date_signed")
+    end = props.get("valid_to") or props.get("end_date") or props.get("date_terminated")
+    return starts_by(start, as_of) and ends_after(end, as_of)
+
+
+def _is_actor(node) -> bool:
+    labels = set(node["labels"])
+    return "Actor" in labels and "Person" not in labels
+
+
+def _family(rel: str) -> str | None:
+    from peninsula.ontology import load
+
+    prop = load().rel_types.get(rel)
+    return prop.family if prop else None
+
+
+def ties(nodes, edges, *, as_of: str | None = None, family: str | None = None) -> dict:
+    """Weighted ties between actors: {(a, b): {"weight": w, "kinds": {kind: count}}} with a < b."""
+    by_key = {n["key"]: n for n in nodes}
+    actors = {k for k, n in by_key.items() if _is_actor(n) and _valid(n["props"], as_of)}
+    out: dict = {}
+
+    def tie(a, b, weight, kind):
+        if a == b or a not in actors or b not in actors:
+            return
+        pair = (min(a, b), max(a, b))
+        entry = out.setdefault(pair, {"weight": 0.0, "kinds": {}})
+        entry["weight"] += weight
+        entry["kinds"][kind] = entry["kinds"].get(kind, 0) + 1
+
+    shared: dict = {}
+    for e in sorted(edges, key=lambda e: (e["type"], e["src"], e["dst"], e["key"])):
+        rel, props = e["type"], e["props"]
+        if rel in DERIVED or (family and _family(rel) != family) or not _valid(props, as_of):
+            continue
+        if rel in DIRECT:
+            kind = f"{rel}:{props['kind']}" if rel == "SUPPORTS" and props.get("kind") else rel
+            tie(e["src"], e["dst"], WEIGHTS.get(kind, WEIGHTS[rel]), rel)
+        elif rel == "PARTY_TO":
+            doc = by_key.get(e["dst"])
+            if doc and "Agreement" in doc["labels"] and _valid(doc["props"], as_of):
+                shared.setdefault(("PARTY_TO", e["dst"]), set()).add(e["src"])
+        elif rel == "IMPOSES":
+            shared.setdefault(("IMPOSES", e["dst"]), set()).add(e["src"])
+    if not family or family == "sanction":  # instruments -> the actors they target
+        targets: dict = {}
+        for e in edges:
+            if e["type"] == "TARGETS" and _valid(e["props"], as_of):
+                targets.setdefault(e["src"], set()).add(e["dst"])
+        by_target: dict = {}
+        for (rel, doc), imposers in shared.items():
+            if rel == "IMPOSES" and doc in by_key and _valid(by_key[doc]["props"], as_of):
+                for target in targets.get(doc, ()):
+                    by_target.setdefault(target, set()).update(imposers - {target})
+        shared = {k: v for k, v in shared.items() if k[0] != "IMPOSES"}
+        shared.update({("IMPOSES", t): v for t, v in by_target.items()})
+    for (rel, _doc), members in sorted(shared.items()):
+        members = sorted(m for m in members if m in actors)
+        for i, a in enumerate(members):
+            for b in members[i + 1:]:
+                tie(a, b, WEIGHTS[rel] / (len(members) - 1), rel)
+    return out
 
 
 def project(nodes, edges, *, as_of: str | None = None, family: str | None = None) -> nx.Graph:
-    """An undirected networkx graph of the entities (sources left out), as of a date, one family.
-
-    Derived relationships (CAN_REACH) are left out, whichever family is asked for."""
-    from peninsula.ontology import load
-
-    ont = load()
+    """The actor network: states and organizations (not persons, events, documents, places or weapons),
+    tied by alliances, support and arms supply, by the agreements they are party to together and by the
+    targets they sanction together, each tie weighted by kind (WEIGHTS), as of a date, one family.
+    Actors with no tie are left out; derived relationships (CAN_REACH) never count."""
     g = nx.Graph()
-    for n in sorted(nodes, key=lambda n: n["key"]):
-        if "Source" not in n["labels"] and _valid(n["props"], as_of):
-            g.add_node(n["key"])
-    for e in sorted(edges, key=lambda e: (e["src"], e["dst"], e["type"], e["key"])):
-        if e["type"] in DERIVED:
-            continue
-        prop = ont.rel_types.get(e["type"])
-        if family and (prop is None or prop.family != family):
-            continue
-        if e["src"] in g and e["dst"] in g and _valid(e["props"], as_of):
-            g.add_edge(e["src"], e["dst"])
+    for (a, b), entry in sorted(ties(nodes, edges, as_of=as_of, family=family).items()):
+        g.add_edge(a, b, weight=round(entry["weight"], 6), distance=round(1.0 / entry["weight"], 6),
+                   kinds=dict(sorted(entry["kinds"].items())))
     return g
 
 
@@ -64,12 +141,12 @@ def scores(g: nx.Graph) -> dict[str, dict]:
     if g.number_of_nodes() == 0:
         return {}
     degree = nx.degree_centrality(g)
-    between = nx.betweenness_centrality(g, normalized=True)
+    between = nx.betweenness_centrality(g, normalized=True, weight="distance")
     try:
-        eigen = nx.eigenvector_centrality(g, max_iter=1000, tol=1e-8)
+        eigen = nx.eigenvector_centrality(g, max_iter=1000, tol=1e-8, weight="weight")
     except nx.PowerIterationFailedConvergence:
         eigen = {k: 0.0 for k in g}
-    communities = nx.community.louvain_communities(g, seed=7)
+    communities = nx.community.louvain_communities(g, weight="weight", seed=7)
     community = {k: i for i, members in enumerate(sorted(communities, key=lambda c: (-len(c), min(c))))
                  for k in members}
     out = {}

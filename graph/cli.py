@@ -282,6 +282,7 @@ def query(app, query_id, params, cypher, write, fmt):
         q = queries.get(query_id)
         bound = q.bind(_parse_params(params))
         with app.open() as store:
+            queries.check_anchors(store, q, bound)
             rows = store.query(q.text_for(store.dialect), bound)
     else:
         with app.open() as store:
@@ -431,7 +432,9 @@ def view(app, name, query_id, params, as_of, year_from, year_to, output, tour_fi
             given = _parse_params(params)
             if as_of and "as_of" in q.params:
                 given.setdefault("as_of", as_of)
-            rows = store.query(q.text_for(store.dialect), q.bind(given))
+            bound = q.bind(given)
+            queries.check_anchors(store, q, bound)
+            rows = store.query(q.text_for(store.dialect), bound)
             html = views.query_view(rows, q.graph, store, title=q.title, as_of=as_of,
                                     year_from=year_from, year_to=year_to)
     output = views.write_view(html, views.output_path(output, name or query_id))

@@ -20,10 +20,12 @@ def _classes(node) -> set:
 
 
 def launch_sites(nodes, edges) -> list[dict]:
-    """Places in the DPRK that anything was launched from, or LaunchSites located in it."""
+    """Places in the DPRK that a missile or rocket was launched from, or LaunchSites located in it.
+    A nuclear test's site (LAUNCHED_FROM a NuclearTest) launches nothing: Punggye-ri is no launch site."""
     by_key = {n["key"]: n for n in nodes}
     in_prk = {e["src"] for e in edges if e["type"] == "LOCATED_IN" and e["dst"] == HOME}
-    used = {e["dst"] for e in edges if e["type"] == "LAUNCHED_FROM"}
+    used = {e["dst"] for e in edges if e["type"] == "LAUNCHED_FROM"
+            and "NuclearTest" not in by_key.get(e["src"], {"labels": []})["labels"]}
     sites = []
     for key in sorted(in_prk):
         node = by_key.get(key)

@@ -26,6 +26,12 @@ that period. Packs therefore compare two dates at the precision of the shorter o
     end >= as_of     as   end >= left($as_of, size(coalesce(end, '')))
 
 (`left` and `size` on strings work on FalkorDB and Neo4j alike; the coalesce keeps `size` off null.)
+
+A fact with no end (`valid_to` absent) is open: it holds from its start on. A fact that ended on a day
+no source gives carries `end_unknown = true`; the predicate above still counts it (nothing says when it
+stopped), and as-of answers show its `until` as 'unknown' rather than 'open'
+(`coalesce(r.valid_to, CASE WHEN r.end_unknown THEN 'unknown' ELSE 'open' END)`).
+Parameters of type key or iso3 must name something in the store (`check_anchors`).
 """
 
 from __future__ import annotations
@@ -250,7 +256,40 @@ def get(query_id: str) -> Query:
     return all_packs[pack][name]
 
 
+# How `run` checks that a key or ISO code given as a parameter names something in the store.
+ANCHOR_CHECKS = {
+    "key": "MATCH (n:Entity {key: $value}) RETURN count(n) AS found",
+    "iso3": "MATCH (n:State {iso3: $value}) RETURN count(n) AS found",
+}
+ANCHOR_NEAR = {
+    "key": "MATCH (n:Entity) WHERE n.key STARTS WITH $prefix RETURN n.key AS value ORDER BY value",
+    "iso3": "MATCH (n:State) RETURN n.iso3 AS value ORDER BY value",
+}
+
+
+def check_anchors(store, q: Query, bound: dict) -> None:
+    """A key or ISO code that names nothing in the store is an error naming the parameter and the
+    value (with the nearest values the store holds), not an empty answer."""
+    import difflib
+
+    for p in q.params.values():
+        value = bound.get(p.name)
+        if p.type not in ANCHOR_CHECKS or value is None:
+            continue
+        if store.query(ANCHOR_CHECKS[p.type], {"value": value})[0]["found"]:
+            continue
+        prefix = value.split("/", 1)[0] + "/" if p.type == "key" else ""
+        held = [r["value"] for r in store.query(ANCHOR_NEAR[p.type], {"prefix": prefix}) if r["value"]]
+        near = difflib.get_close_matches(value, held, n=3, cutoff=0.5)
+        hint = f"; did you mean {', '.join(near)}?" if near else ""
+        what = "entity with key" if p.type == "key" else "state with ISO code"
+        raise QueryError(f"{q.id}: parameter {p.name!r}: no {what} {value!r} in the store{hint}")
+
+
 def run(store, query_id: str, params: dict | None = None) -> list[dict]:
-    """Run a pack query read-only on the store, with its parameters checked and typed."""
+    """Run a pack query read-only on the store, with its parameters checked and typed; keys and ISO
+    codes must name something in the store."""
     q = get(query_id)
-    return store.query(q.text_for(store.dialect), q.bind(params))
+    bound = q.bind(params)
+    check_anchors(store, q, bound)
+    return store.query(q.text_for(store.dialect), bound)

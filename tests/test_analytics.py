@@ -41,29 +41,26 @@ def hand_graph():
 
 
 def expected_graph(*, as_of=None, family=None) -> nx.Graph:
-    """The same network, written down by hand for each projection."""
+    """The same network, written down by hand for each projection: alliances weigh 3, economic support 1;
+    actors without a tie are left out."""
     g = nx.Graph()
     for members in TRIANGLES.values():
-        g.add_nodes_from(members)
         if family in (None, "alliance"):
-            nx.add_cycle(g, members)
-    g.add_node(HUB)
+            nx.add_cycle(g, members, weight=3.0)
     if family in (None, "influence"):
-        g.add_edges_from((HUB, m[0]) for m in TRIANGLES.values())
-    if as_of is None or as_of >= "2020-01-01":
-        g.add_node("state/NEW")
-        if family in (None, "alliance"):
-            g.add_edge("state/NEW", HUB)
+        g.add_edges_from(((HUB, m[0]) for m in TRIANGLES.values()), weight=1.0)
+    if (as_of is None or as_of >= "2020-01-01") and family in (None, "alliance"):
+        g.add_edge("state/NEW", HUB, weight=3.0)
     if family in (None, "alliance") and (as_of is None or "1990" <= as_of <= "2000-12-31"):
-        g.add_edge("state/AA1", "state/BB2")
+        g.add_edge("state/AA1", "state/BB2", weight=3.0)
     return g
 
 
 def _principal_eigenvector(g: nx.Graph, rounds: int = 5000) -> dict:
-    """Plain power iteration on A + I (same eigenvector as A), unit Euclidean norm, written here."""
+    """Plain power iteration on W + I (same eigenvector as the weight matrix W), unit norm, written here."""
     x = {k: 1.0 for k in g}
     for _ in range(rounds):
-        y = {k: x[k] + sum(x[m] for m in g[k]) for k in g}
+        y = {k: x[k] + sum(x[m] * g[k][m]["weight"] for m in g[k]) for k in g}
         norm = sum(v * v for v in y.values()) ** 0.5
         x = {k: v / norm for k, v in y.items()}
     return x
@@ -77,13 +74,16 @@ def test_projection(as_of, family):
     want = expected_graph(as_of=as_of, family=family)
     assert set(g.nodes) == set(want.nodes)
     assert {frozenset(e) for e in g.edges} == {frozenset(e) for e in want.edges}
+    assert all(g[a][b]["weight"] == want[a][b]["weight"] for a, b in want.edges)
 
 
 def test_scores_match_networkx():
     nodes, edges = hand_graph()
     got = scores(project(nodes, edges, as_of="2010-06-01"))
     g = expected_graph(as_of="2010-06-01")
-    degree, between = nx.degree_centrality(g), nx.betweenness_centrality(g)
+    for a, b in g.edges:
+        g[a][b]["length"] = 1 / g[a][b]["weight"]
+    degree, between = nx.degree_centrality(g), nx.betweenness_centrality(g, weight="length")
     eigen = _principal_eigenvector(g)
     assert set(got) == set(g.nodes)
     for k in g:
@@ -276,3 +276,63 @@ def test_check_date_refuses_others(text, words):
     with pytest.raises(InputError) as err:
         check_date(text)
     assert words in str(err.value) and text in str(err.value)
+
+
+# ------------------------------------------------------------ the actor network on the curated data
+
+
+def test_projection_holds_actors_only_and_shared_facts_tie_them():
+    """Persons, events, documents and places are never nodes; an agreement of n parties ties each pair with
+    weight 1/(n-1); co-sanctioning one target ties the imposers (0.5 shared); terminated agreements do not."""
+    nodes = [_node(k) for k in ("state/AA1", "state/AA2", "state/AA3", "state/TGT")]
+    nodes += [_node("person/p", "Person"), _node("agreement/bi", "Treaty", date_signed="2000"),
+              _node("agreement/tri", "JointStatement", date_signed="2005", date_terminated="2008"),
+              _node("sanction/s1", "AutonomousMeasure", date="2010"), _node("sanction/s2", "AutonomousMeasure", date="2011")]
+    edges = [_edge("state/AA1", "agreement/bi", "PARTY_TO", valid_from="2000"),
+             _edge("state/AA2", "agreement/bi", "PARTY_TO", valid_from="2000"),
+             *[_edge(f"state/AA{i}", "agreement/tri", "PARTY_TO") for i in (1, 2, 3)],
+             _edge("person/p", "state/AA1", "LEADS"),
+             _edge("state/AA1", "sanction/s1", "IMPOSES"), _edge("sanction/s1", "state/TGT", "TARGETS"),
+             _edge("state/AA3", "sanction/s2", "IMPOSES"), _edge("sanction/s2", "state/TGT", "TARGETS")]
+    g = project(nodes, edges, as_of="2006")
+    assert set(g) == {"state/AA1", "state/AA2", "state/AA3"}
+    assert g["state/AA1"]["state/AA2"]["weight"] == pytest.approx(1.0 + 0.5)
+    assert g["state/AA1"]["state/AA3"]["weight"] == pytest.approx(0.5)
+    later = project(nodes, edges, as_of="2012")  # the joint statement ended in 2008; both sanction TGT
+    assert later["state/AA1"]["state/AA2"]["weight"] == pytest.approx(1.0)
+    assert later["state/AA1"]["state/AA3"]["weight"] == pytest.approx(0.5) and "state/TGT" not in later
+    assert project(nodes, edges, as_of="2012", family="agreement").has_edge("state/AA1", "state/AA2")
+    assert not project(nodes, edges, as_of="2012", family="agreement").has_edge("state/AA1", "state/AA3")
+
+
+def test_partial_dates_follow_the_packs():
+    """A start of 2017-07 holds as of 2017 (any day of 2017), as the packs say; an end of 2017-03 too."""
+    nodes = [_node("state/AA1"), _node("state/AA2"), _node("state/AA3")]
+    edges = [_edge("state/AA1", "state/AA2", valid_from="2017-07"), _edge("state/AA2", "state/AA3", valid_to="2017-03")]
+    assert set(project(nodes, edges, as_of="2017").edges) == {("state/AA1", "state/AA2"), ("state/AA2", "state/AA3")}
+    assert set(project(nodes, edges, as_of="2017-03").edges) == {("state/AA2", "state/AA3")}
+    assert set(project(nodes, edges, as_of="2017-07").edges) == {("state/AA1", "state/AA2")}
+    assert set(project(nodes, edges, as_of="2017-05").edges) == set()
+
+
+def test_blocs_on_the_curated_data(built):
+    from peninsula.graph.analytics import analyze as run
+
+    result = run(built, as_of="2017", write=False, top=50)
+    got = scores(project(list(built.nodes()), list(built.edges()), as_of="2017"))
+    community = {k: v["community"] for k, v in got.items()}
+    west = {community[f"state/{c}"] for c in ("USA", "KOR", "JPN")}
+    east = {community[f"state/{c}"] for c in ("CHN", "RUS", "PRK")}
+    assert len(west) == 1 and len(east) == 1 and west != east
+    assert not any(k.startswith(("event/", "agreement/", "place/", "missile/", "person/", "src/")) for k in got)
+    assert result["nodes"] == len(got) and result["brokers"] < len(got) / 2
+
+
+def test_analyze_alliances_is_the_alliances_pack(built):
+    """`analyze --as-of 2017 --family alliance` scores exactly the network `alliances/network_as_of` returns."""
+    from peninsula import queries
+
+    for as_of in ("2017", "1995-06", "2025-01-01"):
+        g = project(list(built.nodes()), list(built.edges()), as_of=as_of, family="alliance")
+        pack = {frozenset((r["from"], r["to"])) for r in queries.run(built, "alliances/network_as_of", {"as_of": as_of})}
+        assert {frozenset(e) for e in g.edges} == pack and pack

@@ -27,6 +27,8 @@ PACKS = ("alliances", "influence", "sanctions", "missiles", "diplomacy", "cyber"
 # Queries that read dated facts but answer over all time on purpose, each with the reason.
 NOT_AS_OF = {
     "alliances/changes_between": "takes a period (start, end)",
+    "alliances/changes_between_any": "takes a period (start, end)",
+    "diplomacy/actor_timeline": "takes a period (start, end)",
     "diplomacy/summits_timeline": "takes a period (start, end)",
     "diplomacy/cbms_made_and_broken": "the whole life of each agreement is the answer",
     "sanctions/measure_history": "the whole history of one measure is the answer",
@@ -238,7 +240,7 @@ def test_cli_query_json_and_csv(tiny_store_uri):
     assert result.exit_code == 0, result.output
     assert json.loads(result.output) == [{"from": "state/AAA", "type": "ALLIED_WITH", "to": "state/BBB",
                                           "state": "Alpha", "ally": "Beta", "since": "2001-02-03",
-                                          "sources": ["src/x"]}]
+                                          "until": "open", "sources": ["src/x"]}]
     result = CliRunner().invoke(main, [*args, "--format", "csv"])
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(result.output)))
@@ -309,6 +311,11 @@ def test_quality_queries_find_planted_faults(store):
              edge("state/AAA", "ALLIED_WITH", "state/DNG", "stmt/10", valid_from="2001"),   # stored both ways: fine
              edge("state/DNG", "ALLIED_WITH", "state/AAA", "stmt/11", valid_from="2001")]
     nodes.append(node("state/ISO", "State", iso3="ISO"))                                # isolated
+    nodes += [node("person/p1", "Person"), node("person/p2", "Person"), node("org/o", "Organization", valid_from="1994-07-25")]
+    edges += [edge("state/BBB", "SUPPORTS", "state/AAA", "stmt/20", kind="economic", valid_from="2001", end_unknown=True),
+              edge("person/p1", "LEADS", "state/BBB", "stmt/21", role="President", valid_from="2000"),  # never ends
+              edge("person/p2", "LEADS", "state/BBB", "stmt/22", role="President", valid_from="2005-03-01"),
+              edge("state/BBB", "MEMBER_OF", "org/o", "stmt/23", valid_from="1990")]           # before the org existed
     nodes += [node("src/wiki", "Source", source_kind="reference"), node("src/press", "Source", source_kind="press"),
               node("state/WKA", "State", iso3="WKA", sources=["src/wiki"]),                 # only a wiki behind it
               node("state/WKB", "State", iso3="WKB", sources=["src/wiki", "src/press"])]    # a better source too
@@ -322,7 +329,7 @@ def test_quality_queries_find_planted_faults(store):
                           "quality/dangling_relationship_sources", "quality/isolated_entities",
                           "quality/events_without_date", "quality/unnamed_entities", "quality/contradictory_dates",
                           "quality/asymmetric_alliances", "quality/weak_sources",
-                          "quality/likely_duplicates"}, \
+                          "quality/likely_duplicates", "quality/unknown_ends"}, \
         "a new quality query needs a planted fault here"
     assert "state/NOS" in keys["quality/unsourced_nodes"]
     assert "stmt/2" in keys["quality/unsourced_relationships"]
@@ -336,6 +343,9 @@ def test_quality_queries_find_planted_faults(store):
     assert [(r["left"], r["right"]) for r in found["quality/likely_duplicates"]] == [("org/loaded", "org/curated")]
     # stmt/1 (2000..1999-12) and stmt/2 (undated) are one alliance with different dates each way
     assert {r["key"] for r in found["quality/asymmetric_alliances"]} == {"stmt/1", "stmt/2"}
+    ends = {r["key"]: r["problem"] for r in found["quality/unknown_ends"]}
+    assert ends == {"stmt/20": "end unknown", "stmt/21": "open, but person/p2 holds the role from 2005-03-01",
+                    "stmt/23": "member before org/o existed (1994-07-25)"}
     problems = {(r["holder"], r["problem"]) for r in found["quality/contradictory_dates"]}
     assert problems == {("agreement/bad", "date_terminated before date_signed"),
                         ("event/lone", "end_date before date"),
@@ -360,6 +370,7 @@ def dated(store):
     edges = [edge("state/AAA", "ALLIED_WITH", "state/BBB", "stmt/ab", valid_from="1961-07-06", valid_to="1996"),
              edge("state/CCC", "ALLIED_WITH", "state/DDD", "stmt/cd", valid_from="2000-05", valid_to="2003-02"),
              edge("state/EEE", "ALLIED_WITH", "state/FFF", "stmt/ef", valid_from="2010"),
+             edge("state/FFF", "ALLIED_WITH", "state/EEE", "stmt/fe", valid_from="2010", end_unknown=True),
              edge("state/AAA", "PARTY_TO", "treaty/t", "stmt/pa"),
              edge("state/CCC", "SUPPORTS", "state/DDD", "stmt/s1", kind="military", valid_from="2001", valid_to="2002-06"),
              edge("org/sc", "IMPOSES", "unscr/1", "stmt/i1", valid_to="2020-03"),
@@ -560,7 +571,8 @@ def test_cli_table_drops_a_constant_type_column(tiny_store_uri):
 def test_paths_as_of_matches_every_chain_enumerated(store):
     """influence/paths_as_of (one, two, three hops, the third only while fewer than `limit` shorter
     chains exist) gives what enumerating every chain of distinct relationships gives: cycles, parallel
-    relationships, dates, an actor to itself (where a *1..3 path on FalkorDB listed links backwards)."""
+    relationships, dates, an actor to itself (where a *1..3 path on FalkorDB listed links backwards).
+    Parallel relationships give one row per chain of actors, their kinds listed per hop."""
     import itertools
 
     ont = load()
@@ -591,7 +603,12 @@ def test_paths_as_of_matches_every_chain_enumerated(store):
                 if all(chain[k][2] == chain[k + 1][1] for k in range(hops - 1)):
                     found.add((hops, tuple(f"state/{c}" for c in [src, *(c[2] for c in chain)]),
                                tuple(c[3] for c in chain)))
-        return [{"hops": h, "chain": list(c), "links": list(links)} for h, c, links in sorted(found)][:limit]
+        grouped: dict = {}
+        for h, c, links in found:  # one row per chain of actors; parallel links listed per hop
+            for hop, link in enumerate(links):
+                grouped.setdefault((h, c), [set() for _ in range(h)])[hop].add(link)
+        return [{"hops": h, "chain": list(c), "links": [sorted(s) for s in grouped[(h, c)]]}
+                for h, c in sorted(grouped)][:limit]
 
     checked = 0
     for src, dst in itertools.product(codes, repeat=2):
@@ -601,3 +618,195 @@ def test_paths_as_of_matches_every_chain_enumerated(store):
             assert queries.run(store, "influence/paths_as_of", params) == want, params
             checked += bool(want)
     assert checked > 40
+
+
+# ---------------------------------------------------------------- defects an analyst found (issue 13)
+
+
+@pytest.mark.parametrize("query_id, params, named, value", [
+    ("diplomacy/process_rounds", {"process": "process/six-party-talk"}, "process", "process/six-party-talks"),
+    ("alliances/defense_commitments", {"state": "XXX"}, "state", None),
+    ("influence/paths_as_of", {"from_actor": "state/USA", "to_actor": "state/RUX"}, "to_actor", "state/RUS"),
+])
+def test_unknown_key_is_an_error_naming_it(built, query_id, params, named, value):
+    with pytest.raises(QueryError) as err:
+        queries.run(built, query_id, params)
+    message = str(err.value)
+    assert repr(named) in message and repr(next(iter(v for k, v in params.items() if k == named))) in message
+    assert "no " in message and "in the store" in message
+    if value:
+        assert value in message, "the nearest key the store holds is suggested"
+
+
+def test_cli_unknown_key_exits_non_zero(tiny_store_uri):
+    from peninsula.graph.cli import main
+
+    result = CliRunner().invoke(main, ["--store", tiny_store_uri, "query", "alliances/defense_commitments",
+                                       "--param", "state=ZZZ"])
+    assert result.exit_code != 0 and "'ZZZ'" in result.output and "state" in result.output
+
+
+def test_anchor_checks_lint_clean():
+    from test_neo4j_lint import lint
+
+    items = [{"id": f"{name}-{kind}", "text": text, "parameters": {"value": {"type": "String"},
+                                                                   "prefix": {"type": "String"}}}
+             for name, table in (("check", queries.ANCHOR_CHECKS), ("near", queries.ANCHOR_NEAR))
+             for kind, text in table.items()]
+    problems = [d["message"] for r in lint(items) for d in r["diagnostics"]]
+    assert problems == [] or all("not used" in p for p in problems), problems
+
+
+def test_launches_per_site_leave_nuclear_tests_out(built):
+    sites = {r["site"]: r["launches"] for r in queries.run(built, "missiles/tests_by_site")}
+    assert "place/punggye-ri" not in sites
+    launches = built.query("MATCH (e:Event)-[:LAUNCHED_FROM]->(p:Place {key: 'place/sohae'}) "
+                           "WHERE e:MissileTest OR e:SatelliteLaunch RETURN count(e) AS n")[0]["n"]
+    assert sites["place/sohae"] == launches > 0
+
+
+def test_reach_is_measured_from_launch_sites(built):
+    sites = {r["site"] for r in built.query("MATCH ()-[r:CAN_REACH]->() RETURN DISTINCT r.from_site AS site")}
+    assert sites and "place/punggye-ri" not in sites
+    nuclear_only = built.query("MATCH (p:Place)<-[:LAUNCHED_FROM]-(:NuclearTest) "
+                               "WHERE NOT (p)<-[:LAUNCHED_FROM]-(:MissileTest) AND NOT (p)<-[:LAUNCHED_FROM]-(:SatelliteLaunch) "
+                               "AND NOT p:LaunchSite RETURN p.key AS key")
+    assert {r["key"] for r in nuclear_only} == {"place/punggye-ri"}
+
+
+def test_sanctions_answering_only_what_a_source_links(built):
+    rows = queries.run(built, "cyber/sanctions_answering")
+    pairs = {(r["from"], r["to"]) for r in rows}
+    assert ("sanction/eo-13687", "event/cyber-sony-pictures-2014") in pairs
+    # the 2016 RGB designation does not "answer" the 2013 DarkSeoul attack, nor EO 13687 the 2016 heist
+    assert not any(to == "event/cyber-darkseoul-2013" for _, to in pairs)
+    assert ("sanction/eo-13687", "event/cyber-bangladesh-bank-2016") not in pairs
+    linked = built.query("MATCH (x:Sanction)-[:RESPONDS_TO]->(c:CyberOperation) RETURN x.key AS x, c.key AS c")
+    assert pairs == {(r["x"], r["c"]) for r in linked}
+    lazarus = [r for r in rows if r["from"] == "sanction/ofac-cyber-2019-09-13"]
+    assert lazarus and all(r["designated"] == ["org/lazarus"] for r in lazarus)
+
+
+def test_agreements_of_party_are_agreements_and_parties(built):
+    rows = queries.run(built, "diplomacy/agreements_of_party", {"state": "KOR"})
+    keys = {r["to"] for r in rows}
+    assert not any(k.startswith("process/") for k in keys)
+    assert {"agreement/inter-korean-basic-agreement", "agreement/comprehensive-military-agreement-2018",
+            "agreement/july-4-joint-communique", "agreement/tisa-2014"} <= keys
+    cbms = {r["to"] for r in queries.run(built, "diplomacy/cbms_made_and_broken", {"state": "KOR"})}
+    assert "agreement/comprehensive-military-agreement-2018" in cbms
+
+
+def test_every_state_that_signed_is_a_party(built):
+    """The rule: the states bound by an agreement are PARTY_TO it; SIGNED records signatures only. A
+    state that signed and is not a party is an exception the data must explain (the Armistice, signed for
+    the UN Command by its US commander)."""
+    rows = built.query("MATCH (s:State)-[:SIGNED]->(a:Agreement) WHERE NOT (s)-[:PARTY_TO]->(a) "
+                       "RETURN s.key AS s, a.key AS a")
+    assert {(r["s"], r["a"]) for r in rows} <= {("state/USA", "agreement/korean-armistice")}
+    bare = built.query("MATCH (a:Agreement) WHERE NOT ()-[:PARTY_TO]->(a) RETURN a.key AS a")
+    assert bare == []
+
+
+def test_open_period_and_unknown_end_differ(dated):
+    """An alliance without valid_to holds ('open'); one marked end_unknown is shown, flagged 'unknown'; one
+    with valid_to shows the date."""
+    rows = queries.run(dated, "alliances/network_as_of", {"as_of": "2012"})
+    until = {(r["from"], r["to"]): r["until"] for r in rows}
+    assert until[("state/EEE", "state/FFF")] == "open" and until[("state/FFF", "state/EEE")] == "unknown"
+    assert queries.run(dated, "alliances/network_as_of", {"as_of": "1990"})[0]["until"] == "1996"
+
+
+def test_named_ends_are_sourced(built):
+    """The cases an analyst found open although they ended: each now ends on a sourced date."""
+    fate = {r["key"]: r for r in queries.run(built, "diplomacy/agreements_fate", {"as_of": "2025"})}
+    assert fate["agreement/us-dprk-missile-moratorium-1999"]["status"] == "terminated"
+    assert "agreement/us-dprk-missile-moratorium-1999" not in {
+        r["to"] for r in queries.run(built, "diplomacy/agreements_of_party", {"as_of": "2025"})}
+    arf_1990 = queries.run(built, "alliances/memberships_as_of", {"organization": "org/arf", "as_of": "1990"})
+    arf_1995 = queries.run(built, "alliances/memberships_as_of", {"organization": "org/arf", "as_of": "1995"})
+    assert arf_1990 == [] and len(arf_1995) > 15
+    aid = queries.run(built, "influence/support_as_of", {"as_of": "2025", "kind": "humanitarian"})
+    assert not any(r["from"] == "state/JPN" and r["to"] == "state/PRK" for r in aid)
+    pm = built.query("MATCH (:Person {key: 'person/dmitry-medvedev'})-[r:LEADS]->() WHERE r.role = 'Prime Minister' "
+                     "RETURN r.valid_to AS end")
+    assert pm == [{"end": "2020-01-15"}]
+
+
+def test_leaders_on_the_event_day(built):
+    rows = {(r["to"], r["state"]): r for r in queries.run(built, "diplomacy/event_leaders")}
+    assert rows[("event/inter-korean-summit-2000", "PRK")]["leaders"] == ["person/kim-jong-il (Leader of the DPRK)"]
+    assert rows[("event/us-dprk-summit-singapore", "USA")]["leaders"] == ["person/donald-trump (President)"]
+    assert rows[("event/us-dprk-summit-singapore", "USA")]["attending_leaders"] == ["person/donald-trump"]
+    for (_, _), r in rows.items():  # a summit dated by the day matches one head per role, or flags itself
+        if r["exact_day"] and r["state"] in ("USA", "KOR", "PRK", "CHN", "JPN"):
+            assert len(r["leaders"]) == 1, r
+    leaders_2005 = {r["from"] for r in queries.run(built, "diplomacy/leaders_as_of", {"as_of": "2005-06-01"})}
+    assert {"person/kim-jong-il", "person/george-w-bush", "person/roh-moo-hyun", "person/hu-jintao",
+            "person/junichiro-koizumi", "person/vladimir-putin"} <= leaders_2005
+    leaders_2013 = {r["from"] for r in queries.run(built, "diplomacy/leaders_as_of", {"as_of": "2013-01-01"})}
+    assert "person/kim-jong-un" in leaders_2013 and "person/kim-jong-il" not in leaders_2013
+
+
+def test_events_within_days_counts_days_like_the_calendar(store):
+    """The day count in Cypher equals Python's date arithmetic across month ends, leap days and centuries;
+    month- and year-only dates count from their first day."""
+    import datetime as dt
+    import itertools
+
+    dates = ["1999-12-31", "2000-02-28", "2000-02-29", "2000-03-01", "2016-02-29", "2016-03-01", "2017-01",
+             "2017-01-31", "2100-02-28", "2100-03-01", "2017", "2016-12-31"]
+    nodes = [node("src/ok", "Source")] + [node(f"event/e{i}", "MissileTest", date=d) for i, d in enumerate(dates)]
+    store.write(nodes, [])
+    rows = queries.run(store, "diplomacy/events_within_days",
+                       {"first": "MissileTest", "second": "MissileTest", "days": 40000, "as_of": "2200"})
+    got = {(r["from"], r["to"]): r["days"] for r in rows}
+
+    def first_day(text):
+        return dt.date.fromisoformat(text + "-01-01"[len(text) - 4:])
+
+    want = {}
+    for (i, a), (j, b) in itertools.permutations(enumerate(dates), 2):
+        gap = (first_day(b) - first_day(a)).days
+        if 0 <= gap <= 40000:
+            want[(f"event/e{i}", f"event/e{j}")] = gap
+    assert got == want
+    assert got[("event/e1", "event/e3")] == 2 and got[("event/e8", "event/e9")] == 1  # 2000 leap, 2100 not
+    exact = {(r["from"], r["to"]): r["exact"] for r in rows}
+    assert exact[("event/e0", "event/e1")] is True and exact[("event/e6", "event/e7")] is False
+    short = queries.run(store, "diplomacy/events_within_days",
+                        {"first": "MissileTest", "second": "MissileTest", "days": 1, "as_of": "2200"})
+    assert {(r["from"], r["to"]) for r in short} == {k for k, v in want.items() if v <= 1}
+
+
+def test_actor_timeline_and_changes(built):
+    rows = queries.run(built, "diplomacy/actor_timeline", {"actor": "state/PRK", "start": "2017-07", "end": "2017-07"})
+    assert rows and all(r["date"].startswith("2017-07") for r in rows)
+    assert ("event/test-2017-07-04", "event") in {(r["from"], r["change"]) for r in rows}
+    assert [r["date"] for r in rows] == sorted(r["date"] for r in rows)
+    changes = queries.run(built, "alliances/changes_between_any", {"start": "2020-01", "end": "2020-01", "types": "LEADS"})
+    assert ("person/dmitry-medvedev", "ended", "2020-01-15") in {(r["from"], r["change"], r["date"]) for r in changes}
+    alliances = queries.run(built, "alliances/changes_between_any", {"start": "1990", "end": "2025", "types": "ALLIED_WITH"})
+    same = queries.run(built, "alliances/changes_between", {"start": "1990", "end": "2025"})
+    assert {(r["from"], r["to"], r["date"]) for r in alliances} == {(r["from"], r["to"], r["date"]) for r in same}
+
+
+def test_reach_as_of_needs_a_flight_by_the_date(built):
+    before = {r["from"] for r in queries.run(built, "missiles/reach_as_of", {"place": "place/washington", "as_of": "2017-11-28"})}
+    after = {r["from"] for r in queries.run(built, "missiles/reach_as_of", {"place": "place/washington", "as_of": "2017-11-29"})}
+    assert "missile/hwasong-15" in after - before
+    today = {r["from"] for r in queries.run(built, "missiles/systems_reaching_place", {"place": "place/washington"})}
+    assert after <= today
+
+
+def test_votes_agree_with_each_tally(built):
+    """Members recorded as against or abstaining match the tally of every resolution and draft that has one."""
+    rows = queries.run(built, "sanctions/votes")
+    tallied = [r for r in rows if r["tally"]]
+    assert len(tallied) > 20
+    for r in tallied:
+        _, against, abstaining = (int(n) for n in r["tally"].split("-"))
+        assert (len(r["against"]), len(r["abstaining"])) == (against, abstaining), r
+        assert r["adopted"] is (not r["vetoed_by"])
+        assert set(r["vetoed_by"]) <= set(r["against"])
+    assert {r["key"]: r["abstaining"] for r in rows}["unscr/825"] == ["CHN", "PAK"]

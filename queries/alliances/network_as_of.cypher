@@ -1,5 +1,5 @@
 // title: Alliance network as of a date
-// description: Alliances in force on the date, with their period and sources.
+// description: Alliances in force on the date, with their period (`until` is `open` while the alliance still holds, `unknown` where it ended on a day no source gives) and sources.
 // audience: analyst
 // param as_of: date = 2018-06-12
 // graph: from=from to=to type=type
@@ -7,5 +7,6 @@ MATCH (a:State)-[r:ALLIED_WITH]->(b:State)
 WHERE (r.valid_from IS NULL OR left(r.valid_from, size($as_of)) <= $as_of)
   AND (r.valid_to IS NULL OR r.valid_to >= left($as_of, size(coalesce(r.valid_to, ''))))
 RETURN a.key AS from, 'ALLIED_WITH' AS type, b.key AS to, a.name AS state, b.name AS ally,
-       r.valid_from AS since, r.sources AS sources
+       r.valid_from AS since, coalesce(r.valid_to, CASE WHEN r.end_unknown THEN 'unknown' ELSE 'open' END) AS until,
+       r.sources AS sources
 ORDER BY state, ally, since

@@ -11,4 +11,4 @@ OPTIONAL MATCH (x:Entity)-[b:SUSPENDS]->(a)
 RETURN x.key AS from, a.key AS to, a.name AS agreement, a.class AS class, a.date_signed AS made,
        b.valid_from AS broken, coalesce(a.date_terminated, a.date_suspended) AS ended,
        CASE WHEN x IS NULL AND a.date_terminated IS NULL AND a.date_suspended IS NULL THEN 'holding' ELSE 'broken' END AS fate
-ORDER BY made, to, from
+ORDER BY made, to, from, broken

@@ -17,7 +17,8 @@ WITH a, b, one, collect(DISTINCT CASE WHEN r2 IS NOT NULL THEN
        [2, [a.key, x.key, b.key], [type(r1) + ':' + coalesce(r1.kind, ''), type(r2) + ':' + coalesce(r2.kind, '')]] END) AS two
 WITH a, b, one + two AS found
 OPTIONAL MATCH (a)-[r1:SUPPORTS|SUPPLIES_ARMS_TO|ALLIED_WITH]->(x)-[r2:SUPPORTS|SUPPLIES_ARMS_TO|ALLIED_WITH]->(y)-[r3:SUPPORTS|SUPPLIES_ARMS_TO|ALLIED_WITH]->(b)
-WHERE size(found) < $limit AND r1 <> r2 AND r1 <> r3 AND r2 <> r3
+WHERE size(reduce(seen = [], f IN found | CASE WHEN f[1] IN seen THEN seen ELSE seen + [f[1]] END)) < $limit
+  AND r1 <> r2 AND r1 <> r3 AND r2 <> r3
   AND (r1.valid_from IS NULL OR left(r1.valid_from, size($as_of)) <= $as_of)
   AND (r1.valid_to IS NULL OR r1.valid_to >= left($as_of, size(coalesce(r1.valid_to, ''))))
   AND (r2.valid_from IS NULL OR left(r2.valid_from, size($as_of)) <= $as_of)
@@ -28,6 +29,10 @@ WITH found, collect(DISTINCT CASE WHEN r3 IS NOT NULL THEN
        [3, [a.key, x.key, y.key, b.key], [type(r1) + ':' + coalesce(r1.kind, ''), type(r2) + ':' + coalesce(r2.kind, ''),
                                           type(r3) + ':' + coalesce(r3.kind, '')]] END) AS three
 UNWIND found + three AS f
-RETURN f[0] AS hops, f[1] AS chain, f[2] AS links
-ORDER BY hops, chain, links
+UNWIND range(0, f[0] - 1) AS hop
+WITH f[0] AS hops, f[1] AS chain, hop, f[2][hop] AS link ORDER BY link
+WITH hops, chain, hop, collect(DISTINCT link) AS alternatives ORDER BY hop
+WITH hops, chain, collect(alternatives) AS links
+RETURN hops, chain, links
+ORDER BY hops, chain
 LIMIT $limit

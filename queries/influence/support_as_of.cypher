@@ -1,5 +1,5 @@
 // title: Who supports whom, and how, on a date
-// description: Support relationships (economic, diplomatic, military, humanitarian, intelligence) in force on the date, with their basis; `kind` = any for all kinds.
+// description: Support relationships (economic, diplomatic, military, humanitarian, intelligence) in force on the date, with their basis and end (`open` while it still holds, `unknown` where no source gives the day it ended); `kind` = any for all kinds.
 // audience: analyst
 // param as_of: date = 2025-01-01
 // param kind: string = any in any|@kind
@@ -9,5 +9,6 @@ WHERE ($kind = 'any' OR r.kind = $kind)
   AND (r.valid_from IS NULL OR left(r.valid_from, size($as_of)) <= $as_of)
   AND (r.valid_to IS NULL OR r.valid_to >= left($as_of, size(coalesce(r.valid_to, ''))))
 RETURN a.key AS from, 'SUPPORTS' AS type, b.key AS to, a.name AS supporter, b.name AS supported,
-       r.kind AS kind, r.basis AS basis, r.valid_from AS since, r.valid_to AS until, r.confidence AS confidence
+       r.kind AS kind, r.basis AS basis, r.valid_from AS since,
+       coalesce(r.valid_to, CASE WHEN r.end_unknown THEN 'unknown' ELSE 'open' END) AS until, r.confidence AS confidence
 ORDER BY supporter, supported, kind, since, basis
