@@ -7,7 +7,7 @@ PY    := $(VENV)/bin/python
 PYTHON312 ?= $(shell for p in python3.12 $$HOME/.pyenv/versions/3.12*/bin/python3.12 /usr/bin/python3.12 /usr/local/bin/python3.12; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; assert sys.version_info >= (3, 12)' 2>/dev/null && { echo $$p; break; }; done)
 
-.PHONY: demo test venv lint-deps system-deps lint clean bench readme neo4j neo4j-launcher
+.PHONY: demo test test-fast venv lint-deps system-deps lint clean bench readme neo4j neo4j-launcher
 
 $(VENV)/.installed: pyproject.toml
 	@test -n "$(PYTHON312)" || { echo "Python 3.12+ not found: install python3.12 (apt-get install python3.12 or pyenv install 3.12)"; exit 1; }
@@ -41,6 +41,12 @@ neo4j-launcher: venv system-deps
 test: venv lint-deps system-deps neo4j-launcher
 	$(VENV)/bin/ruff check .
 	PYTHONSAFEPATH=1 $(PY) -m peninsula.graph.neo4j_local with -- $(PY) -m pytest
+
+# Day-to-day: the tests that need no curated build, no live Neo4j and no browser (markers follow
+# from the fixtures a test uses, tests/conftest.py); `make test` still runs everything.
+test-fast: venv
+	$(VENV)/bin/ruff check .
+	PYTHONSAFEPATH=1 $(PY) -m pytest -q -m "not slow and not neo4j and not browser"
 
 # A Neo4j for analysts without a container engine: Bolt on 127.0.0.1:7687, data in out/neo4j.
 # Prints the PENINSULA_STORE and credential lines to export; Ctrl-C stops it cleanly.

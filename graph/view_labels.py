@@ -27,7 +27,10 @@ TOP_TRIES = 64  # ...among the best-ranked this many (the rest wait for the zoom
 MUST_ACTORS = 8  # the most connected actors that are always labelled...
 MUST_STATES = 12  # ...and the most connected states
 LABEL_REST = 5.0  # px at the fitted zoom: below the threshold, drawn from 1.6x the fitted zoom
-CHAR_EM = 0.58  # average advance of a character of the page's sans-serif face, in ems
+# Advances of a label's characters, in ems: upper bounds of DejaVu Sans (the default sans-serif of
+# Debian and Ubuntu, wider than Arial or Helvetica), so a label is never wider than planned
+NARROW, WIDE = frozenset("fijlrtI.,:;'!|() -"), frozenset("mwMW")
+NARROW_EM, WIDE_EM, UPPER_EM, CHAR_EM, CJK_EM = 0.42, 1.0, 0.79, 0.64, 1.0
 GAP = 3.0  # px between a node and the top of its label
 LINE = 1.1  # a label's height, in ems
 HANG = 0.5  # the space between a node and its label, in ems
@@ -42,10 +45,27 @@ def fitted_scale(positions: dict) -> float:
     return min(SCREEN[0] / (max(xs) - min(xs) + 120), SCREEN[1] / (max(ys) - min(ys) + 120), 1.0)
 
 
+def text_em(text: str) -> float:
+    """The width of `text` in ems (at most; see NARROW_EM...)."""
+    width = 0.0
+    for ch in text:
+        if ch in NARROW:
+            width += NARROW_EM
+        elif ch in WIDE:
+            width += WIDE_EM
+        elif ch.isupper():
+            width += UPPER_EM
+        elif ord(ch) >= 0x1100:
+            width += CJK_EM
+        else:
+            width += CHAR_EM
+    return max(width, CHAR_EM)
+
+
 def label_box(x: float, y: float, radius: float, size: float, text: str, fit: float, above: bool = False):
     """The box (x0, y0, x1, y1) of a label of `size` layout units drawn under a node, as vis-network
     draws it, or above it (moved up by `shift_up`)."""
-    half = CHAR_EM * size * max(len(text), 1) / 2
+    half = size * text_em(text) / 2
     top = y + radius + HANG * size  # vis-network hangs the label half a line below the shape
     if above:
         top -= shift_up(radius, size, fit)

@@ -64,7 +64,9 @@ def class_styles(counts: dict, ont) -> dict:
 
 @cache
 def type_styles(ont) -> dict:
-    """{relationship type: {"color", "dashes", "family"}}: every type of a family its own look."""
+    """{relationship type: {"color", "dashes", "family"}}: every type of a family its own look (past
+    len(TONES) members a family's tones come round again, each time with the dashes shifted by one,
+    so tone and dash together stay distinct for up to len(TONES) * len(DASHES) types)."""
     by_family: dict = {}
     for t in sorted(ont.rel_types):
         prop = ont.rel_types[t]
@@ -75,5 +77,6 @@ def type_styles(ont) -> dict:
         for i, t in enumerate(members):
             derived = ont.rel_types[t].definition.lower().startswith("derived")
             out[t] = {"color": tone(base, TONES[i % len(TONES)]), "family": family,
-                      "dashes": DERIVED_DASH if derived else DASHES[i % len(DASHES)], "derived": derived}
+                      "dashes": DERIVED_DASH if derived else DASHES[(i + i // len(TONES)) % len(DASHES)],
+                      "derived": derived}
     return out

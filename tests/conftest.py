@@ -110,6 +110,18 @@ def _linter_type(value) -> str:
     return "String"
 
 
+# Markers follow from the fixtures a test uses, so none is forgotten: `make test-fast` deselects
+# them (`-m "not slow and not neo4j and not browser"`), `make test` runs everything.
+MARK_BY_FIXTURE = {"neo4j_uri": "neo4j", "browser": "browser", "built": "slow"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        for fixture, marker in MARK_BY_FIXTURE.items():
+            if fixture in getattr(item, "fixturenames", ()):
+                item.add_marker(marker)
+
+
 def pytest_configure(config):
     from peninsula.graph import neo4j_store
 
