@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import networkx as nx
 
+from peninsula.ontology import load
+
 SCORES = ("degree", "betweenness", "eigenvector", "community", "broker")
 # Relationships derived from other facts (graph.reach writes CAN_REACH after scoring): never part
 # of the network, so `build` (which scores before deriving them) and `analyze` (which reads the
 # store) score one and the same projection.
-DERIVED = frozenset({"CAN_REACH"})
+DERIVED = load().derived  # pen:derived in the ontology
 
 
 def families() -> list[str]:

@@ -70,9 +70,6 @@ def store_digest(store) -> str:
     return digest.hexdigest()
 
 
-DERIVED = ("canReach", "degree", "betweenness", "eigenvector", "community", "broker")
-
-
 def derived_graph() -> ox.NamedNode:
     return ox.NamedNode(f"{base_iri()}graph/derived")
 
@@ -89,9 +86,9 @@ def _nquads(store) -> bytes:
 
     g = to_graph(store)
     ont = load()
-    derived = {ont.properties[name].iri for name in DERIVED}
-    reach = ont.properties["canReach"].iri
-    reach_statements = set(g.subjects(RDF.predicate, reach))
+    derived = {p.iri for p in ont.properties.values() if p.derived}
+    reach_statements = {s for p in ont.properties.values() if p.derived and p.kind == "object"
+                        for s in g.subjects(RDF.predicate, p.iri)}
     graph = URIRef(derived_graph().value)
     moved = [(s, p, o) for s, p, o in g if (p in derived or s in reach_statements) and not g.graphs_of.get((s, p, o))]
     for t in moved:

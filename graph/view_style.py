@@ -12,18 +12,9 @@ from __future__ import annotations
 
 from functools import cache
 
-# Tableau 10 (clearly different hues, readable on a projector), one per group of classes
-GROUP_COLORS = {
-    "State": "#4e79a7", "Organization": "#59a14f", "Person": "#f28e2b", "Agreement": "#76b7b2",
-    "Sanction": "#e15759", "WeaponSystem": "#b07aa1", "Event": "#9c755f", "Place": "#bab0ac",
-    "NegotiationProcess": "#edc948", "Policy": "#ff9da7", "Source": "#bab0ac",
-}
+# The hues come from the ontology: pen:color on the class heading each group (Tableau 10, clearly
+# different on a projector) and on each pen:RelationshipFamily
 MERGED = {"SanctionsRegime": "Sanction", "SanctionMeasure": "Sanction"}  # one hue for the sanctions machinery
-FAMILY_COLORS = {
-    "membership": "#5d6d7e", "agreement": "#1f9e89", "alliance": "#2e86de", "sanction": "#c0392b",
-    "capability": "#d35400", "event": "#7f6a5c", "diplomacy": "#b7950b", "influence": "#8e44ad",
-    "cyber": "#af7ac5", "policy": "#a569bd",
-}
 TONES = (0.0, -0.35, 0.35, -0.6, 0.55, -0.2, 0.2)  # <0 darker, >0 lighter
 DASHES = (False, [10, 5], [3, 4], [12, 4, 3, 4], [6, 3], [2, 6], [14, 3, 3, 3, 3, 3])
 DERIVED_DASH = [2, 3]
@@ -54,7 +45,7 @@ def class_styles(counts: dict, ont) -> dict:
         groups.setdefault(group_of(cls, ont), []).append(cls)
     out = {}
     for group, members in groups.items():
-        base = GROUP_COLORS.get(group) or (ont.classes[group].color if group in ont.classes else None) or "#7f7f7f"
+        base = (ont.classes[group].color if group in ont.classes else "") or "#7f7f7f"
         for i, cls in enumerate(members):
             info = ont.classes.get(cls)
             out[cls] = {"color": tone(base, TONES[i % len(TONES)]), "shape": (info.shape if info else None) or "dot",
@@ -73,9 +64,9 @@ def type_styles(ont) -> dict:
         by_family.setdefault(prop.family or "other", []).append(t)
     out = {}
     for family, members in by_family.items():
-        base = FAMILY_COLORS.get(family, "#7f8c8d")
+        base = ont.families.get(family) or "#7f8c8d"
         for i, t in enumerate(members):
-            derived = ont.rel_types[t].definition.lower().startswith("derived")
+            derived = ont.rel_types[t].derived
             out[t] = {"color": tone(base, TONES[i % len(TONES)]), "family": family,
                       "dashes": DERIVED_DASH if derived else DASHES[(i + i // len(TONES)) % len(DASHES)],
                       "derived": derived}

@@ -71,6 +71,7 @@ class OntProperty:
     family: str | None
     alignments: tuple[str, ...]
     indexed: bool = False  # pen:indexed: the stores index it on its domain and the domain's subclasses
+    derived: bool = False  # pen:derived: written from other facts by build or analyze, never curated
 
     @property
     def is_date(self) -> bool:
@@ -86,6 +87,7 @@ class Ontology:
     graph: Graph
     classes: dict[str, OntClass] = field(default_factory=dict)
     properties: dict[str, OntProperty] = field(default_factory=dict)
+    families: dict[str, str] = field(default_factory=dict)  # relationship family -> its view colour
 
     # ------------------------------------------------------------------ derived views
     def ancestors(self, name: str) -> list[str]:
@@ -115,6 +117,11 @@ class Ontology:
     @cached_property
     def rel_types(self) -> dict[str, OntProperty]:
         return {p.rel_type: p for p in self.properties.values() if p.rel_type}
+
+    @cached_property
+    def derived(self) -> frozenset[str]:
+        """Names of the properties and relationship types written from other facts (pen:derived)."""
+        return frozenset(n for p in self.properties.values() if p.derived for n in (p.name, p.rel_type) if n)
 
     @cached_property
     def keys(self) -> dict[str, OntProperty]:
@@ -225,7 +232,7 @@ def parse(text: str) -> Ontology:
         aligns = tuple(sorted(_curie(g, o) for p in ALIGN for o in g.objects(s, p) if _local(o) is None))
         ont.classes[name] = OntClass(
             name=name, iri=s, label=_text(g, s, RDFS.label), definition=_text(g, s, SKOS.definition),
-            parents=parents, color=_text(g, s, PEN.color) or "#999999", shape=_text(g, s, PEN.shape) or "dot",
+            parents=parents, color=_text(g, s, PEN.color) or "", shape=_text(g, s, PEN.shape) or "dot",
             key_prefix=_text(g, s, PEN.keyPrefix) or None, alignments=aligns)
     for kind, owl_type in (("object", OWL.ObjectProperty), ("datatype", OWL.DatatypeProperty)):
         for s in g.subjects(RDF.type, owl_type):
@@ -244,7 +251,9 @@ def parse(text: str) -> Ontology:
                 on_relationship=bool(g.value(s, PEN.onRelationship)),
                 multi=bool(g.value(s, PEN.multiValued)), required=bool(g.value(s, PEN.required)),
                 family=_text(g, s, PEN.family) or None, alignments=aligns,
-                indexed=bool(g.value(s, PEN.indexed)))
+                indexed=bool(g.value(s, PEN.indexed)), derived=bool(g.value(s, PEN.derived)))
+    for s in g.subjects(RDF.type, PEN.RelationshipFamily):
+        ont.families[_text(g, s, RDFS.label)] = _text(g, s, PEN.color)
     _check(ont)
     return ont
 
@@ -262,6 +271,8 @@ def _check(ont: Ontology) -> None:
             if k in keys:
                 raise OntologyError(f"properties {keys[k]} and {p.name} derive the same graph name {k}")
             keys[k] = p.name
+        if p.family and p.family not in ont.families:
+            raise OntologyError(f"property {p.name} has family {p.family!r}, which no pen:RelationshipFamily names")
         if p.domain and p.domain not in ont.classes:
             raise OntologyError(f"property {p.name} has unknown domain {p.domain}")
 

@@ -115,6 +115,7 @@ def _linter_type(value) -> str:
 MARK_BY_FIXTURE = {"neo4j_uri": "neo4j", "browser": "browser", "built": "slow"}
 
 
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker
 def pytest_collection_modifyitems(config, items):
     for item in items:
         for fixture, marker in MARK_BY_FIXTURE.items():

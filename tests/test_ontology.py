@@ -85,7 +85,8 @@ def test_every_property_has_an_english_label_definition_and_range(ttl):
     assert not unranged, f"properties without rdfs:range: {unranged}"
 
 
-OUTSIDE_THE_TREE = {PEN.Statement, PEN.EntityOrStatement}  # what annotations on relationships describe
+# what annotations on relationships describe, and the families that style relationship types
+OUTSIDE_THE_TREE = {PEN.Statement, PEN.EntityOrStatement, PEN.RelationshipFamily}
 
 
 def test_every_class_but_the_root_has_a_superclass_in_the_ontology(ttl):
@@ -207,3 +208,23 @@ def test_ontology_docs_list_every_class_and_property(ttl, fmt, tmp_path):
         assert shown.replace("|", "\\|") in text or shown in text, f"definition of {local(s)} missing"
     if fmt == "html":
         assert "<script" not in text and "http://" not in text.split("<body", 1)[0]
+
+
+def test_what_views_and_analytics_know_of_the_ontology_is_read_from_it():
+    """Group hues, family hues and which facts are derived are annotations of the ontology, not
+    tables in the code (the defect: analytics.DERIVED by hand while views read a definition's
+    wording; family colours typed in views.py)."""
+    from peninsula.graph import analytics, sparql, view_style
+
+    ont = load()
+    assert ont.derived >= {"canReach", "CAN_REACH", "degree", "betweenness", "community"}
+    assert analytics.DERIVED == ont.derived
+    assert {t for t, s in view_style.type_styles(ont).items() if s["derived"]} == ont.derived & set(ont.rel_types)
+    used = {p.family for p in ont.properties.values() if p.family}
+    assert used <= set(ont.families) and all(c.startswith("#") for c in ont.families.values())
+    for t, s in view_style.type_styles(ont).items():
+        base = ont.families[ont.rel_types[t].family]
+        assert s["color"] in {view_style.tone(base, a) for a in view_style.TONES}
+    groups = {view_style.group_of(c, ont) for c in ont.classes if c not in ("Entity", "Actor")}
+    assert all(ont.classes[g].color for g in groups), [g for g in groups if not ont.classes[g].color]
+    assert not hasattr(sparql, "DERIVED") and not hasattr(view_style, "FAMILY_COLORS")
