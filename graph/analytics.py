@@ -5,6 +5,7 @@ from __future__ import annotations
 import networkx as nx
 
 from peninsula.ontology import load
+from peninsula.ontology.temporal import holds, partial_date, period
 
 SCORES = ("degree", "betweenness", "eigenvector", "community", "broker")
 # Relationships derived from other facts (graph.reach writes CAN_REACH after scoring): never part
@@ -21,9 +22,8 @@ def families() -> list[str]:
 
 
 def check_date(text: str) -> str:
-    """YYYY, YYYY-MM or YYYY-MM-DD, a real calendar date (queries.partial_date); InputError otherwise."""
+    """YYYY, YYYY-MM or YYYY-MM-DD, a real calendar date (temporal.partial_date); InputError otherwise."""
     from peninsula.ontology import InputError
-    from peninsula.queries import partial_date
 
     try:
         return partial_date(text)
@@ -47,23 +47,9 @@ WEIGHTS = {
 DIRECT = ("ALLIED_WITH", "SUPPLIES_ARMS_TO", "SUPPORTS")
 
 
-def starts_by(start, as_of: str) -> bool:
-    """The packs' rule: a start counts from the first day of its period, an as_of YYYY or YYYY-MM means
-    any day in it (left(start, size($as_of)) <= $as_of)."""
-    return start is None or str(start)[: len(as_of)] <= as_of
-
-
-def ends_after(end, as_of: str) -> bool:
-    """The packs' rule: an end runs through the last day of its period (end >= left($as_of, size(end)))."""
-    return end is None or str(end) >= as_of[: len(str(end))]
-
-
 def _valid(props: dict, as_of: str | None) -> bool:
-    if as_of is None:
-        return True
-    start = props.get("valid_from") or props.get("date") or props.get("date_signed")
-    end = props.get("valid_to") or props.get("end_date") or props.get("date_terminated")
-    return starts_by(start, as_of) and ends_after(end, as_of)
+    """The one as-of rule (temporal.holds) over a fact's period (temporal.period); no as_of: always."""
+    return as_of is None or holds(*period(props), as_of)
 
 
 def _is_actor(node) -> bool:

@@ -42,8 +42,7 @@ from peninsula.graph.view_labels import (
 from peninsula.graph.view_layout import FAR_FIELD_ABOVE, PIXELS, SEED, layout  # noqa: F401 (public names)
 from peninsula.graph.view_style import class_styles, type_styles
 from peninsula.ontology import InputError, QueryError, load
-
-_YEAR = re.compile(r"^\s*(-?\d{1,4})")
+from peninsula.ontology.temporal import period, year_of, year_span
 
 
 @dataclass(frozen=True)
@@ -71,30 +70,12 @@ VIEWS = {
 
 
 # ---------------------------------------------------------------------------- time
-def year_of(value) -> int | None:
-    """The year of a partial date ('2006', '2006-10', '2006-10-09'), or None."""
-    if value is None or isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    m = _YEAR.match(str(value))
-    return int(m.group(1)) if m else None
-
-
 def interval(props: dict, *, event: bool = False) -> tuple[int | None, int | None]:
-    """[first year, last year] an item holds; None is open (-inf / +inf).
-
-    Start: valid_from, else date, else date_signed, else first_flight (a system exists from its
-    first known flight). End: valid_to, else end_date, else the date of an event (it happened that
-    year), else date_terminated; open while it still holds."""
-    start = next((y for y in (year_of(props.get(k)) for k in ("valid_from", "date", "date_signed", "first_flight"))
-                  if y is not None), None)
-    end = year_of(props.get("valid_to")) or year_of(props.get("end_date"))
-    if end is None and event:
-        end = year_of(props.get("date"))
-    if end is None:
-        end = year_of(props.get("date_terminated"))
-    return start, end
+    """[first year, last year] an item holds; None is open (-inf / +inf): the years in which the one
+    as-of rule holds (temporal.year_span) over its period (temporal.period: valid_from, else date,
+    date_signed or first_flight; valid_to, else end_date, else the date of an event, else
+    date_terminated)."""
+    return year_span(*period(props, event=event))
 
 
 def inherit(span, ends) -> tuple[int | None, int | None]:

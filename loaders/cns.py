@@ -46,6 +46,7 @@ from peninsula.loaders.korea_time import day_after, korea_date
 from peninsula.loaders.matching import Decision, Record
 from peninsula.loaders.sources import Batch, slug
 from peninsula.ontology import InputError
+from peninsula.ontology.temporal import YEAR_SHAPE
 
 COLUMNS = ["F1", "Date", "Date Entered/Updated", "Launch Time (UTC)", "Missile Name", "Missile Type",
            "Launch Agency/Authority", "Facility Name", "Facility Location", "Other Name", "Facility Latitude",
@@ -183,7 +184,7 @@ def parse_date(value, where: str, column: str, excel: bool = False) -> str:
             return dt.datetime.strptime(text, fmt).strftime("%Y-%m")
         except ValueError:
             pass
-    if re.fullmatch(r"\d{4}", text):
+    if YEAR_SHAPE.fullmatch(text):
         return text
     raise InputError(f"{text!r} is not a date (expected e.g. 9-Apr-84, Sep-84 or 2017-07-04)", where=where, field=column)
 

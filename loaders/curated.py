@@ -6,7 +6,6 @@ links to an entity defined in another file. The format is described in data/READ
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 import re
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from peninsula.loaders.guard import INT64, LANG_RE, check_text, check_yaml_expan
 from peninsula.loaders.mapping import date_type, term_of
 from peninsula.ontology import PEN, InputError, ValidationError, load
 from peninsula.ontology.model import WIKIDATA
+from peninsula.ontology.temporal import DateError, partial_date
 
 ITEM_FIELDS = {"id", "type", "links", "sources"}
 LINK_FIELDS = {"rel", "to", "id"}
@@ -288,20 +288,11 @@ def _literal(prop, value, where):
     if isinstance(value, (list, dict)):
         raise InputError(f"takes one value, got {type(value).__name__}", where=where, field=k)
     if prop.is_date:
-        if isinstance(value, dt.date):
-            value = value.isoformat()
-        value = str(value)
-        dtype = date_type(value)
-        if dtype is None:
-            raise InputError(f"{value!r} is not a date (YYYY-MM-DD, YYYY-MM or YYYY)", where=where, field=k)
-        if dtype == XSD.date:
-            try:
-                dt.date.fromisoformat(value)
-            except ValueError:
-                raise InputError(f"{value!r} is not a real calendar date", where=where, field=k) from None
-        elif dtype == XSD.gYearMonth and not 1 <= int(value[-2:]) <= 12:
-            raise InputError(f"{value!r} has no month {value[-2:]}", where=where, field=k)
-        return Literal(value, datatype=dtype)
+        try:
+            value = partial_date(value)
+        except DateError as exc:
+            raise InputError(str(exc), where=where, field=k) from None
+        return Literal(value, datatype=date_type(value))
     rng = prop.range
     if rng == XSD.decimal:
         if isinstance(value, bool):

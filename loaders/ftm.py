@@ -27,6 +27,7 @@ from peninsula.loaders.guard import load_json
 from peninsula.loaders.matching import Record
 from peninsula.loaders.sources import Batch, slug
 from peninsula.ontology import InputError
+from peninsula.ontology.temporal import SHAPE
 
 FIELDS = {"id", "schema", "properties", "datasets", "referents", "first_seen", "last_seen", "last_change",
           "target", "caption"}
@@ -49,7 +50,7 @@ NO_RELATIONSHIP = {
     "Occupancy": "the post held (a Position) has no class in the ontology",
 }
 QID = re.compile(r"^Q[1-9][0-9]*$")
-DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?")
+DATE = SHAPE  # a partial date at the start of a text (ontology.temporal)
 MAX_NOTES = 20
 
 

@@ -38,14 +38,11 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from peninsula.loaders.guard import INT64
 from peninsula.ontology import PEN, InputError, base_iri, load
 from peninsula.ontology.model import DATE_TYPES, GRAPH_KEY, WIKIDATA, Ontology
+from peninsula.ontology.temporal import XSD_PATTERNS, xsd_type
 
 GENID = ".well-known/genid/"
 TRIPLE = "triple/"
-DATE_PATTERNS = {
-    XSD.date: re.compile(r"^-?\d{4}-\d{2}-\d{2}$"),
-    XSD.gYearMonth: re.compile(r"^-?\d{4}-\d{2}$"),
-    XSD.gYear: re.compile(r"^-?\d{4}$"),
-}
+DATE_PATTERNS = XSD_PATTERNS  # xsd:date / gYearMonth / gYear -> lexical form (ontology.temporal)
 NUMERIC = {XSD.integer: int, XSD.decimal: float, XSD.double: float, XSD.boolean: bool}
 
 
@@ -126,10 +123,7 @@ def statement_key(src: str, prop: str, dst: str, annotations: dict) -> str:
 
 
 def date_type(text: str):
-    for dt, pattern in DATE_PATTERNS.items():
-        if pattern.match(text):
-            return dt
-    return None
+    return xsd_type(text)
 
 
 # ---------------------------------------------------------------------------- literals

@@ -18,6 +18,7 @@ from peninsula.loaders.matching import Record
 from peninsula.loaders.safexml import check_xml
 from peninsula.loaders.sources import Batch, slug
 from peninsula.ontology import InputError
+from peninsula.ontology.temporal import YEAR_SHAPE
 
 REGIMES = {"DPRK": "regime/un-1718"}  # UN_LIST_TYPE -> the regime key in the knowledge base
 REQUIRED = ("DATAID", "FIRST_NAME", "UN_LIST_TYPE", "REFERENCE_NUMBER", "LISTED_ON")
@@ -66,7 +67,7 @@ def _date(text: str, where: str, field: str) -> str:
 
 
 def _year(text: str, where: str, field: str) -> str:
-    if not re.fullmatch(r"\d{4}", text.strip()):
+    if not YEAR_SHAPE.fullmatch(text.strip()):
         raise InputError(f"{text!r} is not a year", where=where, field=field)
     return text.strip()
 

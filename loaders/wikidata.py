@@ -17,6 +17,7 @@ from collections import defaultdict
 from peninsula.loaders.guard import load_json
 from peninsula.loaders.sources import Batch, slug
 from peninsula.ontology import InputError
+from peninsula.ontology.temporal import DAY, FORMS
 
 ENTITY = "http://www.wikidata.org/entity/"
 LANGS = ("ko", "ja", "zh", "ru", "fr", "de", "es")
@@ -53,7 +54,7 @@ def sparql_query(iso3_codes=None) -> str:
 
 def _date(time: str, precision, where: str, field: str):
     """`1948-09-09T00:00:00Z` (or `+1948-...`) at precision 11/10/9 -> 1948-09-09 / 1948-09 / 1948."""
-    m = re.match(r"^\+?(\d{4}-\d{2}-\d{2})T", str(time))
+    m = re.match(rf"^\+?({FORMS[DAY]})T", str(time))
     if not m:
         raise InputError(f"{time!r} is not a Wikidata time", where=where, field=field)
     try:

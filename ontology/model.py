@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from functools import cache, cached_property
 from importlib import resources
 
-from rdflib import OWL, RDF, RDFS, SKOS, XSD, Graph, Literal, Namespace, URIRef
+from rdflib import OWL, RDF, RDFS, SKOS, Graph, Literal, Namespace, URIRef
 
 from peninsula.ontology.errors import OntologyError
+from peninsula.ontology.temporal import XSD_TYPES
 
 PEN = Namespace("https://peninsula.invalid/ontology#")
 DEFAULT_BASE = "https://peninsula.invalid/id/"
@@ -23,7 +24,7 @@ WIKIDATA = "http://www.wikidata.org/entity/"
 # came from (TriG, N-Quads); absent for the default graph. Never a triple itself.
 GRAPH_KEY = "graph"
 PARTIAL_DATE = PEN.PartialDate
-DATE_TYPES = (XSD.date, XSD.gYearMonth, XSD.gYear)
+DATE_TYPES = tuple(XSD_TYPES.values())  # xsd:date, xsd:gYearMonth, xsd:gYear
 ALIGN = (OWL.equivalentClass, SKOS.closeMatch, SKOS.exactMatch, RDFS.subClassOf, RDFS.subPropertyOf)
 
 

@@ -17,18 +17,19 @@ The choices are separated by `|`; `@key` stands for the values the ontology's SH
 (`sh:in`) for the property with graph key `key`, so they are never written twice. Any other value
 is refused, naming the parameter and the values it takes (matched case-insensitively).
 
-Dates, in the data and in `as_of`, are partial ISO dates: YYYY, YYYY-MM or YYYY-MM-DD. A start
-(`valid_from`, an event's `date`) counts from the first day of its period; an end (`valid_to`,
-`date_terminated`) through the last day; an `as_of` given as YYYY or YYYY-MM means any day in
-that period. Packs therefore compare two dates at the precision of the shorter one:
+Dates, in the data and in `as_of`, are partial ISO dates: YYYY, YYYY-MM or YYYY-MM-DD, compared at the
+precision of the shorter of the two (`peninsula.ontology.temporal`): a start counts from the first day of
+its period, an end through the last day, an `as_of` of YYYY or YYYY-MM means any day in it. The as-of
+rule is written once, in that module; a query asks for it with a macro the parser expands before any
+engine or linter sees the text:
 
-    start <= as_of   as   left(start, size($as_of)) <= $as_of
-    end >= as_of     as   end >= left($as_of, size(coalesce(end, '')))
-
-(`left` and `size` on strings work on FalkorDB and Neo4j alike; the coalesce keeps `size` off null.)
+    WHERE {{holds(r)}}                        r.valid_from / r.valid_to hold as of $as_of
+    WHERE {{holds(t.date_in_force, t.date_terminated)}}
+    WHERE {{not_after(e.date)}}               an event on or before $as_of
+    WHERE {{not_before(r.valid_to, $start)}}  a second argument compares with something else
 
 A fact with no end (`valid_to` absent) is open: it holds from its start on. A fact that ended on a day
-no source gives carries `end_unknown = true`; the predicate above still counts it (nothing says when it
+no source gives carries `end_unknown = true`; `holds` still counts it (nothing says when it
 stopped), and as-of answers show its `until` as 'unknown' rather than 'open'
 (`coalesce(r.valid_to, CASE WHEN r.end_unknown THEN 'unknown' ELSE 'open' END)`).
 Parameters of type key or iso3 must name something in the store (`check_anchors`).
@@ -36,34 +37,19 @@ Parameters of type key or iso3 must name something in the store (`check_anchors`
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
 from peninsula.ontology import QueryError
+from peninsula.ontology.temporal import expand, partial_date
 
 HEADER = re.compile(r"^//\s*(\w+)(?:\s+(\w+))?\s*:\s*(.*)$")
 PARAM = re.compile(r"^(\w+)\s*(?:=\s*(.*?))?(?:\s+in\s+(\S+))?\s*$")
 TYPES = ("date", "string", "int", "float", "bool", "iso3", "key")
 
 
-DATE_SHAPE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-
-
-def partial_date(text: str) -> str:
-    """YYYY, YYYY-MM or YYYY-MM-DD naming a real calendar date, returned as given; ValueError otherwise.
-    The one check of a date a user types (query parameters, `analyze --as-of`)."""
-    text = str(text).strip()
-    if not DATE_SHAPE.fullmatch(text):
-        raise ValueError(f"{text!r} is not a date (YYYY-MM-DD, YYYY-MM or YYYY)")
-    year, month, day = (text.split("-") + ["01", "01"])[:3]
-    try:
-        dt.date(int(year), int(month), int(day))
-    except ValueError:
-        raise ValueError(f"{text!r} is not a real calendar date") from None
-    return text
 
 
 def _iso3(text: str) -> str:
@@ -223,8 +209,16 @@ def parse(pack: str, name: str, text: str, variants: dict | None = None) -> Quer
             graph = dict(part.split("=", 1) for part in value.split() if "=" in part)
         elif word in meta:
             meta[word] = value
-    return Query(pack, name, meta["title"], meta["description"], meta["audience"], params, text,
-                 variants or {}, graph)
+    return Query(pack, name, meta["title"], meta["description"], meta["audience"], params, _expand(pack, name, text),
+                 {d: _expand(pack, f"{name}.{d}", v) for d, v in (variants or {}).items()}, graph)
+
+
+def _expand(pack: str, name: str, text: str) -> str:
+    """The text with its date macros written out (temporal.expand); a bad macro names the query file."""
+    try:
+        return expand(text)
+    except ValueError as exc:
+        raise QueryError(f"queries/{pack}/{name}.cypher: {exc}") from None
 
 
 def packs() -> dict[str, dict[str, Query]]:

@@ -8,7 +8,7 @@
 MATCH (a:Entity)-[r]->(b:Entity)
 WHERE type(r) IN split($types, ',')
 UNWIND [c IN [['started', r.valid_from], ['ended', r.valid_to]]
-        WHERE c[1] IS NOT NULL AND c[1] >= left($start, size(c[1])) AND left(c[1], size($end)) <= $end] AS c
+        WHERE c[1] IS NOT NULL AND {{not_before(c[1], $start)}} AND {{not_after(c[1], $end)}}] AS c
 RETURN a.key AS from, type(r) AS type, b.key AS to, a.name AS source_name, b.name AS target_name,
        c[0] AS change, c[1] AS date, r.sources AS sources
 ORDER BY date, type, from, to

@@ -8,13 +8,11 @@
 MATCH (s:State {iso3: $state})
 WITH s
 MATCH (s)-[r:ALLIED_WITH]-(ally:State)
-WHERE (r.valid_from IS NULL OR left(r.valid_from, size($as_of)) <= $as_of)
-  AND (r.valid_to IS NULL OR r.valid_to >= left($as_of, size(coalesce(r.valid_to, ''))))
+WHERE {{holds(r)}}
 WITH s, ally, min(r.valid_from) AS since, collect(DISTINCT r.note) AS notes
 WITH s, collect([ally, since, notes]) AS allies
 OPTIONAL MATCH (s)-[:PARTY_TO]->(t:Treaty)<-[:PARTY_TO]-(party:State)
-WHERE (t.date_in_force IS NULL OR left(t.date_in_force, size($as_of)) <= $as_of)
-  AND (t.date_terminated IS NULL OR t.date_terminated >= left($as_of, size(coalesce(t.date_terminated, ''))))
+WHERE {{holds(t.date_in_force, t.date_terminated)}}
 WITH s, allies, party, t ORDER BY t.key
 WITH s, allies, collect(DISTINCT [party, t.key]) AS shared
 UNWIND allies AS a

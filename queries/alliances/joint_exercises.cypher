@@ -4,7 +4,7 @@
 // param as_of: date = 2025-12-31
 // graph: from=from to=to type=type
 MATCH (e:MilitaryExercise)-[:CONDUCTED_BY]->(s:State)
-WHERE left(e.date, size($as_of)) <= $as_of
+WHERE {{not_after(e.date)}}
 WITH e, collect(DISTINCT s) AS states
 WHERE size(states) >= 2
 UNWIND states AS s

@@ -7,10 +7,8 @@
 MATCH (o:Organization {key: $organization})
 WITH o
 MATCH (m:Actor)-[r:MEMBER_OF]->(o)
-WHERE (r.valid_from IS NULL OR left(r.valid_from, size($as_of)) <= $as_of)
-  AND (r.valid_to IS NULL OR r.valid_to >= left($as_of, size(coalesce(r.valid_to, ''))))
-  AND (o.valid_from IS NULL OR left(o.valid_from, size($as_of)) <= $as_of)
-  AND (o.valid_to IS NULL OR o.valid_to >= left($as_of, size(coalesce(o.valid_to, ''))))
+WHERE {{holds(r)}}
+  AND {{holds(o)}}
 RETURN m.key AS from, 'MEMBER_OF' AS type, o.key AS to, m.name AS member, coalesce(r.valid_from, o.valid_from) AS since,
        r.role AS role, coalesce(r.valid_to, CASE WHEN r.end_unknown THEN 'unknown' ELSE 'open' END) AS until
 ORDER BY member

@@ -4,8 +4,7 @@
 // param as_of: date = 2018-06-12
 // graph: from=from to=to type=type
 MATCH (a:State)-[r:ALLIED_WITH]->(b:State)
-WHERE (r.valid_from IS NULL OR left(r.valid_from, size($as_of)) <= $as_of)
-  AND (r.valid_to IS NULL OR r.valid_to >= left($as_of, size(coalesce(r.valid_to, ''))))
+WHERE {{holds(r)}}
 RETURN a.key AS from, 'ALLIED_WITH' AS type, b.key AS to, a.name AS state, b.name AS ally,
        r.valid_from AS since, coalesce(r.valid_to, CASE WHEN r.end_unknown THEN 'unknown' ELSE 'open' END) AS until,
        r.sources AS sources

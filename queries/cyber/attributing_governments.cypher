@@ -3,7 +3,7 @@
 // audience: analyst
 // param as_of: date = 2025-12-31
 MATCH (c:CyberOperation)-[b:ATTRIBUTED_BY]->(g:Actor)
-WHERE b.valid_from IS NULL OR left(b.valid_from, size($as_of)) <= $as_of
+WHERE b.valid_from IS NULL OR {{not_after(b.valid_from)}}
 RETURN g.key AS government, g.name AS name, count(DISTINCT c) AS operations,
        min(b.valid_from) AS first, max(b.valid_from) AS latest
 ORDER BY operations DESC, government

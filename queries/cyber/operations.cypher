@@ -4,7 +4,7 @@
 // param as_of: date = 2025-12-31
 // graph: from=from to=to type=type
 MATCH (c:CyberOperation)-[:ATTRIBUTED_TO]->(a:Actor)
-WHERE left(c.date, size($as_of)) <= $as_of
+WHERE {{not_after(c.date)}}
 OPTIONAL MATCH (c)-[:TARGETS]->(t:State)
 WITH c, a, t ORDER BY t.iso3
 RETURN c.key AS from, 'ATTRIBUTED_TO' AS type, a.key AS to, c.name AS operation, c.date AS date,

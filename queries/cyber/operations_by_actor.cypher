@@ -5,7 +5,7 @@
 MATCH (a:Organization)
 WHERE a:ThreatActor OR (a)<-[:ATTRIBUTED_TO]-(:CyberOperation)
 OPTIONAL MATCH (c:CyberOperation)-[:ATTRIBUTED_TO]->(a)
-WHERE left(c.date, size($as_of)) <= $as_of
+WHERE {{not_after(c.date)}}
 WITH a, count(DISTINCT c) AS operations, min(c.date) AS first, max(c.date) AS latest
 OPTIONAL MATCH (a)-[:PART_OF]->(parent:Organization)
 WITH a, operations, first, latest, parent ORDER BY parent.key

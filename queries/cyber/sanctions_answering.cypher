@@ -4,7 +4,7 @@
 // param as_of: date = 2025-12-31
 // graph: from=from to=to type=type
 MATCH (x:Sanction)-[r:RESPONDS_TO]->(c:CyberOperation)
-WHERE left(coalesce(x.date, r.valid_from, ''), size($as_of)) <= $as_of
+WHERE {{not_after(coalesce(x.date, r.valid_from, ''))}}
 OPTIONAL MATCH (c)-[:ATTRIBUTED_TO]->(actor:Actor)
 OPTIONAL MATCH (actor)-[:PART_OF*0..2]->(listed:Actor)<-[d:DESIGNATES]-(x)
 WITH x, r, c, actor, listed ORDER BY listed.key

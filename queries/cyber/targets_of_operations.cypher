@@ -4,6 +4,6 @@
 // param as_of: date = 2025-12-31
 // graph: from=from to=to type=type
 MATCH (c:CyberOperation)-[:TARGETS]->(t:State)
-WHERE left(c.date, size($as_of)) <= $as_of
+WHERE {{not_after(c.date)}}
 RETURN c.key AS from, 'TARGETS' AS type, t.key AS to, t.name AS target, c.name AS operation, c.date AS date
 ORDER BY target, date, from

@@ -8,9 +8,8 @@
 MATCH (s:State {iso3: $state})
 WITH s
 MATCH (s)-[p:PARTY_TO]->(a:Agreement)
-WHERE (p.valid_from IS NULL OR left(p.valid_from, size($as_of)) <= $as_of)
-  AND (p.valid_to IS NULL OR p.valid_to >= left($as_of, size(coalesce(p.valid_to, ''))))
-  AND (a.date_terminated IS NULL OR a.date_terminated >= left($as_of, size(coalesce(a.date_terminated, ''))))
+WHERE {{holds(p)}}
+  AND (a.date_terminated IS NULL OR {{not_before(a.date_terminated)}})
 MATCH (a)<-[:PARTY_TO]-(party:State)
 WITH s, a, p, CASE WHEN party <> s THEN party.iso3 END AS other ORDER BY other
 RETURN s.key AS from, 'PARTY_TO' AS type, a.key AS to, a.name AS agreement, a.class AS class,

@@ -7,7 +7,7 @@
 MATCH (s:State {iso3: $state})
 WITH s
 MATCH (s)-[:PARTICIPATED_IN]->(e:Event)<-[:PARTICIPATED_IN]-(other:State)
-WHERE (e:TalksRound OR e:Summit) AND left(e.date, size($as_of)) <= $as_of AND other <> s
+WHERE (e:TalksRound OR e:Summit) AND {{not_after(e.date)}} AND other <> s
 RETURN s.key AS from, other.key AS to, other.name AS partner, count(DISTINCT e) AS meetings,
        min(e.date) AS first, max(e.date) AS latest
 ORDER BY meetings DESC, to

@@ -4,11 +4,10 @@
 // param as_of: date = 2025-12-31
 // graph: from=from to=to type=type
 MATCH (e:Summit)
-WHERE left(e.date, size($as_of)) <= $as_of
+WHERE {{not_after(e.date)}}
 MATCH (s:State)-[:PARTICIPATED_IN|HOSTED]->(e)
 OPTIONAL MATCH (p:Person)-[r:LEADS]->(s)
-WHERE r.valid_from IS NOT NULL AND left(r.valid_from, size(e.date)) <= e.date
-  AND (r.valid_to IS NULL OR r.valid_to >= left(e.date, size(coalesce(r.valid_to, ''))))
+WHERE r.valid_from IS NOT NULL AND {{holds(r.valid_from, r.valid_to, e.date)}}
 WITH e, s, p, r ORDER BY p.key
 WITH e, s, collect(DISTINCT CASE WHEN p IS NOT NULL THEN p.key + ' (' + coalesce(r.role, 'leader') + ')' END) AS leaders
 OPTIONAL MATCH (a:Person)-[:PARTICIPATED_IN]->(e)

@@ -6,10 +6,10 @@
 // param days: int = 7
 // param as_of: date = 2025-12-31
 MATCH (a:Entity)
-WHERE $first IN labels(a) AND a.date IS NOT NULL AND left(a.date, size($as_of)) <= $as_of
+WHERE $first IN labels(a) AND a.date IS NOT NULL AND {{not_after(a.date)}}
 WITH a, a.date + substring('-01-01', size(a.date) - 4) AS da
 MATCH (b:Entity)
-WHERE $second IN labels(b) AND b.date IS NOT NULL AND b <> a AND left(b.date, size($as_of)) <= $as_of
+WHERE $second IN labels(b) AND b.date IS NOT NULL AND b <> a AND {{not_after(b.date)}}
 WITH a, b, da, b.date + substring('-01-01', size(b.date) - 4) AS db
 WHERE db >= da
 WITH a, b, [x IN [da, db] | [p IN [[toInteger(left(x, 4)) - CASE WHEN toInteger(substring(x, 5, 2)) <= 2 THEN 1 ELSE 0 END,

@@ -4,8 +4,7 @@
 // param as_of: date = 2018-06-12
 // graph: from=from to=to type=type
 MATCH (p:Person)-[r:LEADS]->(s:State)
-WHERE (r.valid_from IS NULL OR left(r.valid_from, size($as_of)) <= $as_of)
-  AND (r.valid_to IS NULL OR r.valid_to >= left($as_of, size(coalesce(r.valid_to, ''))))
+WHERE {{holds(r)}}
 RETURN p.key AS from, 'LEADS' AS type, s.key AS to, s.name AS state, p.name AS leader, r.role AS role,
        r.valid_from AS since, coalesce(r.valid_to, CASE WHEN r.end_unknown THEN 'unknown' ELSE 'open' END) AS until
 ORDER BY state, role, since

@@ -7,7 +7,7 @@
 MATCH (p:NegotiationProcess {key: $process})
 WITH p
 MATCH (r:TalksRound)-[:PART_OF]->(p)
-WHERE left(r.date, size($as_of)) <= $as_of
+WHERE {{not_after(r.date)}}
 OPTIONAL MATCH (s:State)-[:PARTICIPATED_IN]->(r)
 OPTIONAL MATCH (h:City)-[:HOSTED]->(r)
 WITH p, r, count(DISTINCT s) AS states, collect(DISTINCT h.key) AS hosts

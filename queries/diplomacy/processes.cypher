@@ -3,12 +3,12 @@
 // audience: analyst
 // param as_of: date = 2025-12-31
 MATCH (p:NegotiationProcess)
-WHERE p.valid_from IS NULL OR left(p.valid_from, size($as_of)) <= $as_of
+WHERE p.valid_from IS NULL OR {{not_after(p.valid_from)}}
 OPTIONAL MATCH (s:State)-[:PARTY_TO|PARTICIPATED_IN]->(p)
 WITH p, s ORDER BY s.iso3
 WITH p, collect(DISTINCT s.iso3) AS parties
 OPTIONAL MATCH (r:TalksRound)-[:PART_OF]->(p)
-WHERE left(r.date, size($as_of)) <= $as_of
+WHERE {{not_after(r.date)}}
 WITH p, parties, count(DISTINCT r) AS rounds
 OPTIONAL MATCH (p)-[:PRODUCED]->(a:Agreement)
 WITH p, parties, rounds, a ORDER BY a.key

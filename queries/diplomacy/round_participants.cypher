@@ -7,7 +7,7 @@
 MATCH (p:NegotiationProcess {key: $process})
 WITH p
 MATCH (r:TalksRound)-[:PART_OF]->(p)
-WHERE left(r.date, size($as_of)) <= $as_of
+WHERE {{not_after(r.date)}}
 MATCH (a:Actor)-[x:PARTICIPATED_IN]->(r)
 RETURN a.key AS from, 'PARTICIPATED_IN' AS type, r.key AS to, a.name AS participant, a.class AS class,
        r.date AS date, x.role AS role

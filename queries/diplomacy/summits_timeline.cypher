@@ -5,7 +5,7 @@
 // param end: date = 2025-12-31
 // graph: from=from to=to type=type
 MATCH (s:Summit)
-WHERE s.date >= left($start, size(coalesce(s.date, ''))) AND left(s.date, size($end)) <= $end
+WHERE {{not_before(s.date, $start)}} AND {{not_after(s.date, $end)}}
 OPTIONAL MATCH (st:State)-[:PARTICIPATED_IN]->(s)
 WITH s, st ORDER BY st.iso3
 WITH s, collect(DISTINCT st.iso3) AS states

@@ -3,7 +3,7 @@
 // audience: analyst
 // param as_of: date = 2025-12-31
 MATCH (st:State)-[:PARTICIPATED_IN]->(e:Event)
-WHERE (e:TalksRound OR e:Summit) AND left(e.date, size($as_of)) <= $as_of
+WHERE (e:TalksRound OR e:Summit) AND {{not_after(e.date)}}
 WITH e, count(DISTINCT st) AS states
 WITH CASE WHEN states >= 3 THEN 'multilateral' WHEN states = 2 THEN 'bilateral' ELSE 'unilateral' END AS track,
      e.class AS kind, e

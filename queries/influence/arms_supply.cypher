@@ -4,8 +4,7 @@
 // param as_of: date = 2025-01-01
 // graph: from=from to=to type=type
 MATCH (a:Actor)-[r:SUPPLIES_ARMS_TO]->(b:Actor)
-WHERE (r.valid_from IS NULL OR left(r.valid_from, size($as_of)) <= $as_of)
-  AND (r.valid_to IS NULL OR r.valid_to >= left($as_of, size(coalesce(r.valid_to, ''))))
+WHERE {{holds(r)}}
 RETURN a.key AS from, 'SUPPLIES_ARMS_TO' AS type, b.key AS to, a.name AS supplier, b.name AS recipient,
        r.valid_from AS since, r.valid_to AS until, r.confidence AS confidence, r.note AS note
 ORDER BY supplier, recipient, since, note

@@ -5,8 +5,7 @@
 // param as_of: date = 2025-01-01
 // graph: from=from to=to type=type
 MATCH (a:Actor)-[r:SUPPORTS|SUPPLIES_ARMS_TO]->(b:Actor {key: $actor})
-WHERE (r.valid_from IS NULL OR left(r.valid_from, size($as_of)) <= $as_of)
-  AND (r.valid_to IS NULL OR r.valid_to >= left($as_of, size(coalesce(r.valid_to, ''))))
+WHERE {{holds(r)}}
 WITH a, b, type(r) AS rel, r.kind AS kind ORDER BY kind  // collect keeps this order on both engines
 WITH a, b, rel, collect(DISTINCT kind) AS kinds, count(*) AS links
 RETURN a.key AS from, rel AS type, b.key AS to, a.name AS supporter, kinds, links

@@ -4,27 +4,21 @@ MATCH (a:Actor {key: $from_actor})
 WITH a
 MATCH (b:Actor {key: $to_actor})
 OPTIONAL MATCH (a)-[r1:SUPPORTS|SUPPLIES_ARMS_TO|ALLIED_WITH]->(b)
-WHERE (r1.valid_from IS NULL OR left(r1.valid_from, size($as_of)) <= $as_of)
-  AND (r1.valid_to IS NULL OR r1.valid_to >= left($as_of, size(coalesce(r1.valid_to, ''))))
+WHERE {{holds(r1)}}
 WITH a, b, collect(DISTINCT CASE WHEN r1 IS NOT NULL THEN [1, [a.key, b.key], [type(r1) + ':' + coalesce(r1.kind, '')]] END) AS one
 OPTIONAL MATCH (a)-[r1:SUPPORTS|SUPPLIES_ARMS_TO|ALLIED_WITH]->(x)-[r2:SUPPORTS|SUPPLIES_ARMS_TO|ALLIED_WITH]->(b)
 WHERE r1 <> r2
-  AND (r1.valid_from IS NULL OR left(r1.valid_from, size($as_of)) <= $as_of)
-  AND (r1.valid_to IS NULL OR r1.valid_to >= left($as_of, size(coalesce(r1.valid_to, ''))))
-  AND (r2.valid_from IS NULL OR left(r2.valid_from, size($as_of)) <= $as_of)
-  AND (r2.valid_to IS NULL OR r2.valid_to >= left($as_of, size(coalesce(r2.valid_to, ''))))
+  AND {{holds(r1)}}
+  AND {{holds(r2)}}
 WITH a, b, one, collect(DISTINCT CASE WHEN r2 IS NOT NULL THEN
        [2, [a.key, x.key, b.key], [type(r1) + ':' + coalesce(r1.kind, ''), type(r2) + ':' + coalesce(r2.kind, '')]] END) AS two
 WITH a, b, one + two AS found
 OPTIONAL MATCH (a)-[r1:SUPPORTS|SUPPLIES_ARMS_TO|ALLIED_WITH]->(x)-[r2:SUPPORTS|SUPPLIES_ARMS_TO|ALLIED_WITH]->(y)-[r3:SUPPORTS|SUPPLIES_ARMS_TO|ALLIED_WITH]->(b)
 WHERE size(reduce(seen = [], f IN found | CASE WHEN f[1] IN seen THEN seen ELSE seen + [f[1]] END)) < $limit
   AND r1 <> r2 AND r1 <> r3 AND r2 <> r3
-  AND (r1.valid_from IS NULL OR left(r1.valid_from, size($as_of)) <= $as_of)
-  AND (r1.valid_to IS NULL OR r1.valid_to >= left($as_of, size(coalesce(r1.valid_to, ''))))
-  AND (r2.valid_from IS NULL OR left(r2.valid_from, size($as_of)) <= $as_of)
-  AND (r2.valid_to IS NULL OR r2.valid_to >= left($as_of, size(coalesce(r2.valid_to, ''))))
-  AND (r3.valid_from IS NULL OR left(r3.valid_from, size($as_of)) <= $as_of)
-  AND (r3.valid_to IS NULL OR r3.valid_to >= left($as_of, size(coalesce(r3.valid_to, ''))))
+  AND {{holds(r1)}}
+  AND {{holds(r2)}}
+  AND {{holds(r3)}}
 WITH found, collect(DISTINCT CASE WHEN r3 IS NOT NULL THEN
        [3, [a.key, x.key, y.key, b.key], [type(r1) + ':' + coalesce(r1.kind, ''), type(r2) + ':' + coalesce(r2.kind, ''),
                                           type(r3) + ':' + coalesce(r3.kind, '')]] END) AS three

@@ -4,8 +4,7 @@
 // param as_of: date = 2018-06-12
 // graph: from=from to=to type=type
 MATCH (holder:Actor)-[h:PURSUES_POLICY]->(p:Policy)-[:POLICY_TOWARD]->(t:Actor)
-WHERE (h.valid_from IS NULL OR left(h.valid_from, size($as_of)) <= $as_of)
-  AND (h.valid_to IS NULL OR h.valid_to >= left($as_of, size(coalesce(h.valid_to, ''))))
+WHERE {{holds(h)}}
 RETURN holder.key AS from, 'PURSUES_POLICY' AS type, p.key AS to, holder.name AS holder, p.name AS policy,
        t.key AS toward, h.valid_from AS since, h.valid_to AS until
 ORDER BY holder, policy, since

@@ -6,8 +6,7 @@
 // graph: from=from to=to type=type
 MATCH (a:Actor)-[r:SUPPORTS]->(b:Actor)
 WHERE ($kind = 'any' OR r.kind = $kind)
-  AND (r.valid_from IS NULL OR left(r.valid_from, size($as_of)) <= $as_of)
-  AND (r.valid_to IS NULL OR r.valid_to >= left($as_of, size(coalesce(r.valid_to, ''))))
+  AND {{holds(r)}}
 RETURN a.key AS from, 'SUPPORTS' AS type, b.key AS to, a.name AS supporter, b.name AS supported,
        r.kind AS kind, r.basis AS basis, r.valid_from AS since,
        coalesce(r.valid_to, CASE WHEN r.end_unknown THEN 'unknown' ELSE 'open' END) AS until, r.confidence AS confidence

@@ -4,7 +4,7 @@
 // param as_of: date = 2025-12-31
 // graph: from=from to=to type=type
 MATCH (e:Event)-[:TESTED]->(m:WeaponSystem)
-WHERE left(e.date, size($as_of)) <= $as_of
+WHERE {{not_after(e.date)}}
 WITH m, e ORDER BY e.date, e.key
 WITH m, head(collect(e)) AS first, count(e) AS tests
 RETURN first.key AS from, 'TESTED' AS type, m.key AS to, m.name AS system,

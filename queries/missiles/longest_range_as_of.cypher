@@ -3,7 +3,7 @@
 // audience: analyst
 // param as_of: date = 2017-12-31
 MATCH (e:Event)-[:TESTED]->(m:WeaponSystem)
-WHERE left(e.date, size($as_of)) <= $as_of AND m.range_max_km IS NOT NULL
+WHERE {{not_after(e.date)}} AND m.range_max_km IS NOT NULL
 WITH m, min(e.date) AS first_test
 WITH max(m.range_max_km) AS longest,
      collect({m: m, first_test: first_test, class: coalesce(m.missile_class, CASE WHEN m:SpaceLaunchVehicle THEN 'SLV' END)}) AS flown

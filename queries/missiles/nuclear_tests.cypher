@@ -3,7 +3,7 @@
 // audience: analyst
 // param as_of: date = 2025-12-31
 MATCH (t:NuclearTest)
-WHERE left(t.date, size($as_of)) <= $as_of
+WHERE {{not_after(t.date)}}
 OPTIONAL MATCH (i:Sanction)-[:RESPONDS_TO]->(t)
 WITH t, i ORDER BY i.key
 RETURN t.key AS key, t.date AS date, t.yield_min_kt AS yield_min_kt, t.yield_max_kt AS yield_max_kt,

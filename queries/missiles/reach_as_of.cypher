@@ -11,7 +11,7 @@ OPTIONAL MATCH (t:Event)-[:TESTED]->(m)
 WITH p, m, r, min(t.date) AS first_test
 WITH p, m, r, CASE WHEN m.first_flight IS NOT NULL AND (first_test IS NULL OR m.first_flight < first_test)
                    THEN m.first_flight ELSE first_test END AS first_flight
-WHERE first_flight IS NOT NULL AND left(first_flight, size($as_of)) <= $as_of
+WHERE first_flight IS NOT NULL AND {{not_after(first_flight)}}
 RETURN m.key AS from, 'CAN_REACH' AS type, p.key AS to, m.name AS system,
        coalesce(m.missile_class, CASE WHEN m:SpaceLaunchVehicle THEN 'SLV' END) AS class,
        first_flight, r.distance_km AS distance_km, r.margin_km AS margin_km, r.max_only AS max_only

@@ -3,6 +3,6 @@
 // audience: analyst
 // param as_of: date = 2025-12-31
 MATCH (e:Event)-[:LAUNCHED_FROM]->(p:Place)
-WHERE (e:MissileTest OR e:SatelliteLaunch) AND left(e.date, size($as_of)) <= $as_of
+WHERE (e:MissileTest OR e:SatelliteLaunch) AND {{not_after(e.date)}}
 RETURN p.key AS site, p.name AS name, count(e) AS launches, min(e.date) AS first, max(e.date) AS latest
 ORDER BY launches DESC, site

@@ -8,7 +8,7 @@
 MATCH (m:WeaponSystem {key: $system})
 WITH m
 MATCH (e:Event)-[r:TESTED]->(m)
-WHERE left(e.date, size($as_of)) <= $as_of
+WHERE {{not_after(e.date)}}
 OPTIONAL MATCH (e)-[:LAUNCHED_FROM]->(site:Place)
 RETURN e.key AS from, 'TESTED' AS type, m.key AS to, e.date AS date, e.outcome AS outcome, site.key AS site,
        e.apogee_km AS apogee_km, e.distance_km AS distance_km, r.confidence AS identification

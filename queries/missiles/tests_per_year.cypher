@@ -3,7 +3,7 @@
 // audience: analyst
 // param as_of: date = 2025-12-31
 MATCH (t:MissileTest)
-WHERE left(t.date, size($as_of)) <= $as_of
+WHERE {{not_after(t.date)}}
 RETURN toInteger(left(t.date, 4)) AS year, count(*) AS events, toInteger(sum(coalesce(t.count, 1))) AS missiles,
        size([x IN collect(t.outcome) WHERE x = 'failure']) AS failures
 ORDER BY year

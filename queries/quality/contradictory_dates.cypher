@@ -10,14 +10,12 @@ UNWIND [['valid_to before valid_from', n.valid_from, n.valid_to],
         ['date_terminated before date_signed', n.date_signed, n.date_terminated]] AS check
 WITH n.key AS holder, check[0] AS problem, check[1] AS earlier, check[2] AS later
 WHERE earlier IS NOT NULL AND later IS NOT NULL
-  AND left(later, CASE WHEN size(earlier) < size(later) THEN size(earlier) ELSE size(later) END)
-      < left(earlier, CASE WHEN size(earlier) < size(later) THEN size(earlier) ELSE size(later) END)
+  AND NOT {{not_before(later, earlier)}}
 RETURN holder, problem, earlier, later
 UNION ALL
 MATCH (a:Entity)-[r]->(b:Entity)
 WHERE r.valid_from IS NOT NULL AND r.valid_to IS NOT NULL
-  AND left(r.valid_to, CASE WHEN size(r.valid_from) < size(r.valid_to) THEN size(r.valid_from) ELSE size(r.valid_to) END)
-      < left(r.valid_from, CASE WHEN size(r.valid_from) < size(r.valid_to) THEN size(r.valid_from) ELSE size(r.valid_to) END)
+  AND NOT {{not_before(r.valid_to, r.valid_from)}}
 RETURN r.key AS holder, type(r) + ' valid_to before valid_from' AS problem, r.valid_from AS earlier, r.valid_to AS later
 UNION ALL
 MATCH (n:Entity)
@@ -28,6 +26,5 @@ RETURN n.key AS holder, 'minimum estimate above maximum' AS problem,
 UNION ALL
 MATCH (e:Event)-[r:TESTED]->(m:WeaponSystem)
 WHERE m.first_flight IS NOT NULL AND e.date IS NOT NULL AND coalesce(r.confidence, '') <> 'low'
-  AND left(e.date, CASE WHEN size(e.date) < size(m.first_flight) THEN size(e.date) ELSE size(m.first_flight) END)
-      < left(m.first_flight, CASE WHEN size(e.date) < size(m.first_flight) THEN size(e.date) ELSE size(m.first_flight) END)
+  AND NOT {{not_before(e.date, m.first_flight)}}
 RETURN e.key AS holder, 'test before the first flight of ' + m.key AS problem, m.first_flight AS earlier, e.date AS later

@@ -12,6 +12,6 @@ RETURN r.key AS key, 'LEADS' AS type, p.key AS from, s.key AS to, r.valid_from A
        'open, but ' + q.key + ' holds the role from ' + later.valid_from AS problem
 UNION
 MATCH (m:Actor)-[r:MEMBER_OF]->(o:Organization)
-WHERE o.valid_from IS NOT NULL AND r.valid_from IS NOT NULL AND left(r.valid_from, size(o.valid_from)) < left(o.valid_from, size(r.valid_from))
+WHERE o.valid_from IS NOT NULL AND r.valid_from IS NOT NULL AND NOT {{not_before(r.valid_from, o.valid_from)}}
 RETURN r.key AS key, 'MEMBER_OF' AS type, m.key AS from, o.key AS to, r.valid_from AS since,
        'member before ' + o.key + ' existed (' + o.valid_from + ')' AS problem

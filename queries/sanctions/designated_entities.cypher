@@ -4,8 +4,7 @@
 // param as_of: date = 2025-12-31
 // graph: from=from to=to type=type
 MATCH (x:Entity)-[d:DESIGNATES]->(a:Actor)
-WHERE (d.valid_from IS NULL OR left(d.valid_from, size($as_of)) <= $as_of)
-  AND (d.valid_to IS NULL OR d.valid_to >= left($as_of, size(coalesce(d.valid_to, ''))))
+WHERE {{holds(d)}}
 RETURN x.key AS from, 'DESIGNATES' AS type, a.key AS to, a.name AS entity, a.class AS class,
        x.name AS listed_by, d.valid_from AS listed, d.reference_number AS reference
 ORDER BY entity, listed, from

@@ -6,8 +6,8 @@
 // graph: from=from to=to type=type
 MATCH (by:Actor)-[r:IMPOSES]->(i:Sanction)
 WHERE NOT ()-[:VETOED]->(i)
-  AND left(coalesce(r.valid_from, i.date), size($as_of)) <= $as_of
-  AND (r.valid_to IS NULL OR r.valid_to >= left($as_of, size(coalesce(r.valid_to, ''))))
+  AND {{not_after(coalesce(r.valid_from, i.date))}}
+  AND (r.valid_to IS NULL OR {{not_before(r.valid_to)}})
 WITH by, r, i, size([(i)-[:IMPOSES_MEASURE]->(m:SanctionMeasure) | m.key]) AS measures
 WHERE measures > 0 OR NOT $measures_only
 OPTIONAL MATCH (i)-[:PART_OF_REGIME]->(g:SanctionsRegime)

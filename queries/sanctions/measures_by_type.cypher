@@ -3,7 +3,7 @@
 // audience: analyst
 // param as_of: date = 2025-12-31
 MATCH (i:Sanction)-[r:IMPOSES_MEASURE]->(m:SanctionMeasure)
-WHERE NOT ()-[:VETOED]->(i) AND left(coalesce(r.valid_from, i.date), size($as_of)) <= $as_of
+WHERE NOT ()-[:VETOED]->(i) AND {{not_after(coalesce(r.valid_from, i.date))}}
 WITH DISTINCT m.measure_type AS measure_type, m.key AS measure, i.key AS instrument
 WITH measure_type, measure, count(*) AS instruments ORDER BY measure
 WITH measure_type, collect(measure) AS measures, collect(instruments) AS counts

@@ -4,7 +4,7 @@
 // param as_of: date = 2025-12-31
 MATCH (g:SanctionsRegime)
 OPTIONAL MATCH (i:Sanction)-[:PART_OF_REGIME]->(g)
-WHERE left(i.date, size($as_of)) <= $as_of
+WHERE {{not_after(i.date)}}
 OPTIONAL MATCH (g)-[:TARGETS]->(t:State)
 RETURN g.key AS regime, g.name AS name, g.valid_from AS since, count(DISTINCT i) AS instruments,
        min(i.date) AS first, max(i.date) AS latest, collect(DISTINCT t.iso3) AS targets

@@ -3,7 +3,7 @@
 // audience: analyst
 // param as_of: date = 2025-12-31
 MATCH (i:SecurityCouncilResolution)
-WHERE left(i.date, size($as_of)) <= $as_of
+WHERE {{not_after(i.date)}}
 OPTIONAL MATCH (i)-[:RESPONDS_TO]->(e:Event)
 WITH i, e ORDER BY e.date, e.key  // collect keeps this order on both engines
 RETURN i.key AS key, i.symbol AS symbol, i.date AS adopted, i.vote AS vote, collect(DISTINCT e.key) AS answers

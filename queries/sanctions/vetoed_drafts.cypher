@@ -5,6 +5,6 @@
 // graph: from=from to=to type=type
 MATCH (v:Veto)-[:VETOED]->(s:Sanction)
 MATCH (v)-[:CONDUCTED_BY]->(st:State)
-WHERE left(v.date, size($as_of)) <= $as_of
+WHERE {{not_after(v.date)}}
 RETURN v.key AS from, 'VETOED' AS type, s.key AS to, st.key AS state, st.name AS vetoed_by, s.name AS draft, v.date AS date, s.vote AS vote
 ORDER BY date, from, state

@@ -3,7 +3,7 @@
 // audience: analyst
 // param as_of: date = 2025-12-31
 MATCH (s:Sanction)
-WHERE (s:SecurityCouncilResolution OR (s)<-[:VETOED]-(:Veto)) AND s.date IS NOT NULL AND left(s.date, size($as_of)) <= $as_of
+WHERE (s:SecurityCouncilResolution OR (s)<-[:VETOED]-(:Veto)) AND s.date IS NOT NULL AND {{not_after(s.date)}}
 OPTIONAL MATCH (m:State)-[v:VOTED_ON]->(s)
 WITH s, m, v ORDER BY m.iso3
 WITH s, collect(CASE WHEN v.vote_cast = 'against' THEN m.iso3 END) AS against,
