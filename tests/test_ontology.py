@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from importlib import resources
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -228,3 +229,38 @@ def test_what_views_and_analytics_know_of_the_ontology_is_read_from_it():
     groups = {view_style.group_of(c, ont) for c in ont.classes if c not in ("Entity", "Actor")}
     assert all(ont.classes[g].color for g in groups), [g for g in groups if not ont.classes[g].color]
     assert not hasattr(sparql, "DERIVED") and not hasattr(view_style, "FAMILY_COLORS")
+
+
+# Where code may name a class or relationship type of the ontology as a string literal, and why;
+# everywhere else it reads them from the ontology (a module path prefix covers a split module).
+NAMES_ALLOWED = {
+    "loaders/cns": "maps the CNS database's columns onto the ontology",
+    "loaders/ftm": "maps FollowTheMoney schemata onto the ontology",
+    "loaders/unlist": "maps the UN list's record types onto the ontology",
+    "loaders/wikidata": "maps Wikidata properties onto the ontology",
+    "loaders/sources": "the link a designation dataset writes",
+    "loaders/matching": "which classes are compared by distance, by system and date",
+    "graph/reach": "the CAN_REACH derivation rule reads launch sites and places",
+    "graph/analytics": "the weight of each kind of tie in the actor network",
+    "graph/view_style": "one hue for the sanctions machinery",
+    "graph/views": "the label policy: states and actors first",
+}
+STRUCTURAL = {"Entity", "Actor", "Source"}  # the roots every layer is built on
+
+
+def test_class_and_relationship_names_are_written_only_where_allowed():
+    import ast
+
+    ont = load()
+    names = (set(ont.classes) | set(ont.rel_types)) - STRUCTURAL
+    root = Path(__file__).resolve().parent.parent
+    found = []
+    for folder in ("graph", "loaders", "queries", "ontology"):
+        for path in sorted((root / folder).rglob("*.py")):
+            rel = path.relative_to(root).as_posix()
+            if any(rel.startswith(prefix) for prefix in NAMES_ALLOWED):
+                continue
+            for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+                if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in names:
+                    found.append(f"{rel}:{node.lineno}: {node.value!r}")
+    assert not found, "read these from the ontology (or allow the module with a reason):\n" + "\n".join(found)
