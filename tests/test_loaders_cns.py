@@ -8,7 +8,9 @@ import pytest
 from click.testing import CliRunner
 from support import SAMPLES
 
-from peninsula.loaders.cns import parse_date, parse_km, parse_time, system_candidates
+from peninsula.loaders.cns import parse_date, parse_time
+from peninsula.loaders.cns_entities import system_candidates
+from peninsula.loaders.cns_values import parse_km
 from peninsula.loaders.sources import load_source
 from peninsula.ontology import InputError
 
