@@ -158,3 +158,10 @@ def close(batch, fmt: SourceFormat) -> None:
     counts = class_counts(batch)
     batch.report.classes.update(counts)
     batch.report.notes.extend(fmt.check_counts(counts, batch.ont.is_a))
+
+
+def describe(text: str, labelled: Iterable[tuple[str, list[str]]]) -> str:
+    """A description: the source's own text, then `Label: value; value.` for each fact the ontology
+    has no property for (a date or place of birth, a title, an address), the same way for every reader."""
+    parts = [text] + [f"{label}: " + "; ".join(values) + "." for label, values in labelled if values]
+    return " ".join(p for p in parts if p)

@@ -23,7 +23,7 @@ import datetime as dt
 import re
 
 from peninsula.loaders.matching import Record
-from peninsula.loaders.reader import Fields, SourceFormat, close
+from peninsula.loaders.reader import Fields, SourceFormat, close, describe
 from peninsula.loaders.safexml import check_xml
 from peninsula.loaders.sources import Batch, slug
 from peninsula.ontology import InputError
@@ -227,20 +227,17 @@ def _parse(batch, elem, where: str, all_regimes: bool) -> dict | None:
         text = _text(alias, "ALIAS_NAME")
         if text and text != name and text not in aliases:
             aliases.append(text)
-    notes = [_text(f, "COMMENTS1")]
-    for label, values in (("Title", _values(f, "TITLE")), ("Gender", _values(f, "GENDER")),
-                          ("Date of birth", _births(batch, f)),
-                          ("Place of birth", _places(batch, f, "INDIVIDUAL_PLACE_OF_BIRTH")),
-                          ("Nationality", _values(f, "NATIONALITY")), ("Designation", _values(f, "DESIGNATION")),
-                          ("Address", _places(batch, f, "INDIVIDUAL_ADDRESS" if person else "ENTITY_ADDRESS")),
-                          ("Submitted by", _values(f, "SUBMITTED_BY"))):
-        if values:
-            notes.append(f"{label}: " + "; ".join(values) + ".")
+    description = describe(_text(f, "COMMENTS1"), [
+        ("Title", _values(f, "TITLE")), ("Gender", _values(f, "GENDER")), ("Date of birth", _births(batch, f)),
+        ("Place of birth", _places(batch, f, "INDIVIDUAL_PLACE_OF_BIRTH")), ("Nationality", _values(f, "NATIONALITY")),
+        ("Designation", _values(f, "DESIGNATION")),
+        ("Address", _places(batch, f, "INDIVIDUAL_ADDRESS" if person else "ENTITY_ADDRESS")),
+        ("Submitted by", _values(f, "SUBMITTED_BY"))])
     rec = {
         "where": where, "person": person, "dataid": _text(f, "DATAID"), "list_type": _text(f, "UN_LIST_TYPE"),
         "reference": _text(f, "REFERENCE_NUMBER"),  # stripped: the list has trailing spaces
         "listed_on": _date(_text(f, "LISTED_ON"), where, "LISTED_ON"), "name": name, "aliases": aliases,
-        "original": _text(f, "NAME_ORIGINAL_SCRIPT"), "description": " ".join(x for x in notes if x),
+        "original": _text(f, "NAME_ORIGINAL_SCRIPT"), "description": description,
     }
     f.done()
     return rec
