@@ -7,10 +7,11 @@ through `Fields`: `pop(name)` hands a field's value over and marks it read; `don
 every non-empty field left over, so a field a reader forgot, or one the source added, is never
 dropped in silence.
 
-    fields = Fields.of_dict(row, where, batch)          # a CSV row, a JSON object
+    fields = Fields(row, where, batch.audit)        # a CSV row, a JSON object, an XML element's children
     name = fields.pop("Missile Name")
     ...
-    fields.done()                                       # leftovers -> report.unread + a note naming the record
+    fields.done()                                   # leftovers -> report.unread
+    close(batch, FORMAT)                            # a note naming the first record of each; counts checked
 
 The report counts each unread field once per record (`report.unread[field]`) and names the
 first record where it was left (a note: file, record, field).
@@ -66,10 +67,6 @@ class Fields:
         self._empty = empty or _empty
         for name in ignored:
             self._values.pop(name, None)
-
-    @classmethod
-    def of_dict(cls, values: Mapping, where: str, sink: Audit, **options) -> Fields:
-        return cls(values, where, sink, **options)
 
     def pop(self, name: str, default=None):
         """The value of `name` (or `default`), now read."""
@@ -129,11 +126,18 @@ class Audit:
 
 
 def class_counts(batch) -> Counter:
-    """Entities per class a batch yields: those it creates and those it matched and touched."""
+    """Entities per class a batch yields: those it defines (new, or its own from an earlier load) and
+    those of the knowledge base it matched or links to."""
+    from rdflib import RDF
+
+    from peninsula.loaders.mapping import term_of
+
+    names = {c.iri: name for name, c in batch.ont.classes.items()}
     counts: Counter = Counter()
-    for key in batch.created:
-        for cls in _classes_in(batch, key):
-            counts[cls] += 1
+    for key in batch.owned:
+        for iri in batch.graph.objects(term_of(key), RDF.type):
+            if iri in names:
+                counts[names[iri]] += 1
     for key in batch.touched - batch.owned:
         props = batch.kb.get(key) or {}
         c = props.get("class")
@@ -141,15 +145,6 @@ def class_counts(batch) -> Counter:
             if cls:
                 counts[cls] += 1
     return counts
-
-
-def _classes_in(batch, key):
-    from rdflib import RDF
-
-    from peninsula.loaders.mapping import term_of
-
-    iris = {c.iri: name for name, c in batch.ont.classes.items()}
-    return sorted(iris[o] for o in batch.graph.objects(term_of(key), RDF.type) if o in iris)
 
 
 def close(batch, fmt: SourceFormat) -> None:

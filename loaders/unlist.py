@@ -210,10 +210,9 @@ def read(path, kb, *, all_regimes: bool = False, **_options) -> Batch:
 
 def _parse(batch, elem, where: str, all_regimes: bool) -> dict | None:
     """One INDIVIDUAL or ENTITY read into plain values, every tag popped; None for another regime's."""
-    f = _fields(batch, elem, where)
-    dataid = _first(f.get("DATAID"))
+    dataid = (elem.findtext("DATAID") or "").strip()
     where += f" (DATAID {dataid})" if dataid else ""
-    f.where = where
+    f = _fields(batch, elem, where)
     for field in REQUIRED:
         if not _first(f.get(field)):
             raise InputError(f"<{elem.tag}> has no {field}", where=where, field=field)
