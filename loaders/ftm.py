@@ -14,9 +14,11 @@ follows the schema's place in the FtM hierarchy, never a list of schema names:
 Dates are checked with FtM's date type; every value is checked against its property's type. Every
 field and property is popped as it is read (reader.Fields): a property the schema does not have,
 or one this reader leaves (a skipped schema's, too), is reported unread with the first line that
-had it; `FORMAT` lists the top-level fields left out on purpose, each with its reason. A first pass indexes every
-id (and checks every line) so an edge may come before the entities it joins. `followthemoney`
-costs ~0.5 s to import, so it is imported on the first read, not with the CLI.
+had it; `FORMAT` and IGNORED_PROPERTIES list what is left out on purpose, each with its reason.
+Title, gender, birth, nationality, country and address, which the ontology has no property for,
+go into the description as the UN reader writes them. A first pass indexes every id (and checks
+every line) so an edge may come before the entities it joins. `followthemoney` costs ~0.5 s to
+import, so it is imported on the first read, not with the CLI.
 """
 
 from __future__ import annotations
