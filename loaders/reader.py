@@ -133,11 +133,8 @@ def class_counts(batch) -> Counter:
     from peninsula.loaders.mapping import term_of
 
     names = {c.iri: name for name, c in batch.ont.classes.items()}
-    counts: Counter = Counter()
-    for key in batch.owned:
-        for iri in batch.graph.objects(term_of(key), RDF.type):
-            if iri in names:
-                counts[names[iri]] += 1
+    owned = {term_of(key) for key in batch.owned}
+    counts: Counter = Counter(names[o] for s, o in batch.graph.subject_objects(RDF.type) if s in owned and o in names)
     for key in batch.touched - batch.owned:
         props = batch.kb.get(key) or {}
         c = props.get("class")
