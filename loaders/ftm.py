@@ -11,10 +11,14 @@ follows the schema's place in the FtM hierarchy, never a list of schema names:
   relationship of the ontology that fits (EDGES), or are counted as skipped with the reason
   (NO_RELATIONSHIP); Vessel, Address and other schemata with no class here are counted as skipped.
 
-Dates are checked with FtM's date type; every value is checked against its property's type and a
-property the schema does not have is reported, never silently dropped. A first pass indexes every
-id (and checks every line) so an edge may come before the entities it joins. `followthemoney`
-costs ~0.5 s to import, so it is imported on the first read, not with the CLI.
+Dates are checked with FtM's date type; every value is checked against its property's type. Every
+field and property is popped as it is read (reader.Fields): a property the schema does not have,
+or one this reader leaves (a skipped schema's, too), is reported unread with the first line that
+had it; `FORMAT` and IGNORED_PROPERTIES list what is left out on purpose, each with its reason.
+Title, gender, birth, nationality, country and address, which the ontology has no property for,
+go into the description as the UN reader writes them. A first pass indexes every id (and checks
+every line) so an edge may come before the entities it joins. `followthemoney` costs ~0.5 s to
+import, so it is imported on the first read, not with the CLI.
 """
 
 from __future__ import annotations
@@ -25,15 +29,41 @@ from functools import cache
 
 from peninsula.loaders.guard import load_json
 from peninsula.loaders.matching import Record
+from peninsula.loaders.reader import Fields, SourceFormat, close, describe
 from peninsula.loaders.sources import Batch, slug
 from peninsula.ontology import InputError
 from peninsula.ontology.temporal import SHAPE
 
-FIELDS = {"id", "schema", "properties", "datasets", "referents", "first_seen", "last_seen", "last_change",
-          "target", "caption"}
-READ_PROPS = {"name", "alias", "weakAlias", "previousName", "wikidataId", "notes", "summary", "description",
-              "entity", "authority", "program", "programId", "listingDate", "startDate", "endDate", "unscId",
-              "authorityId", "role", "percentage"}
+FORMAT = SourceFormat(
+    name="ftm", title="FollowTheMoney entities (JSON lines)", suffixes=(".json", ".jsonl", ".ftm.json"),
+    fields=("id", "schema", "properties", "datasets", "referents", "first_seen", "last_seen", "last_change",
+            "target", "caption"),
+    ignored={
+        "datasets": "the OpenSanctions datasets an entity came from; the file loaded is the dataset here",
+        "referents": "ids OpenSanctions merged into the entity; the entity's own id is its record id",
+        "first_seen": "when OpenSanctions first saw the entity, not a fact about it",
+        "last_change": "when OpenSanctions last saw a change, not a fact about it",
+        "target": "OpenSanctions' flag for a sanctioned entity; the Sanction entities say by whom and when",
+        "caption": "the display name OpenSanctions picked among the names, which are read",
+    },
+    # per file: an OpenSanctions DPRK export has a few hundred persons and organisations
+    expect={"Actor": (1, 100_000)},
+)
+# properties of a person or organisation the ontology has no property for: into the description
+DESCRIBED = (("title", "Title"), ("gender", "Gender"), ("birthDate", "Date of birth"), ("birthPlace", "Place of birth"),
+             ("nationality", "Nationality"), ("citizenship", "Citizenship"), ("position", "Position"),
+             ("country", "Country"), ("jurisdiction", "Jurisdiction"), ("incorporationDate", "Incorporated"),
+             ("dissolutionDate", "Dissolved"), ("address", "Address"))
+IGNORED_PROPERTIES = {  # of any schema: left unread on purpose
+    "topics": "OpenSanctions' risk tags (sanction, poi, ...), which the ontology does not model",
+    "sourceUrl": "the page the publisher read; the file loaded is the cited source",
+    "createdAt": "when the publisher recorded the entity, not a fact about it",
+    "modifiedAt": "when the publisher recorded the entity, not a fact about it",
+    "retrievedAt": "when the publisher recorded the entity, not a fact about it",
+    "passportNumber": "identity document numbers: personal data no question of the graph needs",
+    "idNumber": "identity document numbers: personal data no question of the graph needs",
+    "addressEntity": "a link to an Address entity, a schema with no class here (its text is in `address`)",
+}
 # FtM edge schema -> (relationship, reversed?, class the graph source must have, class the target must have)
 EDGES = {
     "Membership": ("memberOf", False, "Actor", "Organization"),
@@ -147,11 +177,15 @@ def read(path, kb, **_options) -> Batch:
         if cls is not None:
             keys[proxy.id] = _match(batch, proxy, cls, _where)
             classes[keys[proxy.id]] = cls
-    for where, obj, proxy in _lines(path):
+    for where, obj, entity in _lines(path):
         batch.tick()
-        _audit(batch, obj, proxy, where)
+        top = Fields(obj, where, batch.audit, ignored=FORMAT.ignored)
+        top.ignore("id", "schema")
+        props = _check(batch, top.pop("properties") or {}, entity, where)
         if isinstance(obj.get("last_seen"), str) and DATE.match(obj["last_seen"]):
             last_seen.append(obj["last_seen"][:10])
+        top.pop("last_seen")
+        proxy = _Entity(entity, props)
         schema = proxy.schema
         if _class(schema) is not None:
             _thing(batch, kb, proxy, keys[proxy.id], where, file_src)
@@ -161,10 +195,13 @@ def read(path, kb, **_options) -> Batch:
             _edge(batch, kb, proxy, keys, classes, where, file_src)
         else:
             _skip(stats, schema.name)
+        props.done()
+        top.done()
     if not stats["read"]:
         raise InputError("no entities (an empty file)", where=str(path))
     batch.source(file_src, str(path), publisher="OpenSanctions (FollowTheMoney entities)",
                  title=f"FollowTheMoney entities ({path.name})", date=max(last_seen) if last_seen else None)
+    close(batch, FORMAT)
     return batch
 
 
@@ -173,26 +210,39 @@ def _skip(stats, schema: str, reason: str | None = None):
     stats[f"skipped {schema}" + (f" ({reason})" if reason else "")] += 1
 
 
-def _audit(batch, obj, proxy, where):
-    """Count the fields and properties left unread; report properties and values FtM calls invalid."""
+class _Entity:
+    """An entity proxy whose properties are read by popping: `get` marks a property read (reader.Fields)."""
+
+    def __init__(self, proxy, props: Fields):
+        self.proxy, self.props = proxy, props
+        self.schema, self.id = proxy.schema, proxy.id
+
+    def get(self, name: str, quiet: bool = True) -> list[str]:
+        self.props.pop(name)
+        return self.proxy.get(name, quiet=True)
+
+    def read(self, *names: str) -> None:
+        """Properties read elsewhere (by the matcher's first pass) or looked at as one of several."""
+        self.props.ignore(*names)
+
+
+def _check(batch, properties: dict, proxy, where) -> Fields:
+    """The properties to pop; one the schema does not have is reported, a value FtM calls invalid noted."""
     report, schema = batch.report, proxy.schema
-    for field in obj:
-        if field not in FIELDS:
-            report.unread[field] += 1
-    for name, values in obj.get("properties", {}).items():
+    known = {}
+    for name, values in properties.items():
         prop = schema.get(name)
         if prop is None:
-            report.unread[f"{schema.name}.{name} (not a property of the FtM schema)"] += 1
+            batch.audit.unread(f"{schema.name}.{name} (not a property of the FtM schema)", where)
             continue
-        if name not in READ_PROPS and not (
-                _rule(schema) and name in (schema.edge_source, schema.edge_target)):
-            report.unread[f"{schema.name}.{name}"] += 1
+        known[name] = values
         for v in values:
             if not _valid(prop, v):
                 label = f"invalid {schema.name}.{name}"
                 if not report.stats[label]:
                     _note(report, f"{where}: {schema.name}.{name} {v[:80]!r} is not a valid {prop.type.name}")
                 report.stats[label] += 1
+    return Fields(known, where, batch.audit, prefix=f"{schema.name}.", ignored=IGNORED_PROPERTIES)
 
 
 def _valid(prop, value) -> bool:
@@ -222,17 +272,19 @@ def _match(batch, proxy, cls, where) -> str:
 
 
 def _thing(batch, kb, proxy, key, where, file_src):
+    get = proxy.get
+    proxy.read("unscId")  # matched on by _match in the first pass
+    names = get("name", quiet=True)
+    aliases = [a for a in get("alias", quiet=True) + get("weakAlias", quiet=True) + get("previousName", quiet=True)
+               if a not in names[:1]] + names[1:]
+    notes = describe(" ".join(get("notes", quiet=True) + get("summary", quiet=True) + get("description", quiet=True)),
+                     [(label, _shown(proxy, name)) for name, label in DESCRIBED])
+    qids = [q for q in get("wikidataId", quiet=True) if QID.match(q)]
     if key in kb.nodes and not key.split("/", 1)[1].startswith("ftm-"):
         batch.existing(key)  # matched: link to it, leave its curated content alone
         return
-    get = proxy.get
-    names = get("name", quiet=True)
     if not names:
         raise InputError(f"a {proxy.schema.name} needs a name", where=where, field="properties.name")
-    aliases = [a for a in get("alias", quiet=True) + get("weakAlias", quiet=True) + get("previousName", quiet=True)
-               if a not in names[:1]] + names[1:]
-    notes = " ".join(get("notes", quiet=True) + get("summary", quiet=True) + get("description", quiet=True))
-    qids = [q for q in get("wikidataId", quiet=True) if QID.match(q)]
     batch.entity(key, _class(proxy.schema), where, {
         "name": {"en": names[0]}, "alias": {"en": sorted(set(aliases))} if aliases else None,
         "description": {"en": notes} if notes else None, "wikidata": qids[0] if qids else None,
@@ -240,7 +292,17 @@ def _thing(batch, kb, proxy, key, where, file_src):
     }, [file_src])
 
 
+def _shown(proxy, name) -> list[str]:
+    """A property's values as text to read: a country code as its name (`kp` -> North Korea)."""
+    prop = proxy.schema.get(name)
+    values = proxy.get(name, quiet=True)
+    if prop is None or not values:
+        return []
+    return [prop.type.caption(v) or v if prop.type.name == "country" else v for v in values]
+
+
 def _period(proxy, where):
+    proxy.read("startDate", "listingDate", "endDate")  # the first of them with a date is taken
     return _date(proxy, ("startDate", "listingDate"), where), _date(proxy, ("endDate",), where)
 
 

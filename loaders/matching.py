@@ -12,7 +12,9 @@ Features, each explained in the decision's `reasons`:
   Corp., Co., Ltd.). Then rapidfuzz's similarity of the normalised names (Korean / Korea);
   names whose numbers differ are different things (Hwasong-15 / Hwasong-5);
 - aliases: a shared alias decides like a name, except one of four characters or fewer
-  (NCG, GBAE), which is listed but never decides a match on its own;
+  (NCG, GBAE), which is listed but never decides a match on its own; when the names are close
+  as well (CLOSE: one's words nearly within the other's, numbers agreeing) the candidate is a
+  likely duplicate, printed for review and still never merged;
 - places: within DISTANCE_KM of each other with a compatible name (one name's words within
   the other's); farther apart, never the same place;
 - judgements: an analyst's `same` / `different` / `unsure` on a (record, entity) pair
@@ -36,6 +38,7 @@ MERGE = 0.90
 LIKELY = 0.75
 MARGIN = 0.03  # how far ahead of the second candidate the best must be
 SHORT = 4  # an alias of this many characters or fewer never decides alone
+CLOSE = 0.80  # names this close, beside a shared short alias, make a likely duplicate (for review only)
 DISTANCE_KM = 5.0
 ID_LABELS = {"reference_number": "UN reference number", "wikidata": "Wikidata QID", "record_id": "record id"}
 _APOSTROPHES = re.compile(r"['\u2018\u2019\u02bc\u02bb`\u00b4]")
@@ -150,8 +153,9 @@ class Decision:
 
     @property
     def likely(self) -> list:
-        """Candidates not merged that look the same (score >= LIKELY, or judged unsure)."""
-        return [c for c in self.considered if c["score"] >= LIKELY or c.get("unsure")]
+        """Candidates not merged that look the same (score >= LIKELY, judged unsure, or a shared short
+        alias with close names)."""
+        return [c for c in self.considered if c["score"] >= LIKELY or c.get("unsure") or c.get("review")]
 
 
 # ---------------------------------------------------------------------------- the matcher
@@ -288,18 +292,34 @@ class Matcher:
                         for key in keys:
                             if key not in found:
                                 found[key] = (0.0, [f"names within each other ('{q}' / '{choice}')"])
+        shared = set()
         for q in dict.fromkeys(short_keys):
             for key in self.short_of.get(q, set()) | self.keys_of.get(q, set()):
                 score, reasons = found.get(key, (0.0, []))
                 found[key] = (score, reasons + [f"shared short alias '{q}' ({SHORT} characters or fewer: never "
                                                 f"decides a match on its own)"])
+                shared.add(key)
         out = []
         for key, (score, reasons) in found.items():
             if key == record.proposed or not self.compatible(record.cls, key):
                 continue
             score, reasons = self._place(record, key, score, reasons)
-            out.append({"key": key, "score": round(score, 4), "reasons": reasons})
+            c = {"key": key, "score": round(score, 4), "reasons": reasons}
+            if key in shared and score < LIKELY:
+                close = self._closeness(long_keys, key)
+                if close >= CLOSE:
+                    c["review"] = True
+                    reasons.append(f"names close ({close:.2f}) beside the shared short alias: a likely duplicate "
+                                   "to review, not merged")
+            out.append(c)
         return out
+
+    def _closeness(self, long_keys: list[str], key: str) -> float:
+        """How close the record's long names come to the entity's: the share of the shorter name's
+        words found in the other (rapidfuzz token_set_ratio); 0 when their numbers differ."""
+        theirs = [k for text in _texts(self.kb.get(key) or {}) for k in name_keys(text) if not is_short(k)]
+        return max((0.0 if _DIGITS.findall(a) != _DIGITS.findall(b) else fuzz.token_set_ratio(a, b) / 100
+                    for a in long_keys for b in theirs), default=0.0)
 
     def _place(self, record: Record, key: str, score: float, reasons: list):
         props = self.kb.get(key)

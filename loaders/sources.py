@@ -24,6 +24,7 @@ from rdflib import RDF, Graph
 
 from peninsula.loaders.curated import _values
 from peninsula.loaders.mapping import key_of, node_triples, statement_key, term_of, to_property_graph
+from peninsula.loaders.reader import Audit
 from peninsula.ontology import PEN, InputError, ValidationError, load
 
 READERS = {  # format -> module with read(path, kb, **options) -> Batch; imported lazily
@@ -158,6 +159,7 @@ class SourceReport:
     notes: list = field(default_factory=list)
     dataset: str = ""
     decisions: list = field(default_factory=list)  # matching.Decision of every record matched
+    classes: Counter = field(default_factory=Counter)  # entities per class the file yielded (created or matched)
 
     def review(self) -> list[str]:
         """Proposed merges (score and reasons), new entities and likely duplicates, one line each."""
@@ -193,6 +195,7 @@ class Batch:
         self.owned: set = set()  # keys whose content this file defines (replaced on a reload)
         self.report = SourceReport(fmt, str(path), dataset=dataset_name(fmt, path))
         self.dataset = self.report.dataset
+        self.audit = Audit(self.report.unread, self.report.notes)  # fields left unread (reader.Fields)
         self._stmt_counts: Counter = Counter()
 
     def decide(self, record):

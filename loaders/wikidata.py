@@ -7,6 +7,11 @@ the inception date (as `valid_from`) and memberships (P463 with start/end qualif
 MEMBER_OF relationships). A QID that disagrees with the one already known is reported, never
 overwritten. Produce the file by running `sparql_query()` at https://query.wikidata.org
 (download as JSON).
+
+Every variable of a result, and every claim and key of an entity, is popped as it is read
+(reader.Fields); what is left (another claim, a variable the query above does not select) is
+reported unread with the first result or entity that had it. `FORMAT` lists the keys of entity
+JSON left out on purpose, each with its reason.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import re
 from collections import defaultdict
 
 from peninsula.loaders.guard import load_json
+from peninsula.loaders.reader import Fields, SourceFormat, close
 from peninsula.loaders.sources import Batch, slug
 from peninsula.ontology import InputError
 from peninsula.ontology.temporal import DAY, FORMS
@@ -23,6 +29,23 @@ ENTITY = "http://www.wikidata.org/entity/"
 LANGS = ("ko", "ja", "zh", "ru", "fr", "de", "es")
 PRECISION = {11: 10, 10: 7, 9: 4}  # Wikidata time precision -> characters of YYYY-MM-DD kept
 QID = re.compile(r"^Q[1-9][0-9]*$")
+_VARS = ("item", "iso3", "label", "inception", "inceptionPrecision", "org", "orgLabel", "start", "startPrecision",
+         "end", "endPrecision")
+_BOOKKEEPING = "Wikidata's page bookkeeping, not a fact about the item"
+FORMAT = SourceFormat(
+    name="wikidata", title="Wikidata (SPARQL JSON results or entity JSON)", suffixes=(".json",),
+    fields=(*_VARS, "id", "type", "labels", "claims", "descriptions", "aliases", "sitelinks", "pageid", "ns", "title",
+            "lastrevid", "modified", "P298", "P571", "P463", "P463/P580", "P463/P582"),
+    ignored={
+        "type": _BOOKKEEPING, "pageid": _BOOKKEEPING, "ns": _BOOKKEEPING, "title": _BOOKKEEPING,
+        "lastrevid": _BOOKKEEPING, "modified": _BOOKKEEPING,
+        "descriptions": "Wikidata's one-line descriptions; the curated description is kept",
+        "aliases": "aliases in every language, uncurated; names in other languages come from the labels",
+        "sitelinks": "links to Wikipedia articles, not facts about the item",
+    },
+    # per file: the states and organisations of the knowledge base (a few dozen)
+    expect={"Actor": (1, 1000)},
+)
 
 QUERY = """\
 # Peninsula: Wikidata enrichment for the states of the knowledge base (run at query.wikidata.org,
@@ -71,15 +94,13 @@ def _qid(uri: str, where: str, field: str) -> str:
     return q
 
 
-def _records_sparql(doc, path):
+def _records_sparql(doc, path, batch):
     head = doc.get("head", {})
     variables = head.get("vars", []) if isinstance(head, dict) else None
     if not isinstance(variables, list) or not all(isinstance(v, str) for v in variables):
         raise InputError("`head.vars` is a list of variable names", where=str(path), field="vars")
     if "item" not in variables:
         raise InputError(f"SPARQL results without an `item` variable (vars: {variables})", where=str(path), field="item")
-    unread = [v for v in variables if v not in ("item", "iso3", "label", "inception", "inceptionPrecision", "org",
-                                                 "orgLabel", "start", "startPrecision", "end", "endPrecision")]
     items: dict = defaultdict(lambda: {"iso3": set(), "labels": defaultdict(list), "inception": None,
                                        "members": [], "where": None})
     for n, row in enumerate(doc["results"]["bindings"], start=1):
@@ -87,66 +108,72 @@ def _records_sparql(doc, path):
         try:
             if "item" not in row:
                 raise InputError("a result without `item`", where=where, field="item")
-            rec = items[_qid(row["item"]["value"], where, "item")]
+            f = Fields(row, where, batch.audit)
+            rec = items[_qid(f.pop("item")["value"], where, "item")]
             rec["where"] = rec["where"] or where
-            if "iso3" in row:
-                rec["iso3"].add(row["iso3"]["value"])
-            if "label" in row:
-                rec["labels"][row["label"].get("xml:lang", "")].append(row["label"]["value"])
-            if "inception" in row:
-                rec["inception"] = _date(row["inception"]["value"], row.get("inceptionPrecision", {}).get("value"),
-                                         where, "inception")
-            if "org" in row:
-                start = _date(row["start"]["value"], row.get("startPrecision", {}).get("value"), where, "start") \
-                    if "start" in row else None
-                end = _date(row["end"]["value"], row.get("endPrecision", {}).get("value"), where, "end") \
-                    if "end" in row else None
-                rec["members"].append((_qid(row["org"]["value"], where, "org"),
-                                       row.get("orgLabel", {}).get("value"), start, end))
+            iso3, label, inception = f.pop("iso3"), f.pop("label"), f.pop("inception")
+            inception_precision = f.pop("inceptionPrecision", {})
+            org, org_label = f.pop("org"), f.pop("orgLabel", {})
+            start, start_precision = f.pop("start"), f.pop("startPrecision", {})
+            end, end_precision = f.pop("end"), f.pop("endPrecision", {})
+            f.done()
+            if iso3:
+                rec["iso3"].add(iso3["value"])
+            if label:
+                rec["labels"][label.get("xml:lang", "")].append(label["value"])
+            if inception:
+                rec["inception"] = _date(inception["value"], inception_precision.get("value"), where, "inception")
+            if org:
+                start = _date(start["value"], start_precision.get("value"), where, "start") if start else None
+                end = _date(end["value"], end_precision.get("value"), where, "end") if end else None
+                rec["members"].append((_qid(org["value"], where, "org"), org_label.get("value"), start, end))
         except (TypeError, AttributeError, KeyError) as exc:  # a binding not shaped {"var": {"value": ...}}
             raise InputError(f"unexpected JSON structure ({type(exc).__name__}: {str(exc)[:80]}); each binding "
                              'is {"var": {"type": ..., "value": ...}}', where=where) from None
-    return items, unread
+    return items
 
 
-def _records_entities(doc, path):
+def _records_entities(doc, path, batch):
     items: dict = {}
-    unread = set()
     for qid, ent in doc["entities"].items():
         where = f"{path} entity {qid}"
         _qid(qid, where, "id")
         try:
-            claims = ent.get("claims", {})
-            unread.update(p for p in claims if p not in ("P298", "P571", "P463"))
+            top = Fields(ent, where, batch.audit, ignored=FORMAT.ignored)
+            top.pop("id")
+            claims = Fields(top.pop("claims") or {}, where, batch.audit)
             labels = defaultdict(list)
-            for lang, lab in (ent.get("labels") or {}).items():
+            for lang, lab in (top.pop("labels") or {}).items():
                 labels[lang].append(lab["value"])
+            top.done()
 
             def value(snak):
                 return (snak.get("datavalue") or {}).get("value")
 
-            iso3 = {value(c["mainsnak"]) for c in claims.get("P298", []) if value(c["mainsnak"])}
+            iso3 = {value(c["mainsnak"]) for c in claims.pop("P298", []) if value(c["mainsnak"])}
             inception = None
-            for c in claims.get("P571", []):
+            for c in claims.pop("P571", []):
                 v = value(c["mainsnak"])
                 if v:
                     inception = _date(v["time"], v.get("precision"), where, "P571")
             members = []
-            for c in claims.get("P463", []):
+            for c in claims.pop("P463", []):
                 v = value(c["mainsnak"])
                 if not v:
                     continue
-                q = c.get("qualifiers", {})
+                q = Fields(c.get("qualifiers", {}), where, batch.audit, prefix="P463/")
                 start = next((_date(value(s)["time"], value(s).get("precision"), where, "P580")
-                              for s in q.get("P580", []) if value(s)), None)
+                              for s in q.pop("P580", []) if value(s)), None)
                 end = next((_date(value(s)["time"], value(s).get("precision"), where, "P582")
-                            for s in q.get("P582", []) if value(s)), None)
+                            for s in q.pop("P582", []) if value(s)), None)
+                q.done()
                 members.append((v["id"], None, start, end))
+            claims.done()
             items[qid] = {"iso3": iso3, "labels": labels, "inception": inception, "members": members, "where": where}
         except (TypeError, AttributeError, KeyError) as exc:  # not shaped like Wikidata's entity JSON
             raise InputError(f"unexpected JSON structure ({type(exc).__name__}: {str(exc)[:80]})",
                              where=where) from None
-    return items, sorted(unread)
+    return items
 
 
 def read(path, kb, **_options) -> Batch:
@@ -155,18 +182,16 @@ def read(path, kb, **_options) -> Batch:
     except UnicodeDecodeError as exc:
         raise InputError(f"not UTF-8 ({exc.reason} at byte {exc.start})", where=str(path)) from None
     doc = load_json(text, str(path), what="not JSON")
+    batch = Batch("wikidata", path, kb, progress=_options.get("progress"))
     if (isinstance(doc, dict) and isinstance(doc.get("results"), dict)
             and isinstance(doc["results"].get("bindings"), list)):
-        items, unread = _records_sparql(doc, path)
+        items = _records_sparql(doc, path, batch)
     elif isinstance(doc, dict) and isinstance(doc.get("entities"), dict):
-        items, unread = _records_entities(doc, path)
+        items = _records_entities(doc, path, batch)
     else:
         raise InputError("neither SPARQL JSON results (head/results/bindings) nor entity JSON (entities)",
                          where=str(path))
-    batch = Batch("wikidata", path, kb, progress=_options.get("progress"))
     stats = batch.report.stats
-    for u in unread:
-        batch.report.unread[u] += 1
     file_src = f"src/wikidata-{slug(path.stem)}"
     batch.source(file_src, str(path), publisher="Wikidata", title=f"Wikidata query results ({path.name})")
     matched: dict = {}
@@ -185,6 +210,7 @@ def read(path, kb, **_options) -> Batch:
         matched[qid] = key
     for qid, key in matched.items():
         _enrich(batch, kb, key, qid, items[qid], matched, file_src)
+    close(batch, FORMAT)
     return batch
 
 

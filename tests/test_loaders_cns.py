@@ -8,7 +8,9 @@ import pytest
 from click.testing import CliRunner
 from support import SAMPLES
 
-from peninsula.loaders.cns import parse_date, parse_km, parse_time, system_candidates
+from peninsula.loaders.cns import FORMAT, parse_date, parse_time
+from peninsula.loaders.cns_entities import system_candidates
+from peninsula.loaders.cns_values import parse_km
 from peninsula.loaders.sources import load_source
 from peninsula.ontology import InputError
 
@@ -197,6 +199,27 @@ def test_unknown_columns_are_reported_not_dropped(store, tmp_path):
     path = _rewrite(tmp_path, b"Source(s)\r\n", b"Source(s),Analyst Note\r\n")
     report = load_source(store, "cns", path)
     assert report.unread == {"Analyst Note": 1}
+    assert f"{path}:1: field 'Analyst Note' left unread" in report.notes  # named once, at the header
+
+
+def test_every_column_is_read(store, tmp_path):
+    """A row with a value in every column the format declares leaves nothing unread."""
+    row = ("9,5-Jul-06,7/6/2006,8:00:00 PM,Sample Missile,SRBM,Sample Agency,Sample Site,Sample Location,"
+           "Sample Other Name,40.1,128.1,Sample Sea,100 km,200 km,Confirmed,Success,Sample information,Sample citation Z")
+    assert len(row.split(",")) == len(FORMAT.fields)
+    path = tmp_path / "full.csv"
+    path.write_bytes(CSV.read_bytes().split(b"\r\n", 1)[0] + b"\r\n" + row.encode() + b"\r\n")
+    assert CSV.read_bytes().split(b"\r\n", 1)[0].decode().split(",") == list(FORMAT.fields)
+    report = load_source(store, "cns", path)
+    assert report.stats["read"] == 1 and report.unread == {}
+
+
+def test_entities_per_class_of_the_sample(store):
+    report = load_source(store, "cns", CSV)
+    # created or matched: 8 launches (one a curated satellite launch), the systems, sites, the agency, the DPRK
+    assert report.classes == {"MissileTest": 7, "SatelliteLaunch": 1, "MissileSystem": 4, "SpaceLaunchVehicle": 1,
+                              "LaunchSite": 3, "MilitaryUnit": 1, "State": 1, "Source": 7}
+    assert not [n for n in report.notes if "expected of" in n]  # within the ranges FORMAT declares
 
 
 def test_value_parsers():

@@ -8,7 +8,7 @@ import sys
 import pytest
 from support import SAMPLES
 
-from peninsula.loaders.ftm import NO_RELATIONSHIP
+from peninsula.loaders.ftm import FORMAT, IGNORED_PROPERTIES, NO_RELATIONSHIP
 from peninsula.loaders.sources import load_source
 from peninsula.ontology import InputError
 
@@ -29,6 +29,7 @@ def test_entities_and_edge_schemata(store):
     person = store.query("MATCH (p:Person {key: 'person/ftm-sample-person-1'}) RETURN properties(p) AS p")[0]["p"]
     assert person["name"] == "Sample Ftm Person" and person["record_id"] == "sample-person-1"
     assert person["sources"] == ["src/ftm-entities-ftm"]
+    assert person["description"] == "A sample person for the loader tests. Date of birth: 1970."  # no property for it
     (regime, target, props), other = sorted(_rels(store, "DESIGNATES"), key=lambda r: r[0] != "regime/un-1718")
     assert (regime, target) == ("regime/un-1718", "person/ftm-sample-person-1")
     assert props["reference_number"] == "KPi.903" and props["valid_from"] == "2016-11-30"
@@ -42,7 +43,25 @@ def test_entities_and_edge_schemata(store):
     assert (src, dst, part["note"]) == ("org/ftm-sample-org-2", "org/komid", "ownership (51%)")
     # schemata with no class in the ontology are counted and their fields audited
     assert report.stats["skipped Vessel"] == 1 and report.stats["skipped Address"] == 1
-    assert report.unread["Vessel.imoNumber"] == 1
+    assert report.unread == {"Vessel.name": 1, "Vessel.imoNumber": 1, "Address.full": 1}
+    assert f"{FTM}:9: field 'Vessel.imoNumber' left unread" in report.notes
+    # created or matched: KOMID (curated) and a new organisation, the person, two regimes, the file
+    assert report.classes == {"Organization": 2, "Person": 1, "SanctionsRegime": 2, "Source": 1}
+    assert not [n for n in report.notes if "expected of" in n]  # within the ranges FORMAT declares
+
+
+def test_fields_left_on_purpose_are_not_reported(store, tmp_path):
+    line = ('{"id": "sample-person-7", "schema": "Person", "caption": "Sample", "datasets": ["sample"], '
+            '"target": true, "first_seen": "2023-01-01T00:00:00", "last_change": "2023-01-01T00:00:00", '
+            '"properties": {"name": ["Sample Seven"], "topics": ["sanction"], "passportNumber": ["000000007"], '
+            '"sourceUrl": ["https://example.org/sample-7"], "country": ["kp"], "gender": ["female"]}}')
+    path = tmp_path / "ignored.ftm.json"
+    path.write_text(line + "\n", "utf-8")
+    report = load_source(store, "ftm", path)
+    assert set(FORMAT.ignored) <= set(FORMAT.fields)
+    assert {"topics", "passportNumber", "sourceUrl"} <= set(IGNORED_PROPERTIES) and report.unread == {}
+    person = store.query("MATCH (p:Person {key: 'person/ftm-sample-person-7'}) RETURN p.description AS d")[0]["d"]
+    assert person == "Gender: female. Country: North Korea."  # a country code as its name
 
 
 def test_second_load_changes_nothing(store):

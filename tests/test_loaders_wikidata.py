@@ -43,6 +43,33 @@ def test_entity_json(store):
     assert _node(store, "org/un")["wikidata"] == "Q1065"  # matched by its English label
     assert report.stats["memberships already known"] == 1
     assert report.unread == {"P297": 1}
+    assert f"{ENTITIES} entity Q17: field 'P297' left unread" in report.notes
+
+
+def test_entities_per_class_of_the_sample(store):
+    report = load_source(store, "wikidata", SPARQL)
+    # enriched (Wikidata never creates): the DPRK and the ROK (their UN memberships are known); and the file
+    assert report.classes == {"State": 2, "Source": 1}
+    assert not [n for n in report.notes if "expected of" in n]  # within the ranges FORMAT declares
+
+
+def test_unread_variables_and_keys_are_reported_per_record(store, tmp_path):
+    doc = json.loads(SPARQL.read_text("utf-8"))
+    doc["head"]["vars"].append("population")
+    doc["results"]["bindings"][1]["population"] = {"type": "literal", "value": "1"}
+    path = tmp_path / "extra.sparql.json"
+    path.write_text(json.dumps(doc), "utf-8")
+    report = load_source(store, "wikidata", path)
+    assert report.unread == {"population": 1}
+    assert f"{path} result 2: field 'population' left unread" in report.notes
+    entities = json.loads(ENTITIES.read_text("utf-8"))
+    q17 = entities["entities"]["Q17"]
+    q17.update(sitelinks={"enwiki": {"title": "Japan"}}, descriptions={"en": {"value": "a country"}}, lastrevid=1)
+    q17["claims"]["P463"][0]["qualifiers"]["P2868"] = [{"snaktype": "value"}]
+    path = tmp_path / "extra.entity.json"
+    path.write_text(json.dumps(entities), "utf-8")
+    report = load_source(store, "wikidata", path)
+    assert report.unread == {"P297": 1, "P463/P2868": 1}  # keys left on purpose (FORMAT.ignored) are not
 
 
 def test_second_load_changes_nothing(store):

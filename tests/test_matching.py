@@ -74,6 +74,24 @@ def test_short_alias_never_decides_alone():
                for d in decision.considered)
 
 
+def test_a_short_alias_with_close_names_is_a_likely_duplicate_to_review():
+    from peninsula.loaders.matching import Matcher
+    from peninsula.loaders.sources import SourceReport
+
+    m = Matcher(KnowledgeBase.of(None))
+    decision = m.match(Record(names=["GENERAL BUREAU OF ATOMIC ENERGY INDUSTRY"], aliases=["GBAE"],
+                              cls="Organization", proposed="org/un-kpe-990", where="sample"))
+    assert decision.kind == "new"  # still never merged on a short alias
+    [likely] = decision.likely
+    assert likely["key"] == "org/gbae" and "beside the shared short alias" in likely["reasons"][-1]
+    report = SourceReport("un-xml", "sample", decisions=[decision])
+    assert any(line.startswith("likely duplicate: org/un-kpe-990 ~ org/gbae") for line in report.review())
+    # names far apart: the shared short alias alone is no likely duplicate (NCG)
+    far = m.match(Record(names=["NAMCHONGANG TRADING CORPORATION"], aliases=["NCG"], cls="Organization",
+                         proposed="org/un-kpe-903", where="sample"))
+    assert far.likely == [] and far.considered
+
+
 def test_class_compatibility_comes_from_the_ontology():
     from peninsula.loaders.matching import Matcher
 
