@@ -48,10 +48,11 @@ test-fast: venv
 	$(VENV)/bin/ruff check .
 	PYTHONSAFEPATH=1 $(PY) -m pytest -q -m "not slow and not neo4j and not browser"
 
-# A Neo4j for analysts without a container engine: Bolt on 127.0.0.1:7687, data in out/neo4j.
-# Prints the PENINSULA_STORE and credential lines to export; Ctrl-C stops it cleanly.
+# A Neo4j for analysts without a container engine: Bolt on 127.0.0.1:7687, Neo4j Browser on
+# http://127.0.0.1:7474/browser/ (offline), data in out/neo4j. Prints the PENINSULA_STORE and
+# credential lines to export and the Browser's address; Ctrl-C stops it cleanly.
 neo4j: neo4j-launcher
-	$(PY) -m peninsula.graph.neo4j_local run --data out/neo4j --port 7687
+	$(PY) -m peninsula.graph.neo4j_local run --data out/neo4j --port 7687 --http-port 7474
 
 bench: venv
 	$(PY) benchmarks/bench_views.py

@@ -1,11 +1,15 @@
 """A local Neo4j Community 5.26 without a container: the Java launcher in graph/neo4j-launcher,
 built once by Maven (artifacts cached in ~/.m2), run as a child process with Bolt on loopback.
 
-    python -m peninsula.graph.neo4j_local run  [--data DIR] [--port 7687]   # `make neo4j`: until Ctrl-C
+    python -m peninsula.graph.neo4j_local run  [--data DIR] [--port 7687] [--http-port 7474]  # `make neo4j`
     python -m peninsula.graph.neo4j_local with [--port 0] -- COMMAND ...    # around a command (tests)
 
-`with` starts Neo4j in a temporary directory, sets NEO4J_URI, NEO4J_USER and NEO4J_PASSWORD for the
-command, stops Neo4j when it ends and exits with the command's exit code.
+`run` serves Neo4j Browser on http://127.0.0.1:7474/browser/ (`--http-port 0`: no Browser) until
+Ctrl-C. `with` starts Neo4j in a temporary directory, sets NEO4J_URI, NEO4J_USER and NEO4J_PASSWORD
+for the command, stops Neo4j when it ends and exits with the command's exit code.
+
+The launcher reads its standard input from a pipe that this process holds: when this process dies,
+even by kill -9, the pipe ends and Neo4j shuts down with it instead of living on as an orphan.
 """
 
 from __future__ import annotations
@@ -82,12 +86,17 @@ def free_port() -> int:
 
 
 class LocalNeo4j:
-    """One Neo4j process: start() waits for Bolt, stop() shuts it down cleanly (SIGTERM)."""
+    """One Neo4j process: start() waits for Bolt, stop() shuts it down cleanly (SIGTERM).
 
-    def __init__(self, data: Path, port: int = 7687, password: str | None = None, heap: str = "1g"):
+    `http_port` serves Neo4j Browser there (0, the default: none; None: a free port)."""
+
+    def __init__(self, data: Path, port: int = 7687, password: str | None = None, heap: str = "1g",
+                 http_port: int | None = 0):
         self.data, self.port, self.heap = Path(data), port or free_port(), heap
+        self.http_port = free_port() if http_port is None else http_port
         self.password = password or os.environ.get("NEO4J_PASSWORD") or secrets.token_urlsafe(18)
         self.uri = f"bolt://127.0.0.1:{self.port}"
+        self.browser_url = f"http://127.0.0.1:{self.http_port}/browser/" if self.http_port else None
         self.proc: subprocess.Popen | None = None
         self.log = self.data.parent / f"{self.data.name}-neo4j.log"
 
@@ -95,10 +104,14 @@ class LocalNeo4j:
         classpath = classpath or build()
         self.data.mkdir(parents=True, exist_ok=True)
         cmd = ["java", f"-Xmx{self.heap}", "-XX:+UseG1GC", "-cp", classpath, "peninsula.Neo4jLauncher",
-               "--data", str(self.data), "--port", str(self.port)]
+               "--data", str(self.data), "--port", str(self.port), "--http-port", str(self.http_port),
+               "--stop-on-stdin-eof"]
         env = {**os.environ, "NEO4J_PASSWORD": self.password}
         log = self.log.open("wb")
-        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=log, env=env, start_new_session=True)
+        # stdin: a pipe only this process writes to (close_fds keeps other children off it); its end,
+        # when this process exits or is killed, stops the launcher
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, env=env,
+                                     start_new_session=True)
         ready = threading.Event()
         threading.Thread(target=self._watch, args=(ready,), daemon=True).start()
         deadline = time.monotonic() + STARTUP_SECONDS
@@ -142,10 +155,13 @@ class LocalNeo4j:
 def _run(args: list[str]) -> int:
     data = Path(_option(args, "--data") or Path.cwd() / "out" / "neo4j")
     port = int(_option(args, "--port") or 7687)
-    server = LocalNeo4j(data, port).start()
+    http_port = int(_option(args, "--http-port") or 7474)
+    server = LocalNeo4j(data, port, http_port=http_port).start()
     print(f"Neo4j Community {VERSION} is running (data in {data}, log in {server.log}). Stop it with Ctrl-C.")
     print(f"  export PENINSULA_STORE={server.uri}")
     print(f"  export NEO4J_USER=neo4j NEO4J_PASSWORD={server.password}")
+    if server.browser_url:
+        print(f"  Neo4j Browser: {server.browser_url}  (connect to {server.uri} as neo4j with that password)")
     sys.stdout.flush()
     try:
         server.proc.wait()

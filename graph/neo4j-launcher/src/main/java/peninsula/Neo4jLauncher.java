@@ -1,5 +1,6 @@
 package peninsula;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -7,10 +8,12 @@ import java.util.concurrent.CountDownLatch;
 
 import org.neo4j.configuration.GraphDatabaseSettings;
 import org.neo4j.configuration.connectors.BoltConnector;
+import org.neo4j.configuration.connectors.HttpConnector;
 import org.neo4j.configuration.helpers.SocketAddress;
 import org.neo4j.dbms.api.DatabaseManagementService;
 import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
 import org.neo4j.io.ByteUnit;
+import org.neo4j.server.configuration.ServerSettings;
 
 import sun.misc.Signal;
 
@@ -18,15 +21,32 @@ import sun.misc.Signal;
  * Neo4j Community 5.26 in this process, Bolt on a loopback address.
  *
  * <pre>
- *   NEO4J_PASSWORD=... java -cp 'neo4j-launcher.jar:lib/*' peninsula.Neo4jLauncher --data DIR [--port 7687] [--host 127.0.0.1]
+ *   NEO4J_PASSWORD=... java -cp 'neo4j-launcher.jar:lib/*' peninsula.Neo4jLauncher --data DIR [--port 7687]
+ *       [--host 127.0.0.1] [--http-port 7474] [--stop-on-stdin-eof]
  * </pre>
  *
  * Authentication is on; the user {@code neo4j} gets the password from NEO4J_PASSWORD (8 characters
- * or more) on every start. Prints one line {@code READY bolt://HOST:PORT} when Bolt accepts
- * connections; SIGTERM (or Ctrl-C) shuts the database down cleanly and exits 0. Neo4j's transaction log makes a
- * store left by kill -9 recover on the next start.
+ * or more) on every start. With {@code --http-port P} (0, the default, is off) Neo4j's own web server
+ * listens on HOST:P and serves Neo4j Browser (org.neo4j.client:neo4j-browser, on the class path) at
+ * http://HOST:P/browser/, offline: no telemetry, and a content security policy that lets the page
+ * reach this machine only ({@link #OFFLINE_POLICY}); a line {@code BROWSER URL} is printed.
+ * Prints one line {@code READY bolt://HOST:PORT} when Bolt (and the Browser) accept connections;
+ * SIGTERM (or Ctrl-C) shuts the database down cleanly and exits 0, and so does the end of standard
+ * input with {@code --stop-on-stdin-eof}: a parent that holds the other end of a pipe takes this Neo4j
+ * with it when it dies, even by kill -9. Neo4j's transaction log makes a store left by kill -9
+ * recover on the next start.
  */
 public final class Neo4jLauncher {
+
+    /**
+     * Neo4j's default policy for the Browser's page without its outside hosts (Segment, Canny,
+     * Google Fonts, the guides): scripts, styles, fonts and images from this server only, and
+     * connections (Bolt over WebSocket, the HTTP reachability check) to loopback only.
+     */
+    static final String OFFLINE_POLICY = "default-src 'self'; script-src 'self'; img-src 'self' data:; "
+            + "style-src 'self' 'unsafe-inline'; font-src 'self'; base-uri 'none'; object-src 'none'; "
+            + "frame-ancestors 'none'; connect-src 'self' ws://127.0.0.1:* ws://localhost:* "
+            + "http://127.0.0.1:* http://localhost:*";
 
     private Neo4jLauncher() {}
 
@@ -34,6 +54,8 @@ public final class Neo4jLauncher {
         Path data = null;
         String host = "127.0.0.1";
         int port = 7687;
+        int httpPort = 0;
+        boolean stopOnStdinEof = false;
         long pageCacheMb = 256;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -42,8 +64,11 @@ public final class Neo4jLauncher {
                 case "--data" -> { data = Path.of(require(arg, value)); i++; }
                 case "--host" -> { host = require(arg, value); i++; }
                 case "--port" -> { port = Integer.parseInt(require(arg, value)); i++; }
+                case "--http-port" -> { httpPort = Integer.parseInt(require(arg, value)); i++; }
                 case "--page-cache-mb" -> { pageCacheMb = Long.parseLong(require(arg, value)); i++; }
-                default -> fail("unknown argument " + arg + " (use --data DIR [--host H] [--port P] [--page-cache-mb N])");
+                case "--stop-on-stdin-eof" -> stopOnStdinEof = true;
+                default -> fail("unknown argument " + arg + " (use --data DIR [--host H] [--port P] [--http-port P]"
+                        + " [--page-cache-mb N] [--stop-on-stdin-eof])");
             }
         }
         if (data == null) {
@@ -54,9 +79,17 @@ public final class Neo4jLauncher {
             fail("set NEO4J_PASSWORD (8 characters or more): the password of the user neo4j");
         }
         Files.createDirectories(data);
+        String policy = OFFLINE_POLICY + (host.equals("127.0.0.1") || host.equals("localhost") ? ""
+                : " ws://" + host + ":* http://" + host + ":*");
         DatabaseManagementService service = new DatabaseManagementServiceBuilder(data.toAbsolutePath())
+                .setConfig(HttpConnector.enabled, httpPort != 0)
+                .setConfig(HttpConnector.listen_address, new SocketAddress(host, httpPort == 0 ? 7474 : httpPort))
+                .setConfig(HttpConnector.advertised_address, new SocketAddress(host, httpPort == 0 ? 7474 : httpPort))
+                .setConfig(ServerSettings.allow_telemetry, false)
+                .setConfig(ServerSettings.http_static_content_security_policy, policy)
                 .setConfig(BoltConnector.enabled, true)
                 .setConfig(BoltConnector.listen_address, new SocketAddress(host, port))
+                .setConfig(BoltConnector.advertised_address, new SocketAddress(host, port))
                 .setConfig(BoltConnector.encryption_level, BoltConnector.EncryptionLevel.DISABLED)
                 .setConfig(GraphDatabaseSettings.auth_enabled, true)
                 .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(pageCacheMb))
@@ -65,8 +98,16 @@ public final class Neo4jLauncher {
         for (String name : new String[] {"TERM", "INT"}) {  // SIGTERM, Ctrl-C: a clean shutdown, exit 0
             Signal.handle(new Signal(name), signal -> stop.countDown());
         }
+        if (stopOnStdinEof) {
+            Thread watch = new Thread(() -> awaitEof(stop), "stdin-eof");
+            watch.setDaemon(true);
+            watch.start();
+        }
         try {
             setPassword(service, password);
+            if (httpPort != 0) {
+                System.out.println("BROWSER http://" + host + ":" + httpPort + "/browser/");
+            }
             System.out.println("READY bolt://" + host + ":" + port);
             System.out.flush();
             stop.await();
@@ -76,6 +117,19 @@ public final class Neo4jLauncher {
         System.out.println("STOPPED");
         System.out.flush();
         System.exit(0);
+    }
+
+    /** Counts STOP down when standard input ends (the parent closed its end of the pipe, or died). */
+    private static void awaitEof(CountDownLatch stop) {
+        byte[] buffer = new byte[256];
+        try {
+            while (System.in.read(buffer) != -1) {
+                // input is ignored; only its end matters
+            }
+        } catch (IOException e) {
+            // a broken pipe ends the input as well
+        }
+        stop.countDown();
     }
 
     /** The user neo4j with the given password, no change required (Community has ALTER USER). */
