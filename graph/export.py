@@ -11,21 +11,13 @@ from pathlib import Path
 from rdflib import Graph
 
 from peninsula.graph.files import replacing
+from peninsula.loaders.formats import export_format
 from peninsula.loaders.mapping import edge_quads, node_quads
 from peninsula.loaders.rdf import NamedGraphs, to_dataset
 from peninsula.ontology import PEN, InputError, StoreError, base_iri, load
 from peninsula.ontology.model import GRAPH_KEY
 
 XSD_STRING_IRI = "http://www.w3.org/2001/XMLSchema#string"
-FORMATS = {  # name -> (rdflib format or "oxigraph:<format>", file suffix)
-    "turtle": ("peninsula-turtle", ".ttl"),  # rdflib's Turtle, doubles exact (loaders/rdf.py)
-    "ntriples": ("nt", ".nt"),
-    "jsonld": ("peninsula-json-ld", ".jsonld"),  # rdflib's, no blank node lost (loaders/rdf.py)
-    "xml": ("xml", ".rdf"),
-    "trig": ("peninsula-trig", ".trig"),  # named graphs kept (GRAPH_KEY); doubles exact (loaders/rdf.py)
-    "nquads": ("nquads", ".nq"),  # named graphs kept
-    "turtle12": ("oxigraph:turtle", ".ttl12"),
-}
 PREFIXES = {"pen": str(PEN), "id": base_iri(), "xsd": "http://www.w3.org/2001/XMLSchema#",
             "owl": "http://www.w3.org/2002/07/owl#", "wd": "http://www.wikidata.org/entity/"}
 # one prefix per key prefix of the ontology's classes (state:PRK, unscr:1718, src:...) and for
@@ -61,20 +53,20 @@ def to_graph(store, keys: set | None = None) -> Graph:
 
 
 def serialize(graph: Graph, fmt: str) -> str:
-    if fmt not in FORMATS:
-        raise InputError(f"unknown export format {fmt!r}; one of {', '.join(FORMATS)}", field="--format")
-    name = FORMATS[fmt][0]
-    if fmt in ("trig", "nquads"):  # each triple in its named graph (the default graph if none)
-        text = to_dataset(graph, PREFIXES).serialize(format=name)
-        return _sorted_lines(text) if fmt == "nquads" else text
-    if name.startswith("oxigraph:"):
+    """The graph in the export format named `fmt` (loaders/formats.py), in a fixed order where the
+    format allows one: the same data gives the same bytes."""
+    f = export_format(fmt)
+    if f.triple_terms:
         from peninsula.loaders.rdf12 import to_turtle12
 
         return to_turtle12(graph)
-    if fmt == "jsonld":
-        return _sorted_json_ld(graph.serialize(format=name, auto_compact=True, context=json_ld_context()))
-    text = graph.serialize(format=name)
-    return _sorted_lines(text) if fmt == "ntriples" else text
+    if f.named_graphs:  # each triple in its named graph (the default graph if none)
+        text = to_dataset(graph, PREFIXES).serialize(format=f.serializer)
+    elif f.name == "jsonld":
+        return _sorted_json_ld(graph.serialize(format=f.serializer, auto_compact=True, context=json_ld_context()))
+    else:
+        text = graph.serialize(format=f.serializer)
+    return _sorted_lines(text) if f.line_based else text
 
 
 def _sorted_lines(text: str) -> str:

@@ -16,19 +16,20 @@ from click.testing import CliRunner
 from support import checksum
 
 from peninsula.graph.cli import main
-from peninsula.graph.export import FORMATS, export, to_graph
+from peninsula.graph.export import export, to_graph
 from peninsula.graph.neo4j_local import LocalNeo4j
 from peninsula.graph.store import open_store
+from peninsula.loaders.formats import RDF_FORMATS
 
 pytestmark = pytest.mark.neo4j
 PENINSULA = str(Path(sys.executable).parent / "peninsula")
 
 
-@pytest.mark.parametrize("fmt", sorted(FORMATS))
+@pytest.mark.parametrize("fmt", sorted(RDF_FORMATS))
 def test_every_format_loads_into_neo4j_and_comes_back(built, neo4j_store, neo4j_uri, fmt, tmp_path):
     from rdflib.compare import isomorphic
 
-    path = tmp_path / f"kb{FORMATS[fmt][1]}"
+    path = tmp_path / f"kb{RDF_FORMATS[fmt].suffix}"
     export(built, fmt, out=path)
     result = CliRunner().invoke(main, ["--store", neo4j_uri, "load", str(path)])
     assert result.exit_code == 0, result.output

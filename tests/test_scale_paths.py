@@ -13,6 +13,7 @@ import sys
 import pytest
 from support import ROOT, require
 
+from peninsula.loaders.formats import NAMED_GRAPHS, RDF_FORMATS
 from peninsula.ontology import InputError
 from peninsula.ontology.model import GRAPH_KEY
 
@@ -426,20 +427,20 @@ NAMED_TRIG = """\
 
 
 def _named_file(tmp_path, fmt: str, text: str = NAMED_TRIG):
-    """The TriG text as a .trig file, or converted by pyoxigraph to a .nq file."""
+    """The TriG text as a .trig file, or converted by pyoxigraph to another format with named graphs."""
     import pyoxigraph
 
     trig = tmp_path / "named.trig"
     trig.write_text(text, encoding="utf-8")
     if fmt == "trig":
         return trig
-    nq = tmp_path / "named.nq"
-    pyoxigraph.serialize(pyoxigraph.parse(path=str(trig), format=pyoxigraph.RdfFormat.TRIG), str(nq),
-                         format=pyoxigraph.RdfFormat.N_QUADS)
-    return nq
+    out = tmp_path / f"named{RDF_FORMATS[fmt].suffix}"
+    pyoxigraph.serialize(pyoxigraph.parse(path=str(trig), format=pyoxigraph.RdfFormat.TRIG), str(out),
+                         format=RDF_FORMATS[fmt].ox_format)
+    return out
 
 
-@pytest.mark.parametrize("fmt", ["trig", "nquads"])
+@pytest.mark.parametrize("fmt", NAMED_GRAPHS)
 def test_streamed_load_keeps_named_graphs_like_the_normal_load(tmp_path, fmt):
     """`load --stream` of TriG / N-Quads gives the store `load --no-stream` gives: each node and
     relationship remembers its named graph (a plain relationship its subject's, a statement's its own)."""
@@ -472,7 +473,7 @@ def test_streamed_load_keeps_named_graphs_like_the_normal_load(tmp_path, fmt):
     assert by_key["stmt/sg-tested-2"] is None  # the statement sits in the default graph
 
 
-@pytest.mark.parametrize("fmt", ["trig", "nquads"])
+@pytest.mark.parametrize("fmt", NAMED_GRAPHS)
 def test_streamed_load_refuses_a_subject_in_two_graphs(tmp_path, fmt):
     from peninsula.loaders.stream import stream_graph
     from peninsula.ontology.model import GRAPH_KEY
