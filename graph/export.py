@@ -321,8 +321,8 @@ def _prefetched(store, ids=None, depth: int = 4):
 def _write_lines(store, f, ids=None) -> int:
     """Write the N-Triples of the store (of the nodes in the id range `ids`, and the relationships
     leaving them) to the text file `f`; returns the number of lines."""
-    # FalkorDB's scan gives each source's relationships together; other stores' (by key) do not
-    writer = _NTriples(load(), recent=4096 if store.dialect == "falkordb" else None)
+    # a scan that gives each source's relationships together needs to remember only the last sources'
+    writer = _NTriples(load(), recent=4096 if store.capabilities.edges_by_source else None)
     n = 0
     lines: list[str] = []
     for kind, element in _prefetched(store, ids):
@@ -354,7 +354,8 @@ def _can_fork(store) -> bool:
     import multiprocessing
     import threading
 
-    return (store.dialect == "falkordb" and "fork" in multiprocessing.get_all_start_methods()
+    can = store.capabilities
+    return (can.id_ranges and can.fork_safe and "fork" in multiprocessing.get_all_start_methods()
             and threading.active_count() == 1)
 
 
@@ -362,9 +363,10 @@ def write_ntriples(store, out: Path | str) -> int:
     """The whole store as N-Triples, page by page (memory flat in the store's size); returns the
     number of lines, one per triple (an asserted triple shared by parallel relationships, each with
     its own statement, is written once). Written to a fresh file beside `out`, then renamed over it
-    (a symlink at `out` is replaced, never followed). On FalkorDB a forked process writes the second
-    half of the node ids (and their relationships) meanwhile, into an unnamed temporary file: reading
-    and decoding the store's answers is most of the work, and the engine serves both."""
+    (a symlink at `out` is replaced, never followed). On a store that scans by ranges of internal
+    ids and survives a fork (FalkorDB) a forked process writes the second half of the node ids (and
+    their relationships) meanwhile, into an unnamed temporary file: reading and decoding the store's
+    answers is most of the work, and the engine serves both."""
     import shutil
 
     out = Path(out)
