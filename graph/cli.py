@@ -322,7 +322,7 @@ def export(app, fmt, output, query_id, params, directory):
     if fmt == "neo4j-admin" or directory is not None:
         if fmt != "neo4j-admin" or query_id or not (directory or output):
             raise click.UsageError("use: peninsula export --format neo4j-admin DIRECTORY")
-        from peninsula.graph.export import export_neo4j_admin
+        from peninsula.graph.neo4j_admin import export_neo4j_admin
 
         with app.open() as store:
             files = export_neo4j_admin(store, directory or output)

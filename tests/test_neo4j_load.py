@@ -78,7 +78,7 @@ def test_neo4j_killed_with_sigkill_recovers_its_store(tmp_path):
 def test_neo4j_admin_csvs_import_with_neo4js_own_importer(built, tmp_path):
     """`export --format neo4j-admin` CSVs, imported by Neo4j's importer into a fresh database, hold
     exactly what `build` writes (the curated build's checksum, which Neo4j's build also gives)."""
-    from peninsula.graph.export import export_neo4j_admin
+    from peninsula.graph.neo4j_admin import export_neo4j_admin
     from peninsula.graph.neo4j_local import admin_import
 
     files = export_neo4j_admin(built, tmp_path / "csv")

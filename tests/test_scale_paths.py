@@ -216,7 +216,7 @@ def test_streamed_ntriples_export_is_the_same_graph(loaded, small, tmp_path):
 
 
 def test_neo4j_admin_csv_headers_rows_and_command(loaded, tmp_path):
-    from peninsula.graph.export import ARRAY_DELIMITER, export_neo4j_admin
+    from peninsula.graph.neo4j_admin import ARRAY_DELIMITER, export_neo4j_admin
 
     files = export_neo4j_admin(loaded, tmp_path / "csv")
     node_rows = {}
@@ -535,6 +535,7 @@ def test_streamed_exports_do_not_write_through_planted_links(loaded, tmp_path, m
     """write_ntriples (one process or split with a forked one) and the neo4j-admin CSV files
     replace a symlink planted at their output name, never write through it, and leave no temporary file."""
     from peninsula.graph import export
+    from peninsula.graph.neo4j_admin import export_neo4j_admin
 
     victim = tmp_path / "victim.txt"
     victim.write_text("precious\n")
@@ -548,12 +549,12 @@ def test_streamed_exports_do_not_write_through_planted_links(loaded, tmp_path, m
         assert victim.read_text() == "precious\n", "the N-Triples export followed a symlink"
         assert not (out / "graph.nt").is_symlink() and len((out / "graph.nt").read_text().splitlines()) == n
     csv_dir = tmp_path / "csv"
-    first = export.export_neo4j_admin(loaded, csv_dir)  # learn the names, then plant links at them
+    first = export_neo4j_admin(loaded, csv_dir)  # learn the names, then plant links at them
     planted = [*first["nodes"], *first["relationships"]]
     for path in planted:
         path.unlink()
         path.symlink_to(victim)
-    again = export.export_neo4j_admin(loaded, csv_dir)
+    again = export_neo4j_admin(loaded, csv_dir)
     assert victim.read_text() == "precious\n", "the neo4j-admin export followed a symlink"
     assert [*again["nodes"], *again["relationships"]] == planted
     assert all(not p.is_symlink() and p.read_text(encoding="utf-8").startswith(("key:ID", ":START_ID"))
