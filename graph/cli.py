@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from peninsula.loaders.formats import BY_NAME, RDF_FORMATS, SOURCE_FORMATS
 from peninsula.ontology import PeninsulaError
 
 
@@ -87,8 +88,8 @@ def build(app, data_dir):
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", help="RDF files: turtle, ntriples, jsonld, xml, trig, nquads, turtle12 "
-              "(default: from each file's suffix).")
+@click.option("--format", "fmt", type=click.Choice(list(BY_NAME)), metavar="FORMAT",
+              help=f"RDF files: {', '.join(RDF_FORMATS)} (default: from each file's suffix).")
 @click.option("--alone", is_flag=True, help="Check RDF files by themselves, without the curated data as context.")
 def validate(paths, fmt, alone):
     """Check the curated data (or RDF files) against the ontology and its shapes. Writes nothing.
@@ -151,7 +152,8 @@ def _mapping_problems(path: Path, fmt: str | None, context) -> list[str]:
 
 @main.command()
 @click.argument("path", type=click.Path(path_type=Path))
-@click.option("--format", "fmt", help="turtle, ntriples, jsonld, xml, trig, turtle12 (RDF); cns, un-xml, ftm, wikidata.")
+@click.option("--format", "fmt", type=click.Choice([*BY_NAME, *SOURCE_FORMATS]), metavar="FORMAT",
+              help=f"{', '.join(RDF_FORMATS)} (RDF; default: from the suffix); {', '.join(SOURCE_FORMATS)}.")
 @click.option("--all-regimes", is_flag=True, help="un-xml: load every UN sanctions regime, not only the DPRK (1718).")
 @click.option("--encoding", help="cns CSV: the text encoding (default cp1252, or UTF-8 when the file has a BOM).")
 @click.option("--stream/--no-stream", default=None,
@@ -165,9 +167,8 @@ def load(app, path, fmt, all_regimes, encoding, stream, dry_run, judgements):
     """Load a file into the store: RDF that `export` writes, or a source format with --format."""
     from peninsula.graph.build import load_rdf
 
-    source_formats = ("cns", "un-xml", "ftm", "wikidata")
     with app.open() as store:
-        if fmt in source_formats:
+        if fmt in SOURCE_FORMATS:
             from peninsula.loaders.sources import load_source, prepare_source
 
             progress, advance = _progress(None, f"reading {path.name}")  # records read; total unknown
@@ -304,8 +305,7 @@ def list_queries():
 
 @main.command()
 @click.option("--format", "fmt", default="turtle",
-              type=click.Choice(["turtle", "ntriples", "jsonld", "xml", "trig", "nquads", "turtle12", "neo4j-admin",
-                                 "void"]),
+              type=click.Choice([*RDF_FORMATS, "neo4j-admin", "void"]),
               help="An RDF format, neo4j-admin CSV, or void: the dataset's VoID/DCAT description (Turtle).")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="File to write (default: stdout).")
 @click.option("--query", "query_id", help="Export only the subgraph of this query's graph result: PACK/NAME, or "
@@ -322,7 +322,7 @@ def export(app, fmt, output, query_id, params, directory):
     if fmt == "neo4j-admin" or directory is not None:
         if fmt != "neo4j-admin" or query_id or not (directory or output):
             raise click.UsageError("use: peninsula export --format neo4j-admin DIRECTORY")
-        from peninsula.graph.export import export_neo4j_admin
+        from peninsula.graph.neo4j_admin import export_neo4j_admin
 
         with app.open() as store:
             files = export_neo4j_admin(store, directory or output)
@@ -520,8 +520,8 @@ def analyze(app, as_of, family, dry_run, top):
 
 @main.command()
 @click.argument("query_text")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "xml", "csv", "tsv", "turtle", "ntriples",
-                                                     "jsonld", "trig", "nquads", "turtle12"]),
+@click.option("--format", "fmt", type=click.Choice(list(dict.fromkeys(["table", "json", "xml", "csv", "tsv",
+                                                                      *RDF_FORMATS]))),
               help="SELECT/ASK: table (default) or the W3C results formats json, xml, csv, tsv. "
                    "CONSTRUCT/DESCRIBE: an RDF format (default turtle).")
 @click.option("--infer", type=click.Choice(["none", "rdfs", "owlrl"]), default="none", show_default=True,

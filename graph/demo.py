@@ -9,8 +9,9 @@ from rich.console import Console
 from rich.progress import Progress
 
 from peninsula.graph.build import build
-from peninsula.graph.export import FORMATS, export
+from peninsula.graph.export import export
 from peninsula.graph.files import child, write_text_safely
+from peninsula.loaders.formats import RDF_FORMATS
 
 
 def run_demo(open_store, out_dir: Path, data_dir=None, echo=print) -> dict:
@@ -26,7 +27,7 @@ def run_demo(open_store, out_dir: Path, data_dir=None, echo=print) -> dict:
     written: dict = {"rdf": [], "queries": [], "views": [], "charts": [], "docs": []}
     all_queries = [q for pack in queries.packs().values() for q in pack.values()]
     with open_store() as store, Progress(console=Console(stderr=True)) as progress:
-        task = progress.add_task("build", total=4 + len(FORMATS) + len(all_queries) + len(views.VIEWS))
+        task = progress.add_task("build", total=4 + len(RDF_FORMATS) + len(all_queries) + len(views.VIEWS))
         report = build(store, data_dir)
         progress.advance(task)
         for q in all_queries:
@@ -36,9 +37,9 @@ def run_demo(open_store, out_dir: Path, data_dir=None, echo=print) -> dict:
             write_text_safely(path, json.dumps(rows, ensure_ascii=False, indent=2, default=str))
             written["queries"].append(path)
             progress.advance(task)
-        for fmt, (_, suffix) in FORMATS.items():
+        for fmt, rdf_format in RDF_FORMATS.items():
             progress.update(task, description=f"export {fmt}")
-            path = child(out_dir, "rdf", f"peninsula{suffix}")
+            path = child(out_dir, "rdf", f"peninsula{rdf_format.suffix}")
             export(store, fmt, path)  # written by rename, like every file here
             written["rdf"].append(path)
             progress.advance(task)

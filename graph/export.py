@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 import tempfile
@@ -11,21 +10,13 @@ from pathlib import Path
 from rdflib import Graph
 
 from peninsula.graph.files import replacing
+from peninsula.loaders.formats import export_format
 from peninsula.loaders.mapping import edge_quads, node_quads
 from peninsula.loaders.rdf import NamedGraphs, to_dataset
-from peninsula.ontology import PEN, InputError, StoreError, base_iri, load
+from peninsula.ontology import PEN, StoreError, base_iri, load
 from peninsula.ontology.model import GRAPH_KEY
 
 XSD_STRING_IRI = "http://www.w3.org/2001/XMLSchema#string"
-FORMATS = {  # name -> (rdflib format or "oxigraph:<format>", file suffix)
-    "turtle": ("peninsula-turtle", ".ttl"),  # rdflib's Turtle, doubles exact (loaders/rdf.py)
-    "ntriples": ("nt", ".nt"),
-    "jsonld": ("peninsula-json-ld", ".jsonld"),  # rdflib's, no blank node lost (loaders/rdf.py)
-    "xml": ("xml", ".rdf"),
-    "trig": ("peninsula-trig", ".trig"),  # named graphs kept (GRAPH_KEY); doubles exact (loaders/rdf.py)
-    "nquads": ("nquads", ".nq"),  # named graphs kept
-    "turtle12": ("oxigraph:turtle", ".ttl12"),
-}
 PREFIXES = {"pen": str(PEN), "id": base_iri(), "xsd": "http://www.w3.org/2001/XMLSchema#",
             "owl": "http://www.w3.org/2002/07/owl#", "wd": "http://www.wikidata.org/entity/"}
 # one prefix per key prefix of the ontology's classes (state:PRK, unscr:1718, src:...) and for
@@ -61,20 +52,20 @@ def to_graph(store, keys: set | None = None) -> Graph:
 
 
 def serialize(graph: Graph, fmt: str) -> str:
-    if fmt not in FORMATS:
-        raise InputError(f"unknown export format {fmt!r}; one of {', '.join(FORMATS)}", field="--format")
-    name = FORMATS[fmt][0]
-    if fmt in ("trig", "nquads"):  # each triple in its named graph (the default graph if none)
-        text = to_dataset(graph, PREFIXES).serialize(format=name)
-        return _sorted_lines(text) if fmt == "nquads" else text
-    if name.startswith("oxigraph:"):
+    """The graph in the export format named `fmt` (loaders/formats.py), in a fixed order where the
+    format allows one: the same data gives the same bytes."""
+    f = export_format(fmt)
+    if f.triple_terms:
         from peninsula.loaders.rdf12 import to_turtle12
 
         return to_turtle12(graph)
-    if fmt == "jsonld":
-        return _sorted_json_ld(graph.serialize(format=name, auto_compact=True, context=json_ld_context()))
-    text = graph.serialize(format=name)
-    return _sorted_lines(text) if fmt == "ntriples" else text
+    if f.named_graphs:  # each triple in its named graph (the default graph if none)
+        text = to_dataset(graph, PREFIXES).serialize(format=f.serializer)
+    elif f.name == "jsonld":
+        return _sorted_json_ld(graph.serialize(format=f.serializer, auto_compact=True, context=json_ld_context()))
+    else:
+        text = graph.serialize(format=f.serializer)
+    return _sorted_lines(text) if f.line_based else text
 
 
 def _sorted_lines(text: str) -> str:
@@ -329,8 +320,8 @@ def _prefetched(store, ids=None, depth: int = 4):
 def _write_lines(store, f, ids=None) -> int:
     """Write the N-Triples of the store (of the nodes in the id range `ids`, and the relationships
     leaving them) to the text file `f`; returns the number of lines."""
-    # FalkorDB's scan gives each source's relationships together; other stores' (by key) do not
-    writer = _NTriples(load(), recent=4096 if store.dialect == "falkordb" else None)
+    # a scan that gives each source's relationships together needs to remember only the last sources'
+    writer = _NTriples(load(), recent=4096 if store.capabilities.edges_by_source else None)
     n = 0
     lines: list[str] = []
     for kind, element in _prefetched(store, ids):
@@ -362,7 +353,8 @@ def _can_fork(store) -> bool:
     import multiprocessing
     import threading
 
-    return (store.dialect == "falkordb" and "fork" in multiprocessing.get_all_start_methods()
+    can = store.capabilities
+    return (can.id_ranges and can.fork_safe and "fork" in multiprocessing.get_all_start_methods()
             and threading.active_count() == 1)
 
 
@@ -370,9 +362,10 @@ def write_ntriples(store, out: Path | str) -> int:
     """The whole store as N-Triples, page by page (memory flat in the store's size); returns the
     number of lines, one per triple (an asserted triple shared by parallel relationships, each with
     its own statement, is written once). Written to a fresh file beside `out`, then renamed over it
-    (a symlink at `out` is replaced, never followed). On FalkorDB a forked process writes the second
-    half of the node ids (and their relationships) meanwhile, into an unnamed temporary file: reading
-    and decoding the store's answers is most of the work, and the engine serves both."""
+    (a symlink at `out` is replaced, never followed). On a store that scans by ranges of internal
+    ids and survives a fork (FalkorDB) a forked process writes the second half of the node ids (and
+    their relationships) meanwhile, into an unnamed temporary file: reading and decoding the store's
+    answers is most of the work, and the engine serves both."""
     import shutil
 
     out = Path(out)
@@ -410,124 +403,3 @@ def write_ntriples(store, out: Path | str) -> int:
         if conn is not None:
             conn.close()
     return n
-
-
-ARRAY_DELIMITER = "\x1f"  # U+001F: a character no name, title or note contains, unlike ';'
-NEO4J_TYPES = {"http://www.w3.org/2001/XMLSchema#decimal": "double", "http://www.w3.org/2001/XMLSchema#double": "double",
-               "http://www.w3.org/2001/XMLSchema#integer": "long", "http://www.w3.org/2001/XMLSchema#boolean": "boolean"}
-
-
-def _neo4j_type(ont, key: str, values) -> str:
-    """The neo4j-admin header type of a property: from the ontology, else from the values seen."""
-    from peninsula.loaders.mapping import prop_for_key
-
-    prop = prop_for_key(ont, key)
-    if prop is not None and prop.kind == "datatype" and not prop.is_date and not prop.is_lang:
-        return NEO4J_TYPES.get(str(prop.range), "string")
-    if prop is not None:
-        return "string"
-    kinds = {type(v) for v in values}
-    if kinds <= {bool}:
-        return "boolean"
-    if kinds <= {int}:
-        return "long"
-    if kinds <= {int, float}:
-        return "double"
-    return "string"
-
-
-def _cell(value) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        return ARRAY_DELIMITER.join(_cell(v) for v in value)
-    return "" if value is None else str(value)
-
-
-class _Columns:
-    """Property columns of one CSV file: name, whether any value is a list, sample values for types."""
-
-    def __init__(self):
-        self.keys: dict = {}
-
-    def see(self, props: dict, skip=()):
-        for k, v in props.items():
-            if k in skip or v is None:
-                continue
-            entry = self.keys.setdefault(k, [False, set()])
-            entry[0] |= isinstance(v, list)
-            for x in v if isinstance(v, list) else [v]:
-                if len(entry[1]) < 4 or type(x) not in {type(y) for y in entry[1]}:
-                    entry[1].add(x if not isinstance(x, (list, dict)) else str(x))
-
-    def header(self, ont) -> list[str]:
-        return [f"{k}:{_neo4j_type(ont, k, vals)}{'[]' if many else ''}" for k, (many, vals) in sorted(self.keys.items())]
-
-    def row(self, props: dict) -> list[str]:
-        return [_cell(props.get(k)) for k in sorted(self.keys)]
-
-
-def _slug(text: str) -> str:
-    return "".join(c if c.isalnum() else "-" for c in text)
-
-
-def export_neo4j_admin(store, out_dir: Path | str, database: str = "neo4j") -> dict:
-    """CSV files with headers for `neo4j-admin database import full`, one per label set and per
-    relationship type, written in two passes over the store (columns first, then rows).
-
-    Returns {"nodes": [files], "relationships": [files], "command": the import command}."""
-    import csv
-
-    from peninsula.graph.files import child
-
-    ont = load()
-    out_dir = Path(out_dir)
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InputError(f"cannot write into {out_dir}: {exc.strerror or exc}", field="DIRECTORY") from None
-    node_cols: dict = {}
-    for node in store.scan_nodes():
-        labels = tuple(sorted(node["labels"]))
-        node_cols.setdefault(labels, _Columns()).see(node["props"], skip=("key",))
-    edge_cols: dict = {}
-    for edge in store.scan_edges():
-        edge_cols.setdefault(edge["type"], _Columns()).see(edge["props"])
-    files: dict = {"nodes": [], "relationships": []}
-    writers = {}
-    # each file is written beside its name and renamed over it when all are complete (a link
-    # planted at a name is replaced, never followed; names are ours, kept inside out_dir by child)
-    with contextlib.ExitStack() as stack:
-        for i, (labels, cols) in enumerate(sorted(node_cols.items())):
-            path = child(out_dir, f"nodes-{i:02d}-{_slug('-'.join(x for x in labels if x != 'Entity') or 'Entity')}.csv",
-                         field="DIRECTORY")
-            w = csv.writer(stack.enter_context(replacing(path, newline="", field="DIRECTORY")))
-            w.writerow(["key:ID(Entity)", ":LABEL", *cols.header(ont)])
-            writers[labels] = (w, cols)
-            files["nodes"].append(path)
-        for node in store.scan_nodes():
-            labels = tuple(sorted(node["labels"]))
-            w, cols = writers[labels]
-            w.writerow([node["key"], ARRAY_DELIMITER.join(labels), *cols.row(node["props"])])
-        for rel_type, cols in sorted(edge_cols.items()):
-            path = child(out_dir, f"relationships-{_slug(rel_type)}.csv", field="DIRECTORY")
-            w = csv.writer(stack.enter_context(replacing(path, newline="", field="DIRECTORY")))
-            w.writerow([":START_ID(Entity)", ":END_ID(Entity)", ":TYPE", *cols.header(ont)])
-            writers[rel_type] = (w, cols)
-            files["relationships"].append(path)
-        for edge in store.scan_edges():
-            w, cols = writers[edge["type"]]
-            w.writerow([edge["src"], edge["dst"], edge["type"], *cols.row(edge["props"])])
-    files["command"] = neo4j_admin_command(files, database)
-    return files
-
-
-def neo4j_admin_command(files: dict, database: str = "neo4j") -> str:
-    """The `neo4j-admin database import full` command line for the files written."""
-    import shlex
-
-    parts = ["neo4j-admin", "database", "import", "full", database, "--overwrite-destination",
-             "--array-delimiter=U+001F"]
-    parts += [f"--nodes={shlex.quote(str(p))}" for p in files["nodes"]]
-    parts += [f"--relationships={shlex.quote(str(p))}" for p in files["relationships"]]
-    return " ".join(parts)

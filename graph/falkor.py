@@ -7,7 +7,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from peninsula.graph.dialects import falkordb_hint
-from peninsula.graph.store import GRAPH_NAME, Counters, Store, is_write, redact
+from peninsula.graph.store import GRAPH_NAME, Capabilities, Counters, Store, is_write, redact
 from peninsula.ontology import QueryError, ReadOnlyError, StoreError, load
 
 # The write check strips comments and runs a regex (~20 µs on a pack query, a third of `RETURN 1`):
@@ -78,6 +78,8 @@ def _mapped(exc: Exception, cypher: str = "") -> Exception:
 
 class _FalkorStore(Store):
     dialect = "falkordb"
+    # GRAPH.BULK; scans by internal id, each node's relationships together; redis-py reconnects in a fork
+    capabilities = Capabilities(bulk_insert=True, id_ranges=True, fork_safe=True, edges_by_source=True)
     graph = None
 
     _names = None  # schema ids -> names: {"labels": [...], "relationshipTypes": [...], "propertyKeys": [...]}
@@ -161,7 +163,7 @@ class _FalkorStore(Store):
         of internal node ids at a time (the range shrinks where degrees are high; only sources in
         `ids` if given)."""
         lo, stop = ids or self.id_range()
-        width = page // 4
+        width = max(1, page // 4)  # ids per range (a page below 4 still moves on)
         while lo < stop:
             rows = self._compact_rows("MATCH (a:Entity)-[r]->(b:Entity) WHERE id(a) >= $lo AND id(a) < $hi "
                                       "RETURN a.key, type(r), b.key, properties(r)", lo, min(lo + width, stop))
@@ -236,6 +238,12 @@ class _FalkorStore(Store):
         except Exception:  # noqa: BLE001 - a graph that does not exist yet has no indexes
             return {}
         return {(kind, label): set(props) for kind, label, props in rows}
+
+    def bulk_writer(self, path: Path):
+        """GRAPH.BULK into this store, which must be empty: its graph is dropped (BEGIN creates it)."""
+        from peninsula.graph.falkor_bulk import FalkorBulk
+
+        return FalkorBulk(self, path)
 
     def drop(self) -> None:
         """Delete the graph itself (no schema left); a graph that does not exist yet is fine."""

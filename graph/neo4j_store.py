@@ -23,7 +23,7 @@ import os
 import re
 from urllib.parse import urlsplit
 
-from peninsula.graph.store import Counters, Store, is_write, redact
+from peninsula.graph.store import Capabilities, Counters, Store, is_write, redact
 from peninsula.ontology import QueryError, ReadOnlyError, StoreError, load
 from peninsula.ontology.model import snake
 
@@ -71,6 +71,9 @@ def _plain(value):
 
 class Neo4jStore(Store):
     dialect = "neo4j"
+    # no bulk protocol over Bolt (neo4j-admin import wants a stopped database), elementIds are no
+    # ranges, the driver's connections do not survive a fork, scans go by key
+    capabilities = Capabilities()
 
     def __init__(self, uri: str, database: str | None = None, retry_seconds: float = 15.0):
         import neo4j

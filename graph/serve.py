@@ -24,6 +24,7 @@ from peninsula.graph.sparql import (
     kind_of,
     serialize_result,
 )
+from peninsula.loaders.formats import RDF_FORMATS
 from peninsula.ontology import QueryError
 
 MAX_BODY = 1 << 20  # bytes of a POSTed query
@@ -31,11 +32,9 @@ ALIASES = {  # Accept media types and `format` values -> our format names
     "application/sparql-results+json": "json", "application/json": "json", "json": "json",
     "application/sparql-results+xml": "xml", "application/xml": "xml", "text/xml": "xml", "xml": "xml",
     "text/csv": "csv", "csv": "csv", "text/tab-separated-values": "tsv", "tsv": "tsv",
-    "text/turtle": "turtle", "application/x-turtle": "turtle", "turtle": "turtle",
-    "application/n-triples": "ntriples", "text/plain": "ntriples", "ntriples": "ntriples", "nt": "ntriples",
-    "application/ld+json": "jsonld", "jsonld": "jsonld", "json-ld": "jsonld",
-    "application/rdf+xml": "xml", "rdfxml": "xml", "application/trig": "trig", "trig": "trig",
-    "application/n-quads": "nquads", "nquads": "nquads",
+    "application/x-turtle": "turtle", "text/plain": "ntriples",  # older names of RDF media types
+    # each RDF format by its media type and names (Turtle 1.2 shares Turtle's media type: asked by name only)
+    **{n: f.name for f in RDF_FORMATS.values() if not f.triple_terms for n in (f.media_type, f.name, *f.aliases)},
 }
 
 

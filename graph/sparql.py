@@ -26,6 +26,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from peninsula.loaders.formats import RDF_FORMATS
 from peninsula.ontology import QueryError, base_iri, load
 from peninsula.ontology.model import PEN
 
@@ -36,11 +37,7 @@ RESULT_FORMATS = {  # SELECT / ASK: name -> (pyoxigraph format, media type)
     "csv": (ox.QueryResultsFormat.CSV, "text/csv"),
     "tsv": (ox.QueryResultsFormat.TSV, "text/tab-separated-values"),
 }
-GRAPH_MEDIA = {  # CONSTRUCT / DESCRIBE: export format name -> media type
-    "turtle": "text/turtle", "ntriples": "application/n-triples", "jsonld": "application/ld+json",
-    "xml": "application/rdf+xml", "trig": "application/trig", "nquads": "application/n-quads",
-    "turtle12": "text/turtle",
-}
+GRAPH_MEDIA = {f.name: f.media_type for f in RDF_FORMATS.values()}  # CONSTRUCT / DESCRIBE: format -> media type
 ONTOLOGY_GRAPH = ox.NamedNode(str(PEN))
 
 

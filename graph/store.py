@@ -50,6 +50,17 @@ class Counters:
         return any((self.nodes_created, self.relationships_created, self.properties_set, self.labels_added))
 
 
+@dataclass(frozen=True)
+class Capabilities:
+    """What a store offers beyond the operations every engine has. Callers (export, bulk) read these,
+    never the engine's name; the defaults are the honest answers for an engine with nothing more."""
+
+    bulk_insert: bool = False  # bulk_writer(path): a faster protocol than Cypher into an empty store
+    id_ranges: bool = False  # id_range(), and scan_nodes / scan_edges(ids=(lo, hi)) over internal ids
+    fork_safe: bool = False  # a forked process may go on using the open store (its client reconnects)
+    edges_by_source: bool = False  # scan_edges() gives each source node's relationships together
+
+
 def default_store_uri() -> str:
     env = os.environ.get("PENINSULA_STORE")
     if env:
@@ -78,9 +89,11 @@ def is_write(cypher: str) -> bool:
 
 
 class Store(ABC):
-    """The store interface: write batches, query, count, clear, close."""
+    """The store interface: write batches, query, count, clear, close; `capabilities` says what
+    else a caller may use."""
 
-    dialect = "falkordb"
+    dialect = "falkordb"  # which variant of a pack query the engine runs (queries.Query.text_for)
+    capabilities = Capabilities()
     uri = ""
 
     def __enter__(self):
@@ -254,6 +267,17 @@ class Store(ABC):
 
     def clear(self) -> None:
         self.execute("MATCH (n) DETACH DELETE n")
+
+    # -- what only some engines offer (see Capabilities)
+    def id_range(self) -> tuple[int, int]:
+        """Internal node ids are at or above the first number and below the second (`id_ranges`)."""
+        raise StoreError(f"{type(self).__name__} cannot scan by ranges of internal ids")
+
+    def bulk_writer(self, path: Path):
+        """A writer into this store, which must be empty (`bulk_insert`), for the streamed load of
+        `path`: `nodes(rows)` for every batch of nodes, then `edges(rows)`, each returning Counters;
+        `finish()` when all are in (indexes built, checked); `abort()` to leave the store empty again."""
+        raise StoreError(f"{type(self).__name__} has no bulk writer")
 
     def describe(self) -> str:
         return redact(self.uri)

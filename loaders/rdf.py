@@ -20,27 +20,10 @@ from rdflib.plugins.serializers.turtle import _GEN_QNAME_FOR_DT, TurtleSerialize
 from rdflib.plugins.shared.jsonld.context import Context
 from rdflib.plugins.shared.jsonld.keys import CONTEXT, GRAPH
 
+from peninsula.loaders.formats import RdfFormat, guess_format
 from peninsula.loaders.guard import check_graph, check_json_ld
 from peninsula.loaders.mapping import check_graphs, quads_of
 from peninsula.ontology import InputError
-
-FORMATS = {
-    ".ttl": "turtle", ".turtle": "turtle", ".nt": "nt", ".ntriples": "nt", ".jsonld": "json-ld",
-    ".json": "json-ld", ".rdf": "xml", ".xml": "xml", ".owl": "xml", ".trig": "trig", ".nq": "nquads", ".ttl12": "turtle12",
-}
-NAMES = {"turtle": "turtle", "ntriples": "nt", "nt": "nt", "jsonld": "json-ld", "json-ld": "json-ld",
-         "xml": "xml", "rdfxml": "xml", "trig": "trig", "nquads": "nquads", "turtle12": "turtle12"}
-
-
-def guess_format(path: Path, fmt: str | None = None) -> str:
-    if fmt:
-        if fmt not in NAMES:
-            raise InputError(f"unknown RDF format {fmt!r}; one of {', '.join(sorted(NAMES))}", where=str(path))
-        return NAMES[fmt]
-    suffix = path.suffix.lower()
-    if suffix not in FORMATS:
-        raise InputError(f"cannot tell the RDF format from {suffix!r}; pass --format", where=str(path))
-    return FORMATS[suffix]
 
 
 class NamedGraphs(Graph):
@@ -80,7 +63,7 @@ def to_dataset(graph: Graph, prefixes: dict | None = None) -> Dataset:
     return ds
 
 
-def read_rdf(path: Path | str, fmt: str | None = None) -> Graph:
+def read_rdf(path: Path | str, fmt: str | RdfFormat | None = None) -> Graph:
     """Parse one RDF file into a graph (TriG and N-Quads: a `NamedGraphs`), refusing XML entities."""
     path = Path(path)
     fmt = guess_format(path, fmt)
@@ -89,7 +72,7 @@ def read_rdf(path: Path | str, fmt: str | None = None) -> Graph:
     data = path.read_bytes()
     if not data.strip():
         raise InputError("the file is empty", where=str(path))
-    if fmt == "xml":
+    if fmt.name == "xml":
         from peninsula.loaders.safexml import check_xml
 
         check_xml(data, str(path))
@@ -97,20 +80,20 @@ def read_rdf(path: Path | str, fmt: str | None = None) -> Graph:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InputError(f"not UTF-8 ({exc.reason} at byte {exc.start})", where=str(path)) from None
-    if fmt == "turtle12":
+    if fmt.triple_terms:
         from peninsula.loaders.rdf12 import from_turtle12
 
         try:
             return _checked(from_turtle12(text), path, text)
         except (SyntaxError, ValueError) as exc:
             raise InputError(f"malformed Turtle 1.2: {exc}", where=str(path)) from None
-    if fmt == "json-ld":
+    if fmt.name == "jsonld":
         check_json_ld(text, str(path))  # refuses remote contexts before rdflib would fetch them
-    graph = Dataset() if fmt in ("trig", "nquads") else Graph()
+    graph = Dataset() if fmt.named_graphs else Graph()
     term_log = logging.getLogger("rdflib.term")  # its warnings and tracebacks about bad literals and IRIs
     level, term_log.level = term_log.level, logging.ERROR  # would bury our message; check_graph names them
     try:
-        graph.parse(data=text, format=fmt, publicID=path.resolve().as_uri())
+        graph.parse(data=text, format=fmt.parser, publicID=path.resolve().as_uri())
     except Exception as exc:  # rdflib raises many types; all mean malformed input
         line, reason = _line_and_reason(exc)
         if line is None and reason.startswith("Invalid line: "):  # N-Triples / N-Quads name the line's text
@@ -118,7 +101,7 @@ def read_rdf(path: Path | str, fmt: str | None = None) -> Graph:
             line = text.count("\n", 0, at) + 1 if at >= 0 else None
         reason = reason if len(reason) <= 300 else reason[:300] + "..."
         where = f"{path}:{line}" if line else str(path)
-        raise InputError(f"malformed {fmt}: {reason}", where=where) from None
+        raise InputError(f"malformed {fmt.parser}: {reason}", where=where) from None
     finally:
         term_log.setLevel(level)
     if isinstance(graph, ConjunctiveGraph):

@@ -23,16 +23,12 @@ from pathlib import Path
 from rdflib import RDF, Graph
 
 from peninsula.loaders.curated import _values
+from peninsula.loaders.formats import SOURCE_FORMATS
 from peninsula.loaders.mapping import key_of, node_triples, statement_key, term_of, to_property_graph
 from peninsula.loaders.reader import Audit
 from peninsula.ontology import PEN, InputError, ValidationError, load
 
-READERS = {  # format -> module with read(path, kb, **options) -> Batch; imported lazily
-    "cns": "peninsula.loaders.cns",
-    "un-xml": "peninsula.loaders.unlist",
-    "ftm": "peninsula.loaders.ftm",
-    "wikidata": "peninsula.loaders.wikidata",
-}
+READERS = SOURCE_FORMATS  # format -> module with read(path, kb, **options) -> Batch (loaders/formats.py)
 _STUB = "\x00stub"
 
 

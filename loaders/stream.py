@@ -44,6 +44,7 @@ from pathlib import Path
 
 from rdflib import RDF, XSD, Literal, URIRef
 
+from peninsula.loaders.formats import STREAMED, RdfFormat, guess_format
 from peninsula.loaders.guard import MAX_TEXT, text_problem
 from peninsula.loaders.mapping import (
     DATE_PATTERNS,
@@ -56,8 +57,6 @@ from peninsula.loaders.mapping import (
 from peninsula.ontology import InputError, base_iri, load
 from peninsula.ontology.model import GRAPH_KEY
 
-OX_FORMATS = {"nt": "N_TRIPLES", "turtle": "TURTLE", "xml": "RDF_XML", "json-ld": "JSON_LD",
-              "trig": "TRIG", "nquads": "N_QUADS"}
 SORT_BUFFER = os.environ.get("PENINSULA_SORT_BUFFER", "256M")
 CHUNK = 1 << 22  # bytes of sorted N-Triples decoded and matched at a time
 KEY_CACHE = 200_000  # node keys remembered by term (then forgotten: memory stays bounded)
@@ -80,7 +79,6 @@ ROWS = re.compile(rf"^({_IRI}|{_BNODE}) <({_IRI_BODY})> ({_OBJECT}) \.$", re.M)
 # the same for N-Quads (TriG and N-Quads input): a fourth group, the graph name ('' for the default graph)
 CANONICAL_QUAD = re.compile(rf"({_IRI}|{_BNODE}) <({_IRI_BODY})> ({_OBJECT})(?: ({_IRI}|{_BNODE}))? \.\n?")
 ROWS_QUAD = re.compile(rf"^({_IRI}|{_BNODE}) <({_IRI_BODY})> ({_OBJECT})(?: ({_IRI}|{_BNODE}))? \.$", re.M)
-QUAD_FORMATS = ("trig", "nquads")  # formats whose named graphs are kept (GRAPH_KEY), as read_rdf keeps them
 _first = itemgetter(0)
 _SUBJECT = re.compile(rb"([^ \t\r\n]+)[ \t]")
 _spo = itemgetter(0, 1, 2)
@@ -111,7 +109,7 @@ def _line_number(path: Path, line: bytes) -> int | None:
 
 
 @contextmanager
-def _sorted_ntriples(path: Path, fmt: str, tmp: str):
+def _sorted_ntriples(path: Path, fmt: RdfFormat, tmp: str):
     """A binary stream of the file as unique N-Triples lines (N-Quads lines for TriG and N-Quads:
     a named graph is kept), sorted (so grouped by subject).
 
@@ -119,19 +117,19 @@ def _sorted_ntriples(path: Path, fmt: str, tmp: str):
     after); any other format is parsed by pyoxigraph and written to `sort` as N-Triples (N-Quads)."""
     import pyoxigraph
 
-    if fmt in ("nt", "nquads"):
+    if fmt.line_based:
         proc = subprocess.Popen([*_sort_cmd(tmp), "--", str(path)], stdout=subprocess.PIPE, env=_sort_env())
     else:
         proc = subprocess.Popen(_sort_cmd(tmp), stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=_sort_env())
         try:
-            quads = pyoxigraph.parse(path=str(path), format=getattr(pyoxigraph.RdfFormat, OX_FORMATS[fmt]))
-            if fmt in QUAD_FORMATS:
+            quads = pyoxigraph.parse(path=str(path), format=fmt.ox_format)
+            if fmt.named_graphs:
                 pyoxigraph.serialize(quads, proc.stdin, format=pyoxigraph.RdfFormat.N_QUADS)
             else:
                 pyoxigraph.serialize((q.triple for q in quads), proc.stdin, format=pyoxigraph.RdfFormat.N_TRIPLES)
         except SyntaxError as exc:
             proc.kill()
-            raise InputError(f"malformed {fmt}: {exc}", where=f"{path}:{exc.lineno}" if exc.lineno else str(path)) from None
+            raise InputError(f"malformed {fmt.parser}: {exc}", where=f"{path}:{exc.lineno}" if exc.lineno else str(path)) from None
         except BaseException:
             proc.kill()
             raise
@@ -566,19 +564,17 @@ def _mapped_chunks(chunks: Iterator[bytes], mapper: _Mapper, workers: int,
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def stream_graph(path: Path | str, fmt: str | None = None) -> Iterator[tuple[str, dict]]:
+def stream_graph(path: Path | str, fmt: str | RdfFormat | None = None) -> Iterator[tuple[str, dict]]:
     """Yield ("node", node) for every entity, then ("edge", edge) for every relationship.
 
     The dicts are those of ``to_property_graph``; memory stays bounded whatever the file size.
     TriG and N-Quads keep their named graphs as ``to_property_graph`` does (GRAPH_KEY; a subject
     or statement with triples in several graphs is refused).
     """
-    from peninsula.loaders.rdf import guess_format
-
     path = Path(path)
     fmt = guess_format(path, fmt)
-    if fmt not in OX_FORMATS:
-        raise InputError(f"streaming load reads {', '.join(sorted(OX_FORMATS))}, not {fmt}; use the normal load",
+    if not fmt.streams:
+        raise InputError(f"streaming load reads {', '.join(STREAMED)}, not {fmt.name}; use the normal load",
                          where=str(path))
     if not path.is_file():
         raise InputError("no such file", where=str(path))
@@ -590,7 +586,7 @@ def stream_graph(path: Path | str, fmt: str | None = None) -> Iterator[tuple[str
         try:
             out = join.stdin
             with _sorted_ntriples(path, fmt, tmp) as lines:
-                for nodes, records in _mapped_chunks(_subject_chunks(lines), mapper, workers, fmt in QUAD_FORMATS):
+                for nodes, records in _mapped_chunks(_subject_chunks(lines), mapper, workers, fmt.named_graphs):
                     out.write(records)
                     for node in nodes:
                         yield "node", node

@@ -12,7 +12,8 @@ from support import checksum, require
 from peninsula.graph import views
 from peninsula.graph.analytics import analyze
 from peninsula.graph.build import build
-from peninsula.graph.export import FORMATS, export, to_graph
+from peninsula.graph.export import export, to_graph
+from peninsula.loaders.formats import RDF_FORMATS
 from peninsula.loaders.rdf import read_rdf
 
 pytestmark = pytest.mark.neo4j
@@ -29,11 +30,11 @@ def test_a_second_build_changes_nothing_by_neo4js_own_counters(built_neo4j):
     assert (c.nodes_created, c.relationships_created, c.properties_set) == (0, 0, 0), c
 
 
-@pytest.mark.parametrize("fmt", sorted(FORMATS))
+@pytest.mark.parametrize("fmt", sorted(RDF_FORMATS))
 def test_exports_from_neo4j_are_isomorphic_to_falkordbs(built, built_neo4j, fmt, tmp_path):
     from rdflib.compare import isomorphic
 
-    path = tmp_path / f"neo4j{FORMATS[fmt][1]}"
+    path = tmp_path / f"neo4j{RDF_FORMATS[fmt].suffix}"
     export(built_neo4j, fmt, out=path)
     expected = to_graph(built)
     got = read_rdf(path)

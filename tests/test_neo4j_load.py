@@ -16,19 +16,20 @@ from click.testing import CliRunner
 from support import checksum
 
 from peninsula.graph.cli import main
-from peninsula.graph.export import FORMATS, export, to_graph
+from peninsula.graph.export import export, to_graph
 from peninsula.graph.neo4j_local import LocalNeo4j
 from peninsula.graph.store import open_store
+from peninsula.loaders.formats import RDF_FORMATS
 
 pytestmark = pytest.mark.neo4j
 PENINSULA = str(Path(sys.executable).parent / "peninsula")
 
 
-@pytest.mark.parametrize("fmt", sorted(FORMATS))
+@pytest.mark.parametrize("fmt", sorted(RDF_FORMATS))
 def test_every_format_loads_into_neo4j_and_comes_back(built, neo4j_store, neo4j_uri, fmt, tmp_path):
     from rdflib.compare import isomorphic
 
-    path = tmp_path / f"kb{FORMATS[fmt][1]}"
+    path = tmp_path / f"kb{RDF_FORMATS[fmt].suffix}"
     export(built, fmt, out=path)
     result = CliRunner().invoke(main, ["--store", neo4j_uri, "load", str(path)])
     assert result.exit_code == 0, result.output
@@ -77,7 +78,7 @@ def test_neo4j_killed_with_sigkill_recovers_its_store(tmp_path):
 def test_neo4j_admin_csvs_import_with_neo4js_own_importer(built, tmp_path):
     """`export --format neo4j-admin` CSVs, imported by Neo4j's importer into a fresh database, hold
     exactly what `build` writes (the curated build's checksum, which Neo4j's build also gives)."""
-    from peninsula.graph.export import export_neo4j_admin
+    from peninsula.graph.neo4j_admin import export_neo4j_admin
     from peninsula.graph.neo4j_local import admin_import
 
     files = export_neo4j_admin(built, tmp_path / "csv")

@@ -12,15 +12,16 @@ from rdflib import RDF, Dataset, Graph, URIRef
 from rdflib.compare import isomorphic
 from support import SAMPLES, require
 
-from peninsula.graph.export import FORMATS, export, serialize, to_graph
+from peninsula.graph.export import export, serialize, to_graph
 from peninsula.graph.store import open_store
+from peninsula.loaders.formats import NAMED_GRAPHS, RDF_FORMATS
 from peninsula.loaders.mapping import quads_of, to_property_graph
 from peninsula.loaders.rdf import read_rdf
 from peninsula.ontology import InputError, base_iri
 
 RAPPER_SYNTAX = {"turtle": "turtle", "ntriples": "ntriples", "xml": "rdfxml", "trig": "trig", "nquads": "nquads"}
-OX_SYNTAX = {"jsonld": ox.RdfFormat.JSON_LD, "turtle12": ox.RdfFormat.TURTLE}
-assert set(RAPPER_SYNTAX) | set(OX_SYNTAX) == set(FORMATS), "a new export format needs an independent parser here"
+OX_SYNTAX = {name: RDF_FORMATS[name].ox_format for name in ("jsonld", "turtle12")}
+assert set(RAPPER_SYNTAX) | set(OX_SYNTAX) == set(RDF_FORMATS), "a new export format needs an independent parser here"
 
 
 def rapper(path, syntax: str) -> str:
@@ -50,7 +51,7 @@ def graphs(built, tmp_path_factory):
 @pytest.mark.parametrize("fmt", sorted(RAPPER_SYNTAX))
 def test_rapper_reads_what_we_write(graphs, which, fmt, tmp_path):
     ours = graphs[which]
-    path = tmp_path / f"{which}{FORMATS[fmt][1]}"
+    path = tmp_path / f"{which}{RDF_FORMATS[fmt].suffix}"
     path.write_text(serialize(ours, fmt), encoding="utf-8")
     lines = [line for line in rapper(path, RAPPER_SYNTAX[fmt]).splitlines() if line.strip()]
     assert len(lines) == len(read_rdf(path)) == len(ours)
@@ -91,13 +92,13 @@ def _per_graph(quads) -> dict:
     return out
 
 
-@pytest.mark.parametrize("fmt", ["trig", "nquads"])
+@pytest.mark.parametrize("fmt", NAMED_GRAPHS)
 @pytest.mark.parametrize("which", ["awkward", "named"])
 def test_rapper_reads_the_same_named_graphs(graphs, which, fmt, tmp_path):
     """rapper's quads, graph by graph, are ours: the named sample's two named graphs and default
     graph; the awkward sample (loaded from Turtle) all in the default graph."""
     ours = graphs[which]
-    path = tmp_path / f"g{FORMATS[fmt][1]}"
+    path = tmp_path / f"g{RDF_FORMATS[fmt].suffix}"
     path.write_text(serialize(ours, fmt), encoding="utf-8")
     exe = require("rapper", "the independent RDF parser (apt raptor2-utils)")
     proc = subprocess.run([exe, "-q", "-i", RAPPER_SYNTAX[fmt], "-o", "nquads", str(path), base_iri()],
@@ -131,7 +132,7 @@ def test_doubles_survive_every_writer_exactly(tmp_path):
         g.add((URIRef(f"{base_iri()}x{i}"), URIRef("https://peninsula.invalid/ontology#degree"),
                Literal(value, datatype=XSD.double)))
     for fmt in ("turtle", "trig", "ntriples", "xml"):
-        path = tmp_path / f"d{FORMATS[fmt][1]}"
+        path = tmp_path / f"d{RDF_FORMATS[fmt].suffix}"
         path.write_text(serialize(g, fmt), encoding="utf-8")
         assert "0.123456789012345" in rapper(path, RAPPER_SYNTAX[fmt])
         assert isomorphic(Graph().parse(data=rapper(path, RAPPER_SYNTAX[fmt]), format="nt"), g), fmt

@@ -20,16 +20,17 @@ from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from support import SAMPLES
 
 from peninsula.graph.build import build, load_rdf, prepare
-from peninsula.graph.export import FORMATS, export, serialize, to_graph
+from peninsula.graph.export import export, serialize, to_graph
 from peninsula.graph.store import open_store
+from peninsula.loaders.formats import NAMED_GRAPHS, RDF_FORMATS
 from peninsula.loaders.mapping import quads_of, to_property_graph
 from peninsula.loaders.rdf import NamedGraphs, read_rdf
 from peninsula.loaders.rdf12 import _ox
 from peninsula.ontology import PEN, InputError, base_iri
 from peninsula.ontology.model import GRAPH_KEY
 
-ALL_FORMATS = sorted(FORMATS)
-QUAD_FORMATS = {"trig", "nquads"}  # the export formats that keep named graphs
+ALL_FORMATS = sorted(RDF_FORMATS)
+QUAD_FORMATS = set(NAMED_GRAPHS)  # the export formats that keep named graphs
 BASE = base_iri()
 WD = "http://www.wikidata.org/entity/"
 
@@ -70,7 +71,7 @@ def flattened(data) -> NamedGraphs:
 
 
 def reread(graph: Graph, fmt: str, tmp_path, name: str = "out") -> Graph:
-    path = tmp_path / f"{name}{FORMATS[fmt][1]}"
+    path = tmp_path / f"{name}{RDF_FORMATS[fmt].suffix}"
     path.write_text(serialize(graph, fmt), encoding="utf-8")
     return read_rdf(path)
 
@@ -110,7 +111,7 @@ def test_curated_rdf_comes_back_from_the_store(curated, curated_store):
 
 @pytest.mark.parametrize("fmt", ALL_FORMATS)
 def test_curated_export_rereads_isomorphic(curated, curated_store, fmt, tmp_path):
-    path = tmp_path / f"kb{FORMATS[fmt][1]}"
+    path = tmp_path / f"kb{RDF_FORMATS[fmt].suffix}"
     export(curated_store, fmt, out=path)
     assert_same(curated[2].graph, read_rdf(path))
 
@@ -137,7 +138,7 @@ def test_store_to_file_to_store_through_the_cli(built, fmt, tmp_path):
     """The built graph (with derived reach edges and centralities) travels through the CLI alone."""
     from peninsula.graph.cli import main
 
-    path = tmp_path / f"kb{FORMATS[fmt][1]}"
+    path = tmp_path / f"kb{RDF_FORMATS[fmt].suffix}"
     first = export(built, fmt, out=path)
     assert first
     runner = CliRunner()
@@ -440,7 +441,7 @@ def test_named_graphs_through_the_cli(fmt, tmp_path):
     store = f"embedded:{tmp_path / 'ng.db'}"
     result = runner.invoke(main, ["--store", store, "load", str(NAMED)])
     assert result.exit_code == 0, result.output
-    out = tmp_path / f"ng{FORMATS[fmt][1]}"
+    out = tmp_path / f"ng{RDF_FORMATS[fmt].suffix}"
     result = runner.invoke(main, ["--store", store, "export", "--format", fmt, "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert_same_dataset(read_rdf(NAMED), read_rdf(out))

@@ -13,6 +13,7 @@ import sys
 import pytest
 from support import ROOT, require
 
+from peninsula.loaders.formats import NAMED_GRAPHS, RDF_FORMATS
 from peninsula.ontology import InputError
 from peninsula.ontology.model import GRAPH_KEY
 
@@ -215,7 +216,7 @@ def test_streamed_ntriples_export_is_the_same_graph(loaded, small, tmp_path):
 
 
 def test_neo4j_admin_csv_headers_rows_and_command(loaded, tmp_path):
-    from peninsula.graph.export import ARRAY_DELIMITER, export_neo4j_admin
+    from peninsula.graph.neo4j_admin import ARRAY_DELIMITER, export_neo4j_admin
 
     files = export_neo4j_admin(loaded, tmp_path / "csv")
     node_rows = {}
@@ -426,20 +427,20 @@ NAMED_TRIG = """\
 
 
 def _named_file(tmp_path, fmt: str, text: str = NAMED_TRIG):
-    """The TriG text as a .trig file, or converted by pyoxigraph to a .nq file."""
+    """The TriG text as a .trig file, or converted by pyoxigraph to another format with named graphs."""
     import pyoxigraph
 
     trig = tmp_path / "named.trig"
     trig.write_text(text, encoding="utf-8")
     if fmt == "trig":
         return trig
-    nq = tmp_path / "named.nq"
-    pyoxigraph.serialize(pyoxigraph.parse(path=str(trig), format=pyoxigraph.RdfFormat.TRIG), str(nq),
-                         format=pyoxigraph.RdfFormat.N_QUADS)
-    return nq
+    out = tmp_path / f"named{RDF_FORMATS[fmt].suffix}"
+    pyoxigraph.serialize(pyoxigraph.parse(path=str(trig), format=pyoxigraph.RdfFormat.TRIG), str(out),
+                         format=RDF_FORMATS[fmt].ox_format)
+    return out
 
 
-@pytest.mark.parametrize("fmt", ["trig", "nquads"])
+@pytest.mark.parametrize("fmt", NAMED_GRAPHS)
 def test_streamed_load_keeps_named_graphs_like_the_normal_load(tmp_path, fmt):
     """`load --stream` of TriG / N-Quads gives the store `load --no-stream` gives: each node and
     relationship remembers its named graph (a plain relationship its subject's, a statement's its own)."""
@@ -472,7 +473,7 @@ def test_streamed_load_keeps_named_graphs_like_the_normal_load(tmp_path, fmt):
     assert by_key["stmt/sg-tested-2"] is None  # the statement sits in the default graph
 
 
-@pytest.mark.parametrize("fmt", ["trig", "nquads"])
+@pytest.mark.parametrize("fmt", NAMED_GRAPHS)
 def test_streamed_load_refuses_a_subject_in_two_graphs(tmp_path, fmt):
     from peninsula.loaders.stream import stream_graph
     from peninsula.ontology.model import GRAPH_KEY
@@ -534,6 +535,7 @@ def test_streamed_exports_do_not_write_through_planted_links(loaded, tmp_path, m
     """write_ntriples (one process or split with a forked one) and the neo4j-admin CSV files
     replace a symlink planted at their output name, never write through it, and leave no temporary file."""
     from peninsula.graph import export
+    from peninsula.graph.neo4j_admin import export_neo4j_admin
 
     victim = tmp_path / "victim.txt"
     victim.write_text("precious\n")
@@ -547,12 +549,12 @@ def test_streamed_exports_do_not_write_through_planted_links(loaded, tmp_path, m
         assert victim.read_text() == "precious\n", "the N-Triples export followed a symlink"
         assert not (out / "graph.nt").is_symlink() and len((out / "graph.nt").read_text().splitlines()) == n
     csv_dir = tmp_path / "csv"
-    first = export.export_neo4j_admin(loaded, csv_dir)  # learn the names, then plant links at them
+    first = export_neo4j_admin(loaded, csv_dir)  # learn the names, then plant links at them
     planted = [*first["nodes"], *first["relationships"]]
     for path in planted:
         path.unlink()
         path.symlink_to(victim)
-    again = export.export_neo4j_admin(loaded, csv_dir)
+    again = export_neo4j_admin(loaded, csv_dir)
     assert victim.read_text() == "precious\n", "the neo4j-admin export followed a symlink"
     assert [*again["nodes"], *again["relationships"]] == planted
     assert all(not p.is_symlink() and p.read_text(encoding="utf-8").startswith(("key:ID", ":START_ID"))

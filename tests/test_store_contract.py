@@ -198,3 +198,60 @@ def test_falkor_engine_errors_are_query_errors(falkor_store):
     with pytest.raises(QueryError):
         falkor_store.query("MATCH (n RETURN n")
     assert falkor_store.execute("MATCH (n) DETACH DELETE n").extra["nodes_deleted"] == 0
+
+
+# ---------------------------------------------------------------------------- capabilities
+def _count_in_child(store, conn) -> None:
+    try:
+        conn.send(store.query("MATCH (n:Entity) RETURN count(n) AS n")[0]["n"])
+    except BaseException as exc:  # noqa: BLE001 - reported by the parent
+        conn.send(repr(exc))
+    finally:
+        conn.close()
+
+
+def test_each_capability_a_store_declares_works_and_the_others_are_refused(any_store, tmp_path):
+    """export and bulk read `store.capabilities`, never the engine's name: what a store declares must
+    work, and what it does not declare must say so (a StoreError), not half-work."""
+    can = any_store.capabilities
+    nodes, edges = _batch()
+    more = [{"key": "state/ZZZ", "labels": load().labels(["State"]),
+             "props": {"key": "state/ZZZ", "class": "State", "name": "Z"}}]
+    # keys interleaved across the two sources, so a scan by key would not keep a source's together
+    edges += [{"type": "DEVELOPS", "key": f"stmt/{i}z", "src": "state/ZZZ", "dst": "missile/hwasong-15",
+               "props": {"key": f"stmt/{i}z"}} for i in range(2)]
+    if can.bulk_insert:
+        bulk = any_store.bulk_writer(tmp_path / "contract.nt")
+        assert bulk.nodes(nodes + more).nodes_created == 4
+        assert bulk.edges(edges).relationships_created == 4
+        bulk.finish()
+    else:
+        with pytest.raises(StoreError):
+            any_store.bulk_writer(tmp_path / "contract.nt")
+        any_store.write(nodes + more, edges)
+    assert sorted(n["key"] for n in any_store.nodes()) == sorted(n["key"] for n in nodes + more)
+    assert sorted(e["key"] for e in any_store.edges()) == sorted(e["key"] for e in edges)
+    if can.id_ranges:
+        lo, hi = any_store.id_range()
+        mid = (lo + hi) // 2
+        halves = [n["key"] for ids in ((lo, mid), (mid, hi)) for n in any_store.scan_nodes(ids=ids)]
+        assert sorted(halves) == sorted(n["key"] for n in nodes + more)
+        assert sorted(e["key"] for ids in ((lo, mid), (mid, hi)) for e in any_store.scan_edges(ids=ids)) == \
+            sorted(e["key"] for e in edges)
+    else:
+        with pytest.raises(StoreError):
+            any_store.id_range()
+    if can.edges_by_source:
+        sources = [e["src"] for e in any_store.scan_edges(page=1)]
+        assert len(sources) == 4 and sources == sorted(sources, key=sources.index)  # each source's together
+    if can.fork_safe:
+        import multiprocessing
+
+        ctx = multiprocessing.get_context("fork")
+        conn, child_conn = ctx.Pipe(duplex=False)
+        child = ctx.Process(target=_count_in_child, args=(any_store, child_conn))
+        child.start()
+        child_conn.close()
+        assert conn.recv() == 4
+        child.join()
+        assert any_store.query("MATCH (n:Entity) RETURN count(n) AS n") == [{"n": 4}]  # the parent's store still works
