@@ -92,6 +92,7 @@ def test_second_load_changes_nothing(store):
     assert store.counts() == counts
 
 
+@pytest.mark.slow
 def test_load_into_the_built_knowledge_base_keeps_curated_nodes(store):
     from peninsula.graph.build import build
 
@@ -282,6 +283,7 @@ def test_rows_pair_with_curated_tests_one_to_one(store):
     assert "already paired" in taken and "event/test-2022-03-24" in taken
 
 
+@pytest.mark.slow
 def test_pairing_in_the_built_knowledge_base_is_idempotent(store):
     from peninsula.graph.build import build
 

@@ -138,6 +138,7 @@ def test_cns_reload_matches_on_the_record_id_first(store):
 
 
 # ---------------------------------------------------------------------------- UN list
+@pytest.mark.slow
 def test_un_list_matches_variants_and_refuses_short_alias(store):
     from peninsula.graph.build import build
 
@@ -164,6 +165,7 @@ def test_loaded_facts_carry_their_dataset(store):
     assert "un-xml:matching reference_number" in _node(store, "org/gbae")["loaded"]
 
 
+@pytest.mark.slow
 def test_build_after_a_load_keeps_what_loaders_own(store):
     from peninsula.graph.build import build
 
@@ -177,6 +179,7 @@ def test_build_after_a_load_keeps_what_loaders_own(store):
     assert _snapshot(store) == before and not report.counters.changed
 
 
+@pytest.mark.slow
 def test_unload_removes_one_dataset_exactly(store):
     from peninsula.graph.build import build
     from peninsula.loaders.datasets import unload
@@ -258,6 +261,7 @@ def test_judgements_are_honoured_by_every_later_load(store, tmp_path, monkeypatc
     assert any("judged unsure" in line for line in later.review())
 
 
+@pytest.mark.slow
 def test_likely_duplicates_query_lists_an_unpaired_launch_beside_the_curated_ones(store):
     from peninsula import queries
     from peninsula.graph.build import build
@@ -297,6 +301,7 @@ def test_rdf_dry_run_names_likely_duplicates(tmp_path):
     assert "nothing written" in result.output
 
 
+@pytest.mark.slow
 def test_datasets_are_exported_and_survive_a_round_trip(store, tmp_path):
     from rdflib import Literal
     from rdflib.compare import isomorphic

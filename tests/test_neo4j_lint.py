@@ -71,6 +71,7 @@ def _pack_queries() -> list[dict]:
     return items
 
 
+@pytest.mark.slow
 def test_linter_catches_errors():
     """The gate itself can fail: an undefined variable and an unknown label are reported."""
     result = lint([{"id": "bad", "text": "MATCH (n:NoSuchLabel) RETURN m", "parameters": {}}])
@@ -79,6 +80,7 @@ def test_linter_catches_errors():
     assert any("NoSuchLabel" in m for m in messages)
 
 
+@pytest.mark.slow
 def test_every_cypher_text_lints_clean():
     items = ([{"id": f"ddl-{i}", "text": t, "parameters": {}} for i, t in enumerate(schema_statements())]
              + _write_statements() + _pack_queries())

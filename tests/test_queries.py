@@ -646,6 +646,7 @@ def test_cli_unknown_key_exits_non_zero(tiny_store_uri):
     assert result.exit_code != 0 and "'ZZZ'" in result.output and "state" in result.output
 
 
+@pytest.mark.slow
 def test_anchor_checks_lint_clean():
     from test_neo4j_lint import lint
 

@@ -351,6 +351,7 @@ def test_valid_in_and_histogram():
 
 
 # ---------------------------------------------------------------------------- from a store
+@pytest.mark.slow
 def test_named_views_cover_the_families(sample_store):
     nodes, edges = sample_graph()
     for name in views.VIEWS:
