@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -56,10 +57,32 @@ def main(ctx, store_uri, debug):
 STREAM_ABOVE = 20_000_000  # bytes: larger RDF files load through the streaming path
 
 
-def _progress(total: int, label: str):
-    from rich.progress import Progress
+def _progress(total: int | None, label: str, unit: str = "rows"):
+    """A progress bar on stderr with the count, the throughput and (when the total is known) the
+    time left; shown on a terminal, or always / never with PENINSULA_PROGRESS=always|never."""
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        ProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+    from rich.text import Text
 
-    progress = Progress(transient=True, disable=not sys.stderr.isatty())
+    class Rate(ProgressColumn):
+        def render(self, task):
+            return Text(f"{task.speed:,.0f} {unit}/s" if task.speed else f"- {unit}/s")
+
+    mode = os.environ.get("PENINSULA_PROGRESS", "auto")
+    shown = mode == "always" or (mode != "never" and sys.stderr.isatty())
+    console = Console(stderr=True, force_terminal=mode == "always")
+    count = MofNCompleteColumn() if total else TextColumn(f"{{task.completed:,}} {unit}")
+    progress = Progress(TextColumn("{task.description}"), BarColumn(), count, Rate(), TimeElapsedColumn(),
+                        *([TimeRemainingColumn()] if total else []), console=console, transient=mode != "always",
+                        disable=not shown, refresh_per_second=4)
     task = progress.add_task(label, total=total)
     return progress, (lambda n: progress.advance(task, n))
 
@@ -199,7 +222,9 @@ def load(app, path, fmt, all_regimes, encoding, stream, dry_run, judgements):
         elif stream or (stream is None and path.is_file() and path.stat().st_size > STREAM_ABOVE):
             from peninsula.graph.bulk import load_stream
 
-            report = load_stream(store, path, fmt)
+            progress, advance = _progress(None, f"loading {path.name}")
+            with progress:
+                report = load_stream(store, path, fmt, progress=advance)
         elif dry_run:
             from peninsula.graph.build import prepare_rdf
             from peninsula.loaders import read_rdf
@@ -211,7 +236,9 @@ def load(app, path, fmt, all_regimes, encoding, stream, dry_run, judgements):
             click.echo(f"{len(nodes)} entities and {len(edges)} relationships valid; dry run, nothing written")
             return
         else:
-            report = load_rdf(store, path, fmt)
+            progress, advance = _progress(None, f"loading {path.name}")
+            with progress:
+                report = load_rdf(store, path, fmt, progress=advance)
         c = report.counters
         click.echo(f"loaded {report.nodes} entities and {report.edges} relationships from {path}: "
                    f"{c.nodes_created} nodes created, {c.relationships_created} relationships created, "
@@ -346,7 +373,9 @@ def export(app, fmt, output, query_id, params, directory):
         from peninsula.graph.export import write_ntriples
 
         with app.open() as store:
-            n = write_ntriples(store, output)
+            progress, advance = _progress(None, f"exporting {output.name}", "triples")
+            with progress:
+                n = write_ntriples(store, output, progress=advance)
         click.echo(f"wrote {n} triples to {output}", err=True)
         return
     with app.open() as store:

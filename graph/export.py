@@ -317,7 +317,7 @@ def _prefetched(store, ids=None, depth: int = 4):
         thread.join()
 
 
-def _write_lines(store, f, ids=None) -> int:
+def _write_lines(store, f, ids=None, progress=None) -> int:
     """Write the N-Triples of the store (of the nodes in the id range `ids`, and the relationships
     leaving them) to the text file `f`; returns the number of lines."""
     # a scan that gives each source's relationships together needs to remember only the last sources'
@@ -329,8 +329,12 @@ def _write_lines(store, f, ids=None) -> int:
         if len(lines) > 20000:
             f.write("".join(lines))
             n += len(lines)
+            if progress:
+                progress(len(lines))
             lines = []
     f.write("".join(lines))
+    if progress:
+        progress(len(lines))
     return n + len(lines)
 
 
@@ -358,14 +362,15 @@ def _can_fork(store) -> bool:
             and threading.active_count() == 1)
 
 
-def write_ntriples(store, out: Path | str) -> int:
+def write_ntriples(store, out: Path | str, *, progress=None) -> int:
     """The whole store as N-Triples, page by page (memory flat in the store's size); returns the
     number of lines, one per triple (an asserted triple shared by parallel relationships, each with
     its own statement, is written once). Written to a fresh file beside `out`, then renamed over it
     (a symlink at `out` is replaced, never followed). On a store that scans by ranges of internal
     ids and survives a fork (FalkorDB) a forked process writes the second half of the node ids (and
     their relationships) meanwhile, into an unnamed temporary file: reading and decoding the store's
-    answers is most of the work, and the engine serves both."""
+    answers is most of the work, and the engine serves both. `progress(n)` hears of the lines as
+    they are written (the forked half's all at once when it is done)."""
     import shutil
 
     out = Path(out)
@@ -384,7 +389,7 @@ def write_ntriples(store, out: Path | str) -> int:
                                         daemon=True)
                     child.start()
                     child_conn.close()
-                    n = _write_lines(store, f, (lo, mid))
+                    n = _write_lines(store, f, (lo, mid), progress)
                     status, value = conn.recv()
                     child.join()
                     if status != "ok":
@@ -393,8 +398,10 @@ def write_ntriples(store, out: Path | str) -> int:
                     part.seek(0)
                     shutil.copyfileobj(part, f.buffer, 1 << 22)
                 n += value
+                if progress:
+                    progress(value)
             else:
-                n = _write_lines(store, f)
+                n = _write_lines(store, f, progress=progress)
     except BaseException:
         if child is not None and child.is_alive():
             child.kill()

@@ -356,3 +356,26 @@ def test_a_cypher_syntax_error_is_a_query_error(tiny, uri):
     assert "Invalid input" in stderr_of(result)  # the engine's own words are kept
     with open_store(uri) as store, pytest.raises(QueryError, match="not defined"):
         store.query("MATCH (n) RETURN m")
+
+
+def test_loads_and_exports_show_progress_with_throughput(tmp_path):
+    """Every RDF load (normal and streamed) and the streamed export show a count and a rate on
+    stderr (forced here: a terminal shows them by itself); PENINSULA_PROGRESS=never hides them."""
+    src = f"embedded:{tmp_path / 'a.db'}"
+    runner = CliRunner()
+    ttl = "tests/samples/rdf/conforming.ttl"
+    assert runner.invoke(main, ["--store", src, "load", ttl], catch_exceptions=False).exit_code == 0
+    out = tmp_path / "a.nt"
+    env = {"PENINSULA_PROGRESS": "always", "COLUMNS": "200"}
+    exported = runner.invoke(main, ["--store", src, "export", "--format", "ntriples", "-o", str(out)], env=env,
+                             catch_exceptions=False)
+    assert exported.exit_code == 0 and "exporting a.nt" in exported.output and "triples/s" in exported.output
+    n = sum(1 for _ in out.open())
+    assert f"{n:,} triples" in exported.output
+    for extra in ([], ["--stream"]):
+        loaded = runner.invoke(main, ["--store", f"embedded:{tmp_path / 'b.db'}", "load", *extra, str(out)],
+                               env=env, catch_exceptions=False)
+        assert loaded.exit_code == 0 and "loading a.nt" in loaded.output and "rows/s" in loaded.output, loaded.output
+    quiet = runner.invoke(main, ["--store", src, "export", "--format", "ntriples", "-o", str(out)],
+                          env={"PENINSULA_PROGRESS": "never"}, catch_exceptions=False)
+    assert "triples/s" not in quiet.output and "wrote" in quiet.output
