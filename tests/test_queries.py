@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -811,3 +812,26 @@ def test_votes_agree_with_each_tally(built):
         assert r["adopted"] is (not r["vetoed_by"])
         assert set(r["vetoed_by"]) <= set(r["against"])
     assert {r["key"]: r["abstaining"] for r in rows}["unscr/825"] == ["CHN", "PAK"]
+
+
+def test_the_one_way_check_covers_every_symmetric_type():
+    """quality/asymmetric_alliances names exactly the ontology's symmetric relationship types (the
+    defect: diplomatic relations, symmetric too, went unchecked)."""
+    from peninsula.graph.views import _symmetric_types
+    from peninsula.ontology import load
+
+    text = queries.get("quality/asymmetric_alliances").text_for("falkordb")
+    named = set(re.findall(r"\[r:([A-Z_|]+)\]", text)[0].split("|"))
+    assert named == set(_symmetric_types(load())) and len(named) >= 2
+
+
+def test_the_one_way_check_finds_a_relationship_stored_one_way(store):
+    ont = load()
+    store.write([{"key": k, "labels": ont.labels(["State"]), "props": {"key": k, "class": "State", "name": k}}
+                 for k in ("state/AAA", "state/BBB")],
+                [{"type": t, "key": f"rel/{t}/{a}", "src": f"state/{a}", "dst": f"state/{b}",
+                  "props": {"key": f"rel/{t}/{a}", "valid_from": "1990"}}
+                 for t, a, b in (("HAS_DIPLOMATIC_RELATIONS_WITH", "AAA", "BBB"), ("ALLIED_WITH", "AAA", "BBB"),
+                                 ("ALLIED_WITH", "BBB", "AAA"))])
+    rows = queries.run(store, "quality/asymmetric_alliances")
+    assert [(r["from"], r["type"], r["to"]) for r in rows] == [("state/AAA", "HAS_DIPLOMATIC_RELATIONS_WITH", "state/BBB")]
