@@ -561,6 +561,69 @@ def test_labels_readable_capped_and_never_over_a_node(browser, built, tmp_path, 
 
 
 # ---------------------------------------------------------------------------- focus, inspector, room
+# what vis-network itself would draw: its own _updateVisibleIndices over the nodes' and edges' options
+VIS_OWN_LISTS = """(() => { const net = window.peninsula.network, mine = [net.body.nodeIndices.slice().sort(),
+  net.body.edgeIndices.slice().sort()]; net._updateVisibleIndices();
+  return [mine, [net.body.nodeIndices.slice().sort(), net.body.edgeIndices.slice().sort()]]; })()"""
+
+
+def test_a_year_or_legend_step_changes_only_what_changed(browser, pages):
+    """A step runs no vis-network data pass (no DataSet update, no _dataChanged, no redraw inside
+    the step) and leaves vis-network's draw lists as its own full pass would compute them."""
+    page = _open(browser, pages["alliances"])
+    try:
+        page.evaluate("""(() => { const P = window.peninsula, em = P.network.body.emitter, emit = em.emit;
+          window.__passes = []; em.emit = function (name) { if (/^_dataChanged$|^_redraw$/.test(name)) window.__passes.push(name);
+            return emit.apply(this, arguments); };
+          P.nodes.on("*", () => window.__passes.push("nodes")); P.edges.on("*", () => window.__passes.push("edges")); })()""")
+        lo, hi = page.evaluate("[window.peninsula.data.years.min, window.peninsula.data.years.max]")
+        for year in (1950, 1995, 2019, hi):
+            page.evaluate(f"window.peninsula.setYears({year - 5}, {year})")
+            mine, theirs = page.evaluate(VIS_OWN_LISTS)
+            assert mine == theirs, year
+            assert mine[0] == page.evaluate("window.peninsula.visibleNodeKeys()")
+        page.uncheck(".pen-vis[data-cls='State']")
+        mine, theirs = page.evaluate(VIS_OWN_LISTS)
+        assert mine == theirs and not any(k.startswith("state/") for k in mine[0])
+        assert page.evaluate("window.__passes") == []
+        page.evaluate("window.peninsula.select('person/kju')")  # vis-network's own pass (dimming) agrees
+        page.wait_for_timeout(300)
+        assert page.evaluate(DRAWN_NODES) == mine[0]
+        assert page.errors == []
+    finally:
+        page.close()
+
+
+def test_a_large_view_draws_its_edges_when_the_camera_rests(browser, tmp_path):
+    """Above 2000 nodes a frame drawn while the camera moves (by code too, not only the mouse)
+    leaves the edges out; the next frame after the camera rests draws them."""
+    ont = load()
+    n = 2100
+    nodes = [{"key": f"n/{i}", "labels": ont.labels(["State"]),
+              "props": {"key": f"n/{i}", "class": "State", "name": f"State {i}", "valid_from": str(1950 + i % 70)}}
+             for i in range(n)]
+    edges = [{"type": "SUPPORTS", "key": f"e{i}", "src": f"n/{i}", "dst": f"n/{(i * 7 + 3) % n}",
+              "props": {"valid_from": str(1960 + i % 60)}} for i in range(n)]
+    positions = {f"n/{i}": (40.0 * (i % 50), 40.0 * (i // 50)) for i in range(n)}
+    page = _open(browser, views.write_view(views.render(nodes, edges, title="2100 states", positions=positions),
+                                           tmp_path / "large.html"))
+    try:
+        assert page.evaluate("window.peninsula.data.large") is True
+        page.evaluate("""(() => { const r = window.peninsula.network.renderer, draw = r._drawEdges;
+          window.__frames = []; r._drawEdges = function (ctx) { window.__frames[window.__frames.length - 1] = "edges"; return draw.call(this, ctx); };
+          window.peninsula.network.on("beforeDrawing", () => window.__frames.push("nodes only")); })()""")
+        page.evaluate("""(async () => { const net = window.peninsula.network;
+          for (let i = 0; i < 5; i++) { net.moveTo({ position: { x: 30 * i, y: 0 }, scale: 0.4 + 0.05 * i });
+            await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r))); } })()""")
+        moving = page.evaluate("window.__frames.splice(0)")
+        assert moving and set(moving) == {"nodes only"}, moving
+        page.wait_for_timeout(600)
+        assert page.evaluate("window.__frames") == ["edges"]
+        assert page.errors == [] and page.requests == []
+    finally:
+        page.close()
+
+
 def test_inspector_reads_like_a_card_and_focus_dims_the_rest(browser, pages):
     page = _open(browser, pages["alliances"])
     try:

@@ -74,6 +74,87 @@
   });
   $("pen-app").setAttribute("data-drawn", String(nodes.length));
 
+  // vis-network redraws the whole canvas synchronously inside every DataSet update (its
+  // startSimulation with physics off): changes go in as one batch with drawing blocked, then one
+  // frame is asked for
+  function batch(fn) {
+    var em = network.body.emitter;
+    em.emit("_blockRedraw");
+    try { fn(); } finally { em.emit("_allowRedraw"); em.emit("_requestRedraw"); }
+  }
+  // what changed between two year or legend steps, without vis-network's full pass: a DataSet
+  // update rebuilds its physics lists, reconnects every edge and rescans both collections (O(n + m)
+  // each, twice a step); hiding only flips the changed items' `hidden` option and sets the two index
+  // lists that vis-network draws and picks from (the lists its _updateVisibleIndices would compute)
+  function showOnly(nu, eu) {
+    var body = network.body;
+    nu.forEach(function (u) { body.nodes[u.id].options.hidden = u.hidden; });
+    eu.forEach(function (u) { body.edges[u.id].options.hidden = u.hidden; });
+    body.nodeIndices = shownIds(D.nodes);
+    body.edgeIndices = shownIds(D.edges);
+    body.emitter.emit("_requestRedraw");
+  }
+  function shownIds(items) {
+    var out = [];
+    for (var i = 0; i < items.length; i++) if (items[i]._shown) out.push(items[i].id);
+    return out;
+  }
+  // a large view draws its edges only while the camera rests: vis-network hides them during a mouse
+  // drag or wheel zoom (hideEdgesOnDrag/Zoom) but not while the camera is moved by moveTo or fit
+  // (search, focus, a tour step); a frame whose camera moved counts as zooming, and the edges
+  // come back in one full frame 200 ms after the last move
+  if (large) {
+    var lastCam = "", restTimer = null;
+    network.on("beforeDrawing", function () {
+      var r = network.renderer, v = network.body.view, cam = v.scale + "," + v.translation.x + "," + v.translation.y;
+      if (cam === lastCam) return;
+      var first = lastCam === "";
+      lastCam = cam;
+      if (first) return;
+      r.zooming = true;
+      clearTimeout(restTimer);
+      restTimer = setTimeout(function () { r.zooming = false; network.body.emitter.emit("_requestRedraw"); }, 200);
+    });
+  }
+  // edges painted in one stroke per style (colour, opacity, width, dashes) instead of one save,
+  // stroke and restore each: the same lines (centre to centre, the same curve), a fraction of the
+  // canvas calls; selected, hovered and self-linked edges are still drawn by vis-network on top
+  network.renderer._drawEdges = function (ctx) {
+    var body = this.body, ids = body.edgeIndices, groups = new Map(), single = [];
+    for (var i = 0; i < ids.length; i++) {
+      var e = body.edges[ids[i]];
+      if (!e.connected) continue;
+      var t = e.edgeType;
+      if (e.selected || e.hover || t.from === t.to) { single.push(e); continue; }
+      var v = e.getFormattingValues();
+      if (v.hidden) continue;
+      var key = v.color + "|" + v.opacity + "|" + v.width + "|" + v.dashes, g = groups.get(key);
+      if (!g) groups.set(key, g = { v: v, color: t.getColor(ctx, v), edges: [] });
+      g.edges.push(e);
+    }
+    var floor = 0.3 / body.view.scale;
+    groups.forEach(function (g) {
+      ctx.beginPath();
+      g.edges.forEach(function (e) {
+        var t = e.edgeType, via = t.getViaNode();
+        ctx.moveTo(t.from.x, t.from.y);
+        if (via && via.x !== undefined) ctx.quadraticCurveTo(via.x, via.y, t.to.x, t.to.y); else ctx.lineTo(t.to.x, t.to.y);
+      });
+      ctx.strokeStyle = g.color; ctx.lineWidth = Math.max(g.v.width, floor);
+      ctx.setLineDash(g.v.dashes ? (Array.isArray(g.v.dashes) ? g.v.dashes : [5, 5]) : []);
+      ctx.lineCap = g.v.dashes ? "round" : "butt";
+      ctx.stroke();
+    });
+    ctx.setLineDash([]);
+    single.forEach(function (e) { e.draw(ctx); });
+  };
+  // an arrowhead under 4 px on screen is not drawn: at a far zoom the arrowheads were most of a
+  // frame (one canvas fill each) and none of them could be seen
+  var drawArrows = network.renderer._drawArrows, ARROW = 15 * 0.5 + 3 * 1.8;
+  network.renderer._drawArrows = function (ctx) {
+    if (ARROW * network.getScale() >= 4) drawArrows.call(this, ctx);
+  };
+
   // labels never taller than D.labelMax px on screen, at any zoom (vis-network 9.1's maxVisible
   // does not shrink the text): before a frame at a new zoom, the labels over the cap are resized
   var capScale = null;
@@ -126,8 +207,7 @@
       if (v !== e._shown) { e._shown = v; eu.push({ id: e.id, hidden: !v }); }
     });
     visible.forEach(function (k) { var c = nodeByKey.get(k).cls; classShown[c] = (classShown[c] || 0) + 1; });
-    if (nu.length) nodes.update(nu);
-    if (eu.length) edges.update(eu);
+    if (nu.length || eu.length) showOnly(nu, eu);
     document.querySelectorAll(".pen-leg").forEach(function (b) {
       var c = b.getAttribute("data-cls"), t = b.getAttribute("data-type");
       var n = c ? classShown[c] || 0 : typeShown[t] || 0, total = +b.getAttribute("data-count");
@@ -414,8 +494,10 @@
     });
     if (key === null && !dimmed) return keep;
     dimmed = key !== null;
-    nodes.update(D.nodes.map(function (n) { return { id: n.id, opacity: key === null || keep.has(n.id) ? 1 : 0.15 }; }));
-    edges.update(D.edges.map(function (e) { return { id: e.id, color: edgeColor(e, key === null ? 0.75 : keepEdges.has(e.id) ? 0.95 : 0.06) }; }));
+    batch(function () {
+      nodes.update(D.nodes.map(function (n) { return { id: n.id, opacity: key === null || keep.has(n.id) ? 1 : 0.15 }; }));
+      edges.update(D.edges.map(function (e) { return { id: e.id, color: edgeColor(e, key === null ? 0.75 : keepEdges.has(e.id) ? 0.95 : 0.06) }; }));
+    });
     return keep;
   }
   function select(key, focus) {
@@ -653,7 +735,7 @@
 
   window.peninsula = {
     network: network, nodes: nodes, edges: edges, data: D, state: state,
-    visibleNodeKeys: function () { return nodes.get({ filter: function (n) { return !n.hidden; } }).map(function (n) { return n.id; }).sort(); },
+    visibleNodeKeys: function () { return shownIds(D.nodes).sort(); },
     step: function () { return tourStep + 1; },
     setYears: function (a, b) { fromInput.value = a; toInput.value = b; state.from = a; state.to = b; apply(); },
     select: function (key) { select(key, true); }
