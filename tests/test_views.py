@@ -26,7 +26,7 @@ def sample_graph():
         return {"key": key, "labels": ont.labels([cls]), "props": {"key": key, "class": cls, "name": name, **props}}
 
     nodes = [
-        node("state/PRK", "State", "North Korea", name_ko="조선민주주의인민공화국", alias=["DPRK", "북한"],
+        node("state/PRK", "State", "North Korea", name_ko="조선민주주의인민공화국", alias=["DPRK"], alias_ko=["북한"],
              sources=["src/unscr-1718"]),
         node("state/KOR", "State", "South Korea", name_ko="대한민국", alias="ROK"),
         node("state/USA", "State", "United States", alias=["USA"]),

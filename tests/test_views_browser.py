@@ -153,7 +153,7 @@ def test_hangul_search_sources_and_restored_state(browser, pages):
         link = page.locator("#pen-inspector a").first
         assert link.get_attribute("href") == "https://undocs.org/S/RES/1718(2006)"
         assert link.inner_text() == "Resolution 1718 (2006)"
-        for query in ("북한", "조선민주주의", "DPRK"):  # alias in Hangul, Hangul name, alias
+        for query in ("북한", "조선민주주의", "DPRK"):  # Korean alias (alias_ko, as data/ maps it), Hangul name, alias
             page.fill("#pen-search", query)
             page.wait_for_selector("#pen-results li")
             assert page.inner_text("#pen-results li >> nth=0").startswith("North Korea"), query

@@ -521,7 +521,12 @@
   // ranking: a name or alias equal to the query, then one starting with it, then a word starting
   // with it, then anywhere; ties: shown in these years first, then more links, then by name
   D.nodes.forEach(function (n) {
-    n._names = [n.name].concat(asList(n.props.name_ko), asList(n.props.alias), [n.id])
+    // every name and alias in every language (name_ko, alias, alias_ko, ...)
+    var names = [n.name];
+    Object.keys(n.props).sort().forEach(function (k) {
+      if (/^(name|alias)(_|$)/.test(k)) names = names.concat(asList(n.props[k]));
+    });
+    n._names = names.concat([n.id])
       .map(function (x) { return String(x).normalize("NFC").toLowerCase(); });
   });
   function matchRank(n, q) {
