@@ -258,6 +258,27 @@ class _FalkorStore(Store):
         self.ensure_schema()
 
 
+SHUTDOWN_WAIT = (0.2, 0.5, 1.0, 2.0, 4.0)  # s between tries to open a store whose server is exiting
+
+
+def _open_embedded(path: Path):
+    """falkordblite's client for the store file: it joins the server another process runs for the
+    file, or starts one. A server that is shutting down (its last client closed it) still has its
+    settings and pid but no socket: wait for it to exit, then start a new one."""
+    import time
+
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redislite.falkordb_client import FalkorDB
+
+    for pause in (*SHUTDOWN_WAIT, None):
+        try:
+            return FalkorDB(str(path))
+        except RedisConnectionError:
+            if pause is None:
+                raise
+            time.sleep(pause)
+
+
 class EmbeddedFalkorStore(_FalkorStore):
     """FalkorDB embedded: falkordblite starts a private redis with the module on a unix socket."""
 
@@ -266,9 +287,7 @@ class EmbeddedFalkorStore(_FalkorStore):
         self.uri = f"embedded:{path}"
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            from redislite.falkordb_client import FalkorDB
-
-            self.db = FalkorDB(str(path))
+            self.db = _open_embedded(path)
         except Exception as exc:  # noqa: BLE001 - report any start-up failure the same way
             raise StoreError(f"could not start the embedded FalkorDB at {path}: {exc}. Check that the "
                              "directory is writable and that falkordblite is installed (make demo does it).") from exc

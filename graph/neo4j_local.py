@@ -127,7 +127,7 @@ class LocalNeo4j:
             if line.startswith(b"READY "):
                 ready.set()
 
-    def stop(self, timeout: float = 60) -> None:
+    def stop(self, timeout: float = 180) -> None:  # a checkpoint on a loaded 2-core machine takes a while
         if self.proc and self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
             try:
