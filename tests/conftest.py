@@ -36,6 +36,22 @@ def built(tmp_path_factory):
     s.close()
 
 
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium, headless and offline, driven by Playwright (one per test module)."""
+    from support import CHROMIUM_ARGS, need, require
+
+    chromium = require("chromium", "Debian's headless browser for the browser tests")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        need(False, "Playwright for Python is not installed (pip install playwright)")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=os.path.realpath(chromium), headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
 @pytest.fixture(scope="session")
 def neo4j_uri(tmp_path_factory):
     """The URI of a live Neo4j, its credentials in the environment (for CLI runs in subprocesses)."""

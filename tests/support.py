@@ -12,14 +12,23 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = Path(__file__).resolve().parent / "samples"
 
 
+# Chromium headless and cut off from the network (no background, update or sync requests)
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run", "--disable-sync"]
+
+
+def need(ok: bool, why: str) -> None:
+    """Go on when `ok`; otherwise fail under CI (what the test needs must be there), skip elsewhere."""
+    if not ok:
+        if os.environ.get("CI"):
+            pytest.fail(why)
+        pytest.skip(why)
+
+
 def require(tool: str, why: str) -> str:
     """The path of a command-line tool; fail under CI (it must be there), skip elsewhere."""
     path = shutil.which(tool)
-    if path is None:
-        message = f"{tool} not found ({why}); `make test` installs it"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+    need(path is not None, f"{tool} not found ({why}); `make test` installs it")
     return path
 
 

@@ -24,22 +24,13 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from support import ROOT, require
+from support import ROOT, need
 
 pytestmark = pytest.mark.neo4j
 
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--no-first-run", "--disable-sync"]
 LOOPBACK = {"127.0.0.1", "localhost", "[::1]", "::1"}
 NODES = 7  # what the query typed into the Browser must count
 SHOTS = ROOT / "out" / "screenshots"
-
-
-def _need(ok: bool, why: str) -> None:
-    if not ok:
-        if os.environ.get("CI"):
-            pytest.fail(why)
-        pytest.skip(why)
 
 
 def _launcher():
@@ -49,7 +40,7 @@ def _launcher():
     try:
         return build()
     except StoreError as exc:
-        _need(False, f"the Neo4j launcher cannot be built: {exc}")
+        need(False, f"the Neo4j launcher cannot be built: {exc}")
 
 
 @pytest.fixture(scope="module")
@@ -70,19 +61,6 @@ def neo4j_with_browser(tmp_path_factory):
         server.stop()
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    path = require("chromium", "Debian's headless browser for the Neo4j Browser test")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _need(False, "Playwright for Python is not installed (pip install playwright)")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=os.path.realpath(path), headless=True, args=ARGS)
-        yield browser
-        browser.close()
-
-
 def test_the_http_port_serves_discovery_and_the_browser_app(neo4j_with_browser):
     base = f"http://127.0.0.1:{neo4j_with_browser.http_port}"
     request = urllib.request.Request(base + "/", headers={"Accept": "application/json"})
@@ -98,9 +76,9 @@ def test_the_http_port_serves_discovery_and_the_browser_app(neo4j_with_browser):
 
 
 @pytest.mark.browser
-def test_the_browser_loads_offline_connects_and_runs_a_query(neo4j_with_browser, chromium):
+def test_the_browser_loads_offline_connects_and_runs_a_query(neo4j_with_browser, browser):
     server = neo4j_with_browser
-    context = chromium.new_context(viewport={"width": 1366, "height": 900})
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
     requests, blocked, escaped, errors = [], set(), [], []
 
     def outside(url: str) -> bool:

@@ -14,15 +14,13 @@ import re
 from pathlib import Path
 
 import pytest
-from support import ROOT, require
+from support import CHROMIUM_ARGS, ROOT, need, require
 
 from peninsula.graph import views
 from peninsula.ontology import load
 
 pytestmark = pytest.mark.browser
 
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--no-first-run", "--disable-sync"]
 SHOTS = ROOT / "out" / "screenshots"
 LOCAL = ("file:", "data:", "blob:", "about:")
 
@@ -36,26 +34,6 @@ def _unit_tests():
 
 
 unit = _unit_tests()
-
-
-def _need(ok: bool, why: str) -> None:
-    if not ok:
-        if os.environ.get("CI"):
-            pytest.fail(why)
-        pytest.skip(why)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    chromium = require("chromium", "Debian's headless browser for the view tests")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _need(False, "Playwright for Python is not installed (pip install playwright)")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=os.path.realpath(chromium), headless=True, args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")
@@ -272,14 +250,20 @@ def test_crafted_names_stay_text_and_run_nothing(browser, tmp_path):
         page.close()
 
 
-def test_physics_off_and_positions_fixed_above_500_nodes(browser, tmp_path):
-    ont = load()
-    n = 600
-    nodes = [{"key": f"n/{i}", "labels": ont.labels(["State"]),
+def _many_states(n: int, rel_type: str) -> tuple[list, list]:
+    """n dated states, each with one relationship of `rel_type` to another (a large view's shape)."""
+    labels = load().labels(["State"])
+    nodes = [{"key": f"n/{i}", "labels": labels,
               "props": {"key": f"n/{i}", "class": "State", "name": f"State {i}", "valid_from": str(1950 + i % 70)}}
              for i in range(n)]
-    edges = [{"type": "ALLIED_WITH", "key": f"e{i}", "src": f"n/{i}", "dst": f"n/{(i * 7 + 3) % n}",
+    edges = [{"type": rel_type, "key": f"e{i}", "src": f"n/{i}", "dst": f"n/{(i * 7 + 3) % n}",
               "props": {"valid_from": str(1960 + i % 60)}} for i in range(n)]
+    return nodes, edges
+
+
+def test_physics_off_and_positions_fixed_above_500_nodes(browser, tmp_path):
+    n = 600
+    nodes, edges = _many_states(n, "ALLIED_WITH")
     page_text = views.render(nodes, edges, title="600 states")
     want = {x["id"]: (x["x"], x["y"]) for x in unit.data_of(page_text)["nodes"]}
     positions_js = "Object.values(window.peninsula.network.body.nodes).map(n => [n.id, n.x, n.y])"
@@ -597,13 +581,8 @@ def test_a_year_or_legend_step_changes_only_what_changed(browser, pages):
 def test_a_large_view_draws_its_edges_when_the_camera_rests(browser, tmp_path):
     """Above 2000 nodes a frame drawn while the camera moves (by code too, not only the mouse)
     leaves the edges out; the next frame after the camera rests draws them."""
-    ont = load()
     n = 2100
-    nodes = [{"key": f"n/{i}", "labels": ont.labels(["State"]),
-              "props": {"key": f"n/{i}", "class": "State", "name": f"State {i}", "valid_from": str(1950 + i % 70)}}
-             for i in range(n)]
-    edges = [{"type": "SUPPORTS", "key": f"e{i}", "src": f"n/{i}", "dst": f"n/{(i * 7 + 3) % n}",
-              "props": {"valid_from": str(1960 + i % 60)}} for i in range(n)]
+    nodes, edges = _many_states(n, "SUPPORTS")
     positions = {f"n/{i}": (40.0 * (i % 50), 40.0 * (i // 50)) for i in range(n)}
     page = _open(browser, views.write_view(views.render(nodes, edges, title="2100 states", positions=positions),
                                            tmp_path / "large.html"))
@@ -721,7 +700,7 @@ def test_hangul_is_drawn_with_real_glyphs_on_a_machine_without_a_korean_font(bro
     draws 김정은 as glyphs; the same page without the subset draws boxes (the control)."""
     from peninsula.graph import view_font
 
-    _need(view_font.hangul_font() is not None, "no Korean font to subset (apt-get install fonts-nanum)")
+    need(view_font.hangul_font() is not None, "no Korean font to subset (apt-get install fonts-nanum)")
     chromium = require("chromium", "Debian's headless browser for the view tests")
     conf = tmp_path / "fonts.conf"
     conf.write_text(FONTS_CONF.format(cache=tmp_path / "fc-cache"), encoding="utf-8")
@@ -732,7 +711,7 @@ def test_hangul_is_drawn_with_real_glyphs_on_a_machine_without_a_korean_font(bro
     without.write_text(re.sub(r"@font-face \{[^}]*\}", "", text), encoding="utf-8")
     env = dict(os.environ, FONTCONFIG_FILE=str(conf))
     if True:  # a second Chromium, started by the same Playwright, with the font-blind fontconfig
-        b = browser.browser_type.launch(executable_path=os.path.realpath(chromium), headless=True, args=ARGS, env=env)
+        b = browser.browser_type.launch(executable_path=os.path.realpath(chromium), headless=True, args=CHROMIUM_ARGS, env=env)
         try:
             results = {}
             for name, path in (("embedded", with_font), ("none", without)):
@@ -758,7 +737,7 @@ def test_font_subset_holds_only_the_glyphs_used():
 
     from peninsula.graph import view_font
 
-    _need(view_font.hangul_font() is not None, "no Korean font to subset (apt-get install fonts-nanum)")
+    need(view_font.hangul_font() is not None, "no Korean font to subset (apt-get install fonts-nanum)")
     data = view_font._subset(str(view_font.hangul_font()), "김정은북한")
     font = TTFont(io.BytesIO(data))
     cmap = font.getBestCmap()
