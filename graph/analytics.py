@@ -16,8 +16,6 @@ DERIVED = load().derived  # pen:derived in the ontology
 
 def families() -> list[str]:
     """The relationship families of the ontology (pen:family), those `--family` accepts."""
-    from peninsula.ontology import load
-
     return sorted({p.family for t, p in load().rel_types.items() if p.family and t not in DERIVED})
 
 
@@ -58,8 +56,6 @@ def _is_actor(node) -> bool:
 
 
 def _family(rel: str) -> str | None:
-    from peninsula.ontology import load
-
     prop = load().rel_types.get(rel)
     return prop.family if prop else None
 
