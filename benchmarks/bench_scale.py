@@ -176,6 +176,22 @@ def oxigraph_load(path: Path) -> float:
     return elapsed
 
 
+def oxigraph_bulk_load(path: Path, directory: Path) -> float:
+    """pyoxigraph's `Store.bulk_load` of `path` into a store on disk at `directory` (removed after)."""
+    import shutil
+
+    import pyoxigraph
+
+    t = time.perf_counter()
+    store = pyoxigraph.Store(str(directory))
+    store.bulk_load(path=str(path), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    store.flush()
+    elapsed = time.perf_counter() - t
+    del store
+    shutil.rmtree(directory, ignore_errors=True)
+    return elapsed
+
+
 def naive_load(store, path: Path) -> float:
     """One Cypher statement per triple, as a first attempt would do it (and as n10s-style
     triple-at-a-time import does): every statement node becomes a node of its own."""
@@ -265,13 +281,143 @@ def neo4j_side_by_side(large: Path, seed: int, falkor_load: float, falkor_q50: d
     print(f"\nFalkorDB at or below Neo4j on {met} of {len(falkor_q50)} pack queries.")
 
 
+def curated_export(work: Path) -> Path:
+    """The curated graph's own N-Triples export (built from data/ into a scratch store)."""
+    from peninsula.graph.build import build
+    from peninsula.graph.export import write_ntriples
+    from peninsula.graph.store import open_store
+
+    out = work / "curated.nt"
+    with open_store(f"embedded:{work / 'curated.db'}") as store:
+        build(store)
+        write_ntriples(store, out)
+        store.clear()
+    return out
+
+
+def make_input(kind: str, size: int, args, work: Path) -> tuple[Path, int]:
+    """The input file of `kind` (synth: the seeded generator; curated: the curated export replicated
+    under renamed IRIs) at about `size` triples, and its exact number of triples."""
+    path = args.dir / f"{kind}-{size}.nt"
+    if kind == "synth":
+        return path, synth.write(path, size, args.seed)
+    return path, synth.replicate(curated_export(work), path, size)
+
+
+def measure(kind: str, size: int, args, work: Path) -> dict:
+    """Every figure of one input at one size: loads (ours, pyoxigraph's two), reload, export, the pack
+    queries (first run), peak memory of a loading process and of the engine."""
+    from peninsula.graph.bulk import load_stream
+    from peninsula.graph.export import write_ntriples
+    from peninsula.graph.store import open_store
+
+    t = time.perf_counter()
+    path, triples = make_input(kind, size, args, work)
+    print(f"{kind} {size:,}: generated {triples:,} triples in {time.perf_counter() - t:.1f} s", flush=True)
+    runs = args.runs if size <= 2_000_000 else args.runs_large
+    out = {"kind": kind, "size": size, "triples": triples, "runs": runs, "ox": [], "bulk": [], "load": [],
+           "reload": [], "export": []}
+    for run in range(runs):
+        out["ox"].append(oxigraph_load(path))
+        out["bulk"].append(oxigraph_bulk_load(path, work / f"ox-{kind}-{size}-{run}"))
+        with open_store(f"embedded:{work / f'{kind}-{size}-{run}.db'}") as store:
+            out.setdefault("versions", versions(store))
+            t = time.perf_counter()
+            report = load_stream(store, path)
+            out["load"].append(time.perf_counter() - t)
+            out["counts"] = (report.nodes, report.edges)
+            t = time.perf_counter()
+            again = load_stream(store, path)
+            out["reload"].append(time.perf_counter() - t)
+            assert not again.counters.changed, "a reload of the same file must write nothing"
+            t = time.perf_counter()
+            write_ntriples(store, work / "export.nt")
+            out["export"].append(time.perf_counter() - t)
+            if run == 0:
+                out["ret1"], out["queries"] = pack_query_timings(store, args.seed)
+            store.clear()
+        (work / "export.nt").unlink(missing_ok=True)
+        print(f"  run {run + 1}/{runs}: pyoxigraph load {out['ox'][-1]:.2f} s, bulk_load {out['bulk'][-1]:.2f} s, "
+              f"ours: load {out['load'][-1]:.2f} s, reload {out['reload'][-1]:.2f} s, "
+              f"export {out['export'][-1]:.2f} s", flush=True)
+    out["rss"] = child_peak_rss(path, work / f"rss-{kind}-{size}.db")
+    if not args.keep_inputs and size > 2_000_000:
+        path.unlink(missing_ok=True)
+    return out
+
+
+def _yes(ok) -> str:
+    return "-" if ok is None else ("yes" if ok else "NO")
+
+
+def print_results(results: list[dict], info: dict) -> None:
+    """The tables: per input and size, the ratios against the goals; growth from the smallest to the
+    largest size; each pack query's p50 at every size."""
+    print()
+    print("## Peninsula at scale")
+    for k, v in {**info, **results[0]["versions"]}.items():
+        print(f"- {k}: {v}")
+    print()
+    print("| input | triples | nodes | relationships | runs | load / Store.load | load / bulk_load | "
+          "reload / Store.load | export / load | peak RSS loading | engine RSS |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    for r in results:
+        ox, bulk, load, reload_, export = map(_median, (r["ox"], r["bulk"], r["load"], r["reload"], r["export"]))
+        rss = r["rss"]["python"] / 1024 ** 3
+        print(f"| {r['kind']} | {r['triples']:,} | {r['counts'][0]:,} | {r['counts'][1]:,} | {r['runs']} | "
+              f"{load / ox:.2f}x ({_yes(load / ox <= 1)}) | {load / bulk:.2f}x ({_yes(load / bulk <= 1)}) | "
+              f"{reload_ / ox:.2f}x ({_yes(reload_ / ox <= 2)}) | {export / load:.2f}x ({_yes(export / load <= 0.5)}) | "
+              f"{rss:.2f} GB ({_yes(rss <= 2)}) | {r['rss']['engine'] / 1024 ** 3:.2f} GB |")
+    print("\nGoals: load <= 1.0x pyoxigraph `Store.load`, reload <= 2x, export <= 0.5x the load, "
+          "peak RSS of the loading process <= 2 GB.\n")
+    print("| input | triples | pyoxigraph Store.load | pyoxigraph bulk_load | load | reload | export (median s, runs) |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
+    for r in results:
+        cells = [f"{_median(r[k]):.2f} ({', '.join(f'{x:.2f}' for x in r[k])})"
+                 for k in ("ox", "bulk", "load", "reload", "export")]
+        print(f"| {r['kind']} | {r['triples']:,} | " + " | ".join(cells) + " |")
+    by_kind: dict[str, list[dict]] = {}
+    for r in results:
+        by_kind.setdefault(r["kind"], []).append(r)
+    print()
+    print("| input | sizes | triples ratio | load time ratio | export time ratio | goal (<= 1.1 x triples ratio) |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    for kind, rs in by_kind.items():
+        if len(rs) < 2:
+            continue
+        small, big = rs[0], rs[-1]
+        n = big["triples"] / small["triples"]
+        grow = {k: _median(big[k]) / _median(small[k]) for k in ("load", "export")}
+        ok = all(g <= 1.1 * n for g in grow.values())
+        print(f"| {kind} | {small['triples']:,} -> {big['triples']:,} | {n:.2f}x | {grow['load']:.2f}x | "
+              f"{grow['export']:.2f}x | {_yes(ok)} |")
+    print()
+    print("| input | pack query | hops | " + " | ".join(f"p50 at {r['triples']:,}" for r in next(iter(by_kind.values())))
+          + " | largest / smallest (goal <= 2x) |")
+    print("| --- | --- | --- | " + " | ".join("---" for _ in next(iter(by_kind.values()))) + " | --- |")
+    for kind, rs in by_kind.items():
+        for qid, hops, _make in PACK_QUERIES:
+            p50 = [_median(r["queries"][qid][1]) for r in rs]
+            ratio = p50[-1] / p50[0]
+            print(f"| {kind} | {qid} | {hops} | " + " | ".join(f"{x * 1000:.3f} ms" for x in p50)
+                  + f" | {ratio:.2f}x ({_yes(ratio <= 2)}) |")
+    largest = max((r for r in results if r["kind"] == "synth"), key=lambda r: r["triples"], default=results[-1])
+    print(f"\nThe pack queries on {largest['kind']} {largest['triples']:,}, against `RETURN 1`:\n")
+    print_query_table(_median(largest["ret1"]), largest["queries"])
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("--large", type=int, default=1_000_000)
-    ap.add_argument("--small", type=int, default=100_000)
+    ap.add_argument("--sizes", default="1000000,10000000",
+                    help="Comma-separated sizes in triples (default: 1M and 10M).")
+    ap.add_argument("--inputs", default="synth,curated",
+                    help="synth (the seeded generator), curated (the curated export replicated), or both.")
+    ap.add_argument("--runs", type=int, default=3, help="Runs (medians) at sizes up to 2M triples.")
+    ap.add_argument("--runs-large", type=int, default=1, help="Runs at sizes above 2M triples.")
+    ap.add_argument("--small", type=int, default=100_000, help="Size of the naive loader's input.")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--dir", type=Path, default=Path("out/bench"))
+    ap.add_argument("--keep-inputs", action="store_true", help="Keep the inputs above 2M triples (GBs).")
     ap.add_argument("--skip-naive", action="store_true")
     ap.add_argument("--no-neo4j", action="store_true",
                     help="Leave out the Neo4j columns (by default a Neo4j is started: NEO4J_URI, or the launcher).")
@@ -282,100 +428,32 @@ def main(argv=None) -> int:
         return queries_only(args.queries_only, args.seed)
 
     from peninsula.graph.bulk import load_stream
-    from peninsula.graph.export import write_ntriples
     from peninsula.graph.store import open_store
 
     args.dir.mkdir(parents=True, exist_ok=True)
-    large, small = args.dir / f"synth-{args.large}.nt", args.dir / f"synth-{args.small}.nt"
+    sizes = sorted(int(x) for x in args.sizes.split(","))
+    kinds = [k.strip() for k in args.inputs.split(",")]
     info = machine()
-    t = time.perf_counter()
-    n_large = synth.write(large, args.large, args.seed)
-    synth.write(small, args.small, args.seed)
-    synth.write(args.dir / f"synth-{args.large}.ttl", args.large, args.seed)
-    gen_time = time.perf_counter() - t
-    print(f"generated {n_large} + {args.small} triples (N-Triples and Turtle) in {gen_time:.1f} s under {args.dir}",
-          flush=True)
-
     work = Path(tempfile.mkdtemp(prefix="peninsula-bench-"))
-    ox, full, reload_, export, counts = [], [], [], [], None
-    q50, r50 = {}, []  # per pack query: (hops, timings, rows, engine p50); RETURN 1 p50s
-    for run in range(args.runs):
-        ox.append(oxigraph_load(large))
-        with open_store(f"embedded:{work / f'run{run}.db'}") as store:
-            if run == 0:
-                ver = versions(store)
-            t = time.perf_counter()
-            report = load_stream(store, large)
-            full.append(time.perf_counter() - t)
-            counts = (report.nodes, report.edges)
-            t = time.perf_counter()
-            again = load_stream(store, large)
-            reload_.append(time.perf_counter() - t)
-            assert not again.counters.changed, "a reload of the same file must write nothing"
-            t = time.perf_counter()
-            write_ntriples(store, work / "export.nt")
-            export.append(time.perf_counter() - t)
-            if run == 0:
-                r50, q50 = pack_query_timings(store, args.seed)
-            store.clear()
-        print(f"run {run + 1}/{args.runs}: oxigraph {ox[-1]:.2f} s, load {full[-1]:.2f} s, reload {reload_[-1]:.2f} s, "
-              f"export {export[-1]:.2f} s", flush=True)
+    results = [measure(kind, size, args, work) for kind in kinds for size in sizes]
+    info["load average at the end"] = f"{os.getloadavg()[0]:.2f}"
+    print_results(results, info)
 
-    naive = ours_small = None
     if not args.skip_naive:
+        small = args.dir / f"synth-{args.small}.nt"
+        synth.write(small, args.small, args.seed)
         with open_store(f"embedded:{work / 'naive.db'}") as store:
             naive = naive_load(store, small)
         with open_store(f"embedded:{work / 'ours.db'}") as store:
             t = time.perf_counter()
             load_stream(store, small)
             ours_small = time.perf_counter() - t
-        print(f"naive {naive:.1f} s, ours {ours_small:.2f} s on {args.small} triples", flush=True)
-    rss = child_peak_rss(large, work / "rss.db")
-
-    m_ox, m_full, m_reload, m_export = map(_median, (ox, full, reload_, export))
-    ret1 = _median(r50)
-    multi = [t for hops, times, *_ in q50.values() if hops in MULTI_HOP for t in times]
-    pooled = _median(multi)
-    worst_q = max(_median(times) for hops, times, *_ in q50.values() if hops in MULTI_HOP)
-    rows = [
-        (f"full load {args.large} / pyoxigraph Store.load", m_full / m_ox, "<= 2x", m_full / m_ox <= 2),
-        ("reload (nothing new) / Store.load", m_reload / m_ox, "<= 4x", m_reload / m_ox <= 4),
-        ("export N-Triples / full load", m_export / m_full, "<= 1x", m_export / m_full <= 1),
-        ("p50 of the 2-3-hop pack queries (all runs pooled) / p50 RETURN 1", pooled / ret1, "<= 3x",
-         pooled / ret1 <= 3),
-        ("  the same, worst single query", worst_q / ret1, "<= 3x", worst_q / ret1 <= 3),
-    ]
-    if naive is not None:
-        rows.append((f"naive loader / ours, {args.small} triples", naive / ours_small, "printed", None))
-    rss_gb = rss["python"] / 1024 ** 3
-    print()
-    print("## Peninsula at scale")
-    for k, v in {**info, **ver}.items():
-        print(f"- {k}: {v}")
-    print(f"- large file: {n_large} triples -> {counts[0]} nodes, {counts[1]} relationships; runs: {args.runs} (medians)")
-    print()
-    print("| figure | ratio | goal | met |")
-    print("| --- | --- | --- | --- |")
-    for name, ratio, goal, ok in rows:
-        print(f"| {name} | {ratio:.2f}x | {goal} | {'-' if ok is None else ('yes' if ok else 'NO')} |")
-    print(f"| peak RSS loading {args.large} (Python process) | {rss_gb:.2f} GB | <= 1 GB | {'yes' if rss_gb <= 1 else 'NO'} |")
-    print()
-    print("| measure | median seconds | runs |")
-    print("| --- | --- | --- |")
-    n = f"{args.large:,}"
-    for name, xs in ((f"pyoxigraph Store.load {n}", ox), (f"full load {n} (streamed, GRAPH.BULK)", full),
-                     (f"reload {n} (compared in the engine, nothing written)", reload_),
-                     (f"export {n} to N-Triples", export)):
-        print(f"| {name} | {_median(xs):.2f} | {', '.join(f'{x:.2f}' for x in xs)} |")
-    if naive is not None:
-        print(f"| naive loader, {args.small} triples | {naive:.2f} | 1 |")
-        print(f"| ours, {args.small} triples | {ours_small:.2f} | 1 |")
-    print(f"| p50 RETURN 1 | {ret1 * 1000:.3f} ms | 300 x {len(r50)} |")
-    print()
-    print_query_table(ret1, q50)
-    print(f"\nengine (redis child) RSS after loading {args.large:,}: {rss['engine'] / 1024 ** 3:.2f} GB")
+        print(f"\nnaive loader (one statement per triple) / ours on {args.small:,} triples: "
+              f"{naive / ours_small:.1f}x ({naive:.2f} s vs {ours_small:.2f} s)")
     if not args.no_neo4j:
-        neo4j_side_by_side(large, args.seed, m_full, q50)
+        first = next(r for r in results if r["kind"] == kinds[0])
+        neo4j_side_by_side(args.dir / f"{first['kind']}-{first['size']}.nt", args.seed, _median(first["load"]),
+                           first["queries"])
     print(f"\nself peak RSS of this benchmark process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
     return 0
 

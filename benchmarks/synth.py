@@ -12,12 +12,17 @@ the codes are not real ISO codes, and no Wikidata QID is made up.
 
 ``shuffle=True`` writes the lines in a random order, which is legal N-Triples and exercises a
 loader that must not rely on statements following their triple.
+
+`replicate` makes the other, held-out kind of input: a real export (the curated graph's own
+N-Triples) copied as often as needed, every IRI under the base and every blank node renamed per
+copy (``state/PRK`` -> ``state/PRK-c7``), so the copies are disjoint graphs of the real shape.
 """
 
 from __future__ import annotations
 
 import argparse
 import random
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -226,6 +231,29 @@ def write(path: Path | str, triples: int, seed: int = 7, fmt: str | None = None,
     finally:
         Path(tmp.name).unlink()
     return n
+
+
+_RENAMED = re.compile(r"<" + re.escape(BASE) + r"([^>]*)>|(?<![^ \n])_:([A-Za-z0-9_][A-Za-z0-9_.-]*)")
+
+
+def replicate(source: Path | str, path: Path | str, triples: int) -> int:
+    """Write whole copies of the N-Triples file `source` to `path`, as many as bring the total nearest
+    to `triples` (at least one; a copy is never cut, so no statement loses a part). Returns the
+    number of lines written."""
+    text = "\n".join(line for line in Path(source).read_text(encoding="utf-8").splitlines() if line.strip())
+    if not text:
+        raise ValueError(f"{source}: no triples to replicate")
+    per_copy = text.count("\n") + 1
+    copies = max(1, round(triples / per_copy))
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as f:
+        for copy in range(copies):
+            def rename(m, copy=copy):
+                return f"<{BASE}{m.group(1)}-c{copy}>" if m.group(1) is not None else f"_:c{copy}x{m.group(2)}"
+
+            f.write(_RENAMED.sub(rename, text) + "\n")
+    return copies * per_copy
 
 
 def main(argv=None) -> None:
