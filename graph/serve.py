@@ -25,7 +25,8 @@ from peninsula.graph.sparql import (
     serialize_result,
 )
 from peninsula.loaders.formats import RDF_FORMATS
-from peninsula.ontology import QueryError
+from peninsula.ontology import PEN, QueryError
+from peninsula.ontology.model import PACKAGED_ROOT
 
 MAX_BODY = 1 << 20  # bytes of a POSTed query
 ALIASES = {  # Accept media types and `format` values -> our format names
@@ -84,7 +85,9 @@ class Endpoint:
 
 
 def form_page() -> bytes:
-    return resources.files("peninsula.graph").joinpath("templates/sparql.html").read_bytes()
+    """The query form, its example query's `pen:` prefix the ontology namespace in use."""
+    page = resources.files("peninsula.graph").joinpath("templates/sparql.html").read_text(encoding="utf-8")
+    return page.replace(f"&lt;{PACKAGED_ROOT}#&gt;", f"&lt;{PEN}&gt;").encode("utf-8")
 
 
 class Handler(BaseHTTPRequestHandler):

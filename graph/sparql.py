@@ -8,7 +8,7 @@ change and kept too. What the copy holds, as named graphs:
 - the data's own default graph and named graphs (TriG/N-Quads loads keep theirs);
 - ``<…/graph/derived>``: what `build` and `analyze` derived (CAN_REACH, network scores), with its
   PROV description, apart from the curated facts;
-- ``<https://peninsula.invalid/ontology#>`` (the ontology IRI): peninsula.ttl, so
+- the ontology's IRI (``PEN``, ``https://peninsula.invalid/ontology#`` unless moved): peninsula.ttl, so
   ``?x a/rdfs:subClassOf* pen:Agreement`` reaches every subclass;
 - ``<…/graph/inferred-rdfs>`` and ``<…/graph/inferred-owlrl>``: what RDFS or OWL 2 RL rules add
   (graph/inference.py), present in the default graph of a query only with ``infer="rdfs"`` / ``"owlrl"``.

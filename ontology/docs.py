@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import html
 
-from peninsula.ontology.model import load
+from peninsula.ontology.model import PEN, load
 
 
 def _short(iri) -> str:
     if iri is None:
         return ""
     text = str(iri)
-    for ns, prefix in (("http://www.w3.org/2001/XMLSchema#", "xsd:"), ("https://peninsula.invalid/ontology#", ""),
+    for ns, prefix in (("http://www.w3.org/2001/XMLSchema#", "xsd:"), (str(PEN), ""),
                        ("http://www.w3.org/1999/02/22-rdf-syntax-ns#", "rdf:")):
         if text.startswith(ns):
             return prefix + text[len(ns):]

@@ -17,13 +17,13 @@ from rdflib import OWL, RDF, RDFS, SKOS, Graph, Literal, Namespace, URIRef
 from peninsula.ontology.errors import OntologyError
 from peninsula.ontology.temporal import XSD_TYPES
 
-PEN = Namespace("https://peninsula.invalid/ontology#")
 DEFAULT_BASE = "https://peninsula.invalid/id/"
+# The ontology's IRI as the packaged files write it: the namespace is ROOT#, the alignments ROOT/alignments.
+PACKAGED_ROOT = "https://peninsula.invalid/ontology"
 WIKIDATA = "http://www.wikidata.org/entity/"
 # The reserved property key holding the named graph (an IRI string) a node's or relationship's triples
 # came from (TriG, N-Quads); absent for the default graph. Never a triple itself.
 GRAPH_KEY = "graph"
-PARTIAL_DATE = PEN.PartialDate
 DATE_TYPES = tuple(XSD_TYPES.values())  # xsd:date, xsd:gYearMonth, xsd:gYear
 ALIGN = (OWL.equivalentClass, SKOS.closeMatch, SKOS.exactMatch, RDFS.subClassOf, RDFS.subPropertyOf)
 
@@ -32,6 +32,30 @@ def base_iri() -> str:
     """The IRI base for entities (PENINSULA_BASE), always ending in '/' or '#'."""
     base = os.environ.get("PENINSULA_BASE", DEFAULT_BASE)
     return base if base.endswith(("/", "#")) else base + "/"
+
+
+def ontology_root() -> str:
+    """The ontology's IRI (its namespace is this plus '#'): PENINSULA_ONTOLOGY if set, else beside the
+    entity base: ``https://kg.example.org/id/`` -> ``https://kg.example.org/ontology``, any other base
+    -> base + ``ontology``. With neither set, the packaged ``https://peninsula.invalid/ontology``."""
+    root = os.environ.get("PENINSULA_ONTOLOGY", "").rstrip("#/")
+    if root:
+        return root
+    base = base_iri()
+    return base[:-len("id/")] + "ontology" if base.endswith("/id/") else base + "ontology"
+
+
+def packaged(name: str) -> str:
+    """A packaged ontology file (peninsula.ttl, shapes.ttl, alignments.ttl) as text, its IRIs moved
+    to `ontology_root()` (read once per process, like PEN)."""
+    text = resources.files("peninsula.ontology").joinpath(name).read_text(encoding="utf-8")
+    return text if ROOT == PACKAGED_ROOT else text.replace(PACKAGED_ROOT, ROOT)
+
+
+# Read once, when Peninsula is imported: set PENINSULA_BASE / PENINSULA_ONTOLOGY before that.
+ROOT = ontology_root()
+PEN = Namespace(ROOT + "#")
+PARTIAL_DATE = PEN.PartialDate
 
 
 def snake(name: str) -> str:
@@ -281,5 +305,4 @@ def _check(ont: Ontology) -> None:
 @cache
 def load() -> Ontology:
     """The packaged ontology (ontology/peninsula.ttl), parsed once per process."""
-    text = resources.files("peninsula.ontology").joinpath("peninsula.ttl").read_text(encoding="utf-8")
-    return parse(text)
+    return parse(packaged("peninsula.ttl"))

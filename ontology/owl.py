@@ -20,13 +20,12 @@ from __future__ import annotations
 
 import os
 import tempfile
-from importlib import resources
 from pathlib import Path
 
 from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
 
 from peninsula.ontology.errors import OntologyError, ValidationError
-from peninsula.ontology.model import PEN, load
+from peninsula.ontology.model import PEN, load, packaged
 
 # the OWL 2 datatype map (OWL 2 Structural Specification, section 4), plus rdf:langString,
 # which OWL 2 tools read as rdf:PlainLiteral with a language tag
@@ -42,7 +41,7 @@ REIFICATION = (RDF.subject, RDF.predicate, RDF.object)
 def alignments() -> Graph:
     """The axioms of PROV-O, FOAF, ORG and WGS84 the ontology's alignments rely on."""
     g = Graph()
-    g.parse(data=resources.files("peninsula.ontology").joinpath("alignments.ttl").read_text("utf-8"), format="turtle")
+    g.parse(data=packaged("alignments.ttl"), format="turtle")
     return g
 
 

@@ -4,12 +4,11 @@ ranges) plus the hand-written ones in shapes.ttl; and validation with pySHACL.""
 from __future__ import annotations
 
 from functools import cache
-from importlib import resources
 
 from rdflib import RDF, XSD, BNode, Graph, Literal, Namespace
 from rdflib.collection import Collection
 
-from peninsula.ontology.model import DATE_TYPES, PARTIAL_DATE, PEN, load
+from peninsula.ontology.model import DATE_TYPES, PARTIAL_DATE, PEN, load, packaged
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 
@@ -67,7 +66,7 @@ def class_tree() -> Graph:
 @cache
 def shapes_graph() -> Graph:
     g = derived_shapes()
-    g.parse(data=resources.files("peninsula.ontology").joinpath("shapes.ttl").read_text("utf-8"), format="turtle")
+    g.parse(data=packaged("shapes.ttl"), format="turtle")
     return g
 
 
