@@ -787,3 +787,41 @@ def test_tour_steps_forward_and_back_and_reopens_on_its_step(browser, tmp_path):
         assert page.inner_text("#pen-tour .pen-tour-title") == "Allies"
     finally:
         page.close()
+
+
+OVERFLOW = """() => {
+  const out = [];
+  for (const panel of document.querySelectorAll('#pen-legend, #pen-inspector')) {
+    const edge = panel.getBoundingClientRect().right;
+    for (const el of panel.querySelectorAll('*')) {
+      const box = el.getBoundingClientRect();
+      if (box.width > 0 && getComputedStyle(el).visibility !== 'hidden' && box.right > edge + 0.5)
+        out.push(panel.id + ' ' + el.className + ': ' + (el.textContent || '').slice(0, 40));
+    }
+    if (panel.scrollWidth > panel.clientWidth + 1) out.push(panel.id + ' scrolls sideways');
+  }
+  for (const name of document.querySelectorAll('.pen-leg-name')) {  // no word cut over two lines
+    const text = name.firstChild, range = document.createRange();
+    for (const m of (text ? text.data : '').matchAll(/\S+/g)) {
+      range.setStart(text, m.index);
+      range.setEnd(text, m.index + m[0].length);
+      if (range.getClientRects().length > 1) out.push('legend word cut: ' + m[0]);
+    }
+  }
+  return out;
+}"""
+
+
+@pytest.mark.parametrize("viewport", [(1024, 768), (1366, 768)])
+@pytest.mark.parametrize("name", list(views.VIEWS))
+def test_nothing_in_the_panels_runs_past_their_edge(browser, built, tmp_path, name, viewport):
+    """On the real data, at a projector's 1024x768 and a laptop's 1366x768: every legend row (the
+    longest class names, their counts) and the inspector stay inside their panel."""
+    page = _open(browser, views.write_view(views.named_view(built, name), tmp_path / f"{name}.html"),
+                 viewport=viewport)
+    try:
+        assert page.evaluate(OVERFLOW) == []
+        page.click(".pen-leg")  # a hidden type reads "n/total": wider than the count alone
+        assert page.evaluate(OVERFLOW) == []
+    finally:
+        page.close()
