@@ -1,5 +1,7 @@
 """Missile reach: geodesic distances (WGS84, geographiclib) from the DPRK's launch sites to every
-place, and derived CAN_REACH relationships where a system's maximum range covers them."""
+place, and derived CAN_REACH relationships where the maximum range of a system the DPRK develops,
+operates or deploys covers them. Other states' systems (South Korea's Hyunmoo, Japan's PAC-3) keep
+their ranges as data and are never measured from DPRK sites."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ import hashlib
 from geographiclib.geodesic import Geodesic
 
 HOME = "state/PRK"
+ARSENAL = ("DEVELOPS", "OPERATES", "DEPLOYS")  # HOME -[one of these]-> a system it can fire
 
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -43,8 +46,9 @@ def reach_edges(nodes, edges) -> list[dict]:
     in_prk = {e["src"] for e in edges if e["type"] == "LOCATED_IN" and e["dst"] == HOME}
     targets = [n for n in nodes if "Place" in _classes(n) and n["key"] not in in_prk
                and "latitude" in n["props"] and "longitude" in n["props"]]
+    arsenal = {e["dst"] for e in edges if e["src"] == HOME and e["type"] in ARSENAL}
     systems = [n for n in nodes if "WeaponSystem" in _classes(n) and "MissileDefenseSystem" not in _classes(n)
-               and n["props"].get("range_max_km") is not None]
+               and n["key"] in arsenal and n["props"].get("range_max_km") is not None]
     out = []
     for target in sorted(targets, key=lambda n: n["key"]):
         tp = target["props"]

@@ -360,7 +360,7 @@ def test_quality_queries_find_planted_faults(store):
 @pytest.fixture
 def dated(store):
     """A small graph whose facts carry year-only and month-only dates, to probe both sides of each boundary."""
-    states = [node(f"state/{c}", "State", iso3=c) for c in ("AAA", "BBB", "CCC", "DDD", "EEE", "FFF")]
+    states = [node(f"state/{c}", "State", iso3=c) for c in ("AAA", "BBB", "CCC", "DDD", "EEE", "FFF", "PRK")]
     nodes = [node("src/ok", "Source"), *states, node("org/sc", "Organization"),
              node("unscr/1", "SecurityCouncilResolution", date="2006-10"),     # month only, imposes a measure
              node("unscr/2", "SecurityCouncilResolution", date="2004"),        # year only, imposes nothing
@@ -377,7 +377,8 @@ def dated(store):
              edge("org/sc", "IMPOSES", "unscr/1", "stmt/i1", valid_to="2020-03"),
              edge("org/sc", "IMPOSES", "unscr/2", "stmt/i2"),
              edge("unscr/1", "IMPOSES_MEASURE", "measure/m", "stmt/m1"),
-             edge("event/t", "TESTED", "missile/x", "stmt/t1")]
+             edge("event/t", "TESTED", "missile/x", "stmt/t1"),
+             edge("state/PRK", "DEVELOPS", "missile/x", "stmt/dx")]
     store.write(nodes, edges)
     return store
 
@@ -549,8 +550,9 @@ def test_space_launchers_in_reach(built):
 def test_systems_without_range(built):
     rows = queries.run(built, "missiles/systems_without_range")
     keys = {r["key"] for r in rows}
-    direct = built.query("MATCH (m:WeaponSystem) WHERE (m:MissileSystem OR m:SpaceLaunchVehicle) "
-                         "AND m.range_max_km IS NULL RETURN m.key AS key")
+    direct = built.query("MATCH (:State {key: 'state/PRK'})-[:DEVELOPS|OPERATES|DEPLOYS]->(m:WeaponSystem) "
+                         "WHERE (m:MissileSystem OR m:SpaceLaunchVehicle) AND m.range_max_km IS NULL "
+                         "RETURN DISTINCT m.key AS key")
     assert keys == {r["key"] for r in direct} and keys
     reaching = built.query("MATCH (m:WeaponSystem)-[:CAN_REACH]->() RETURN DISTINCT m.key AS key")
     assert not keys & {r["key"] for r in reaching}

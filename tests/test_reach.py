@@ -76,6 +76,9 @@ def world(range_max, range_min=None):
         props["range_min_km"] = range_min
     nodes.append(_node("missile/m", "MissileSystem", **props))
     nodes.append(_node("mds/shield", "MissileDefenseSystem", range_max_km=1e6))  # defence systems never reach
+    nodes.append(_node("missile/theirs", "MissileSystem", range_max_km=1e6))  # another state's: never measured
+    edges += [_edge("state/PRK", "DEVELOPS", "missile/m"), _edge("state/PRK", "DEPLOYS", "mds/shield"),
+              _edge("state/XXX", "DEVELOPS", "missile/theirs")]
     return nodes, edges
 
 
@@ -120,6 +123,17 @@ def test_max_only_when_only_the_maximum_estimate_reaches():
     assert edges["place/e140"]["max_only"] is False  # no minimum estimate: nothing to say it falls short
 
 
+def test_only_the_dprks_own_systems_are_measured():
+    """A system another state develops (South Korea's Hyunmoo) reaches nothing from DPRK sites; one the
+    DPRK operates or deploys without developing it (a Soviet Scud) does."""
+    nodes, edges = world(5000)
+    assert {e["src"] for e in reach_edges(nodes, edges)} == {"missile/m"}
+    edges = [e for e in edges if e["dst"] != "missile/m"] + [_edge("state/PRK", "OPERATES", "missile/m")]
+    assert {e["src"] for e in reach_edges(nodes, edges)} == {"missile/m"}
+    edges = [e for e in edges if e["dst"] != "missile/m"]
+    assert reach_edges(nodes, edges) == []
+
+
 def test_no_launch_site_no_reach():
     nodes, edges = world(5000)
     edges = [e for e in edges if e["src"] != "place/site"]
@@ -134,8 +148,9 @@ def test_curated_reach_matches_great_circle(built):
                         "RETURN DISTINCT p.key AS key, p.latitude AS lat, p.longitude AS lon")
     places = built.query("MATCH (p:Place) WHERE p.latitude IS NOT NULL AND NOT (p)-[:LOCATED_IN]->(:State {key: 'state/PRK'}) "
                          "RETURN p.key AS key, p.latitude AS lat, p.longitude AS lon")
-    systems = built.query("MATCH (m:WeaponSystem) WHERE m.range_max_km IS NOT NULL AND NOT m:MissileDefenseSystem "
-                          "RETURN m.key AS key, m.range_max_km AS range")
+    systems = built.query("MATCH (:State {key: 'state/PRK'})-[:DEVELOPS|OPERATES|DEPLOYS]->(m:WeaponSystem) "
+                          "WHERE m.range_max_km IS NOT NULL AND NOT m:MissileDefenseSystem "
+                          "RETURN DISTINCT m.key AS key, m.range_max_km AS range")
     reach = built.query("MATCH (m:WeaponSystem)-[r:CAN_REACH]->(p:Place) RETURN m.key AS m, p.key AS p, "
                         "r.distance_km AS d, r.margin_km AS margin")
     assert sites and places and systems and reach

@@ -1,9 +1,9 @@
 // title: Longest-range system flown by a date
-// description: The systems with the longest maximum range estimate among those with a recorded test by the date (ties all shown).
+// description: The DPRK's systems (developed, operated or deployed) with the longest maximum range estimate among those with a recorded test by the date (ties all shown).
 // audience: analyst
 // param as_of: date = 2017-12-31
 MATCH (e:Event)-[:TESTED]->(m:WeaponSystem)
-WHERE {{not_after(e.date)}} AND m.range_max_km IS NOT NULL
+WHERE (:State {key: 'state/PRK'})-[:DEVELOPS|OPERATES|DEPLOYS]->(m) AND {{not_after(e.date)}} AND m.range_max_km IS NOT NULL
 WITH m, min(e.date) AS first_test
 WITH max(m.range_max_km) AS longest,
      collect({m: m, first_test: first_test, class: coalesce(m.missile_class, CASE WHEN m:SpaceLaunchVehicle THEN 'SLV' END)}) AS flown

@@ -1,8 +1,9 @@
 // title: Reach per system
-// description: For each system with a range estimate, how many places it can reach, how many only at its maximum estimate, and the farthest.
+// description: For each system the DPRK develops, operates or deploys with a range estimate (the systems `build` measures reach for, from DPRK launch sites), how many places it can reach, how many only at its maximum estimate, and the farthest.
 // audience: analyst
-MATCH (m:WeaponSystem)
+MATCH (:State {key: 'state/PRK'})-[:DEVELOPS|OPERATES|DEPLOYS]->(m:WeaponSystem)
 WHERE m.range_max_km IS NOT NULL AND NOT m:MissileDefenseSystem
+WITH DISTINCT m
 OPTIONAL MATCH (m)-[r:CAN_REACH]->(p:Place)
 WITH m, r, p ORDER BY r.distance_km DESC, p.key
 WITH m, count(p) AS places, size([x IN collect(r.max_only) WHERE x = true]) AS max_only, head(collect(p.key)) AS farthest
