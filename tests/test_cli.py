@@ -320,7 +320,9 @@ def test_rdf_additions_validate_against_a_data_folder_and_name_an_undefined_sour
     bad = run("validate", str(tiny), str(path))
     assert bad.exit_code == 2
     message = stderr_of(bad)
-    assert "source src/nowhere is not defined" in message and "cites no source" not in message
+    # the words of `load`, whose check this is: "in the file or the store" there
+    assert "field 'sources': src/nowhere is not in the file or the curated data" in message
+    assert "cites no source" not in message
     assert "stmt/test-addition" in message
 
 
@@ -333,7 +335,7 @@ def test_rdf_additions_alone_and_with_format(tiny, tmp_path):
     assert with_format.exit_code == 0, stderr_of(with_format)
     alone = run("validate", "--alone", "--format", "turtle", str(path))
     assert alone.exit_code == 2
-    assert "source src/unscr-1718 is not defined" in stderr_of(alone)
+    assert "field 'sources': src/unscr-1718 is not in the file (checked alone)" in stderr_of(alone)
 
 
 def test_the_example_additions_file_validates_against_the_curated_data():
@@ -344,7 +346,7 @@ def test_the_example_additions_file_validates_against_the_curated_data():
     result = run("validate", str(example))
     assert result.exit_code == 0, stderr_of(result)
     alone = run("validate", "--alone", str(example))
-    assert alone.exit_code == 2 and "is not defined" in stderr_of(alone)
+    assert alone.exit_code == 2 and "is not in the file (checked alone)" in stderr_of(alone)
 
 
 def test_a_cypher_syntax_error_is_a_query_error(tiny, uri):
