@@ -116,9 +116,10 @@ def prepare(path, fmt: str | None = None, *, store=None, context=None, stream: b
         nodes, edges, report = prepare_source(store, fmt, path, reading=reading, judgements=judgements, **options)
         against = "the store and the curated data" if store is not None else "the curated data"
         return Prepared("source", [path], nodes, edges, against, fmt, report)
-    if options or judgements:
-        raise InputError(f"{', '.join([*options, *(['judgements'] if judgements else [])])}: only for the source "
-                         f"formats ({', '.join(SOURCE_FORMATS)})", where=str(path))
+    given = [k for k, v in {**options, "judgements": judgements}.items() if v not in (None, False)]
+    if given:
+        raise InputError(f"{', '.join(given)}: only for the source formats ({', '.join(SOURCE_FORMATS)})",
+                         where=str(path))
     if context is None:
         context = StoreContext(store) if store is not None else curated_context()
     if streams(path, fmt, stream):

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-import os
 import sys
 from contextlib import nullcontext
 from pathlib import Path
 
 import click
 
+from peninsula.graph.cli_output import (
+    print_classes,
+    print_rows,
+    print_source_report,
+    progress_bar,
+    review_lines,
+)
 from peninsula.loaders.formats import BY_NAME, RDF_FORMATS, SOURCE_FORMATS
 from peninsula.ontology import PeninsulaError
 
@@ -55,36 +59,6 @@ def main(ctx, store_uri, debug):
     ctx.obj = App(store_uri, debug)
 
 
-def _progress(total: int | None, label: str, unit: str = "rows"):
-    """A progress bar on stderr with the count, the throughput and (when the total is known) the
-    time left; shown on a terminal, or always / never with PENINSULA_PROGRESS=always|never."""
-    from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        ProgressColumn,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
-    from rich.text import Text
-
-    class Rate(ProgressColumn):
-        def render(self, task):
-            return Text(f"{task.speed:,.0f} {unit}/s" if task.speed else f"- {unit}/s")
-
-    mode = os.environ.get("PENINSULA_PROGRESS", "auto")
-    shown = mode == "always" or (mode != "never" and sys.stderr.isatty())
-    console = Console(stderr=True, force_terminal=mode == "always")
-    count = MofNCompleteColumn() if total else TextColumn(f"{{task.completed:,}} {unit}")
-    progress = Progress(TextColumn("{task.description}"), BarColumn(), count, Rate(), TimeElapsedColumn(),
-                        *([TimeRemainingColumn()] if total else []), console=console, transient=mode != "always",
-                        disable=not shown, refresh_per_second=4)
-    task = progress.add_task(label, total=total)
-    return progress, (lambda n: progress.advance(task, n))
-
-
 @main.command()
 @click.option("--data", "data_dir", type=click.Path(exists=True, path_type=Path), help="Data folder (default data/).")
 @pass_app
@@ -94,7 +68,7 @@ def build(app, data_dir):
 
     prepared = api.prepare_curated(data_dir)  # validate everything before the store is even opened
     with app.open() as store:
-        progress, advance = _progress(prepared.entities + prepared.relationships, "writing")
+        progress, advance = progress_bar(prepared.entities + prepared.relationships, "writing")
         with progress:
             report = api.build(store, progress=advance, prepared=prepared)
         c = report.counters
@@ -172,13 +146,13 @@ def load(app, path, fmt, all_regimes, encoding, stream, dry_run, judgements):
     with app.open() as store:
         prepared = None
         if options:  # a source format: its records counted as they are read (total unknown)
-            progress, advance = _progress(None, f"reading {path.name}")
+            progress, advance = progress_bar(None, f"reading {path.name}")
             with progress:
                 prepared = api.prepare(path, fmt, store=store, reading=advance, **options)
         elif dry_run or not api.streams(path, fmt, stream):
             prepared = api.prepare(path, fmt, store=store, stream=stream)
         if dry_run:
-            for line in _review(store, prepared):
+            for line in review_lines(store, prepared):
                 click.echo(line)
             if prepared.kind == "source":
                 click.echo(f"dataset {prepared.report.dataset}: {prepared.report.summary()}; dry run, nothing written")
@@ -187,49 +161,17 @@ def load(app, path, fmt, all_regimes, encoding, stream, dry_run, judgements):
                            "dry run, nothing written")
             return
         total = prepared.entities + prepared.relationships if prepared else None
-        progress, advance = _progress(total, "writing" if options else f"loading {path.name}")
+        progress, advance = progress_bar(total, "writing" if options else f"loading {path.name}")
         with progress:
             report = api.load(store, path, fmt, stream=stream, progress=advance, prepared=prepared)
     if prepared is not None and prepared.kind == "source":
-        _print_source_report(report)
+        print_source_report(report)
         return
     c = report.counters
     click.echo(f"loaded {report.nodes} entities and {report.edges} relationships from {path}: "
                f"{c.nodes_created} nodes created, {c.relationships_created} relationships created, "
                f"{c.properties_set} properties set")
-    _print_classes(report.classes)
-
-
-def _review(store, prepared) -> list[str]:
-    """A dry run's lines: proposed merges, new entities, likely duplicates."""
-    if prepared.kind == "source":
-        return prepared.report.review()
-    if prepared.kind == "stream":
-        return []
-    from peninsula.loaders.sources import KnowledgeBase
-
-    return KnowledgeBase.of(store).matcher.review(prepared.nodes)
-
-
-def _print_classes(classes) -> None:
-    if classes:
-        click.echo("entities per class: " + ", ".join(f"{k} {v}" for k, v in sorted(classes.items())))
-
-
-def _print_source_report(report) -> None:
-    click.echo(report.summary())
-    _print_classes(report.classes)
-    for name, n in sorted(report.unread.items()):
-        click.echo(f"unread: {name} ({n} record(s)); not mapped, check the file or the loader")
-    for k, v in sorted(report.stats.items()):
-        if k not in ("read", "matched", "created", "skipped"):
-            click.echo(f"  {k}: {v}")
-    for note in report.notes:
-        click.echo(f"note: {note}")
-    for line in report.review():
-        if not line.startswith("new: "):
-            click.echo(line)
-    click.echo(f"dataset: {report.dataset} (remove it with `peninsula unload {report.dataset}`)")
+    print_classes(report.classes)
 
 
 @main.command()
@@ -253,33 +195,6 @@ def _parse_params(pairs) -> dict:
     return out
 
 
-def _print_rows(rows, fmt, constant=None):
-    """Print rows; in a table, the column `constant` (a query's graph `type`) is dropped when one value fills it."""
-    if fmt == "json":
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
-        return
-    columns = list(rows[0]) if rows else []
-    if fmt == "csv":
-        buf = io.StringIO()
-        writer = csv.DictWriter(buf, fieldnames=columns)
-        writer.writeheader()
-        for r in rows:
-            writer.writerow({k: json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v for k, v in r.items()})
-        click.echo(buf.getvalue(), nl=False)
-        return
-    from rich.console import Console
-    from rich.table import Table
-
-    hidden = constant if constant in columns and len({str(r.get(constant)) for r in rows}) == 1 else None
-    columns = [c for c in columns if c != hidden]
-    table = Table(*columns)
-    for r in rows:
-        table.add_row(*(json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else str(v)
-                        for v in (r.get(c) for c in columns)))
-    Console().print(table)
-    click.echo(f"{len(rows)} row(s)" + (f"; {hidden} = {rows[0][hidden]} in every row" if hidden else ""))
-
-
 @main.command()
 @click.argument("query_id", required=False)
 @click.option("--param", "-p", "params", multiple=True, metavar="K=V", help="A query parameter (repeatable).")
@@ -296,7 +211,7 @@ def query(app, query_id, params, cypher, write, fmt):
     q = queries.get(query_id) if query_id else None  # an unknown pack or name is said as such
     with app.open() as store:
         rows = api.query(store, q.id if q else cypher, _parse_params(params), write=write)
-    _print_rows(rows, fmt, constant=q.graph.get("type") if q else None)
+    print_rows(rows, fmt, constant=q.graph.get("type") if q else None)
 
 
 @main.command("queries")
@@ -338,7 +253,7 @@ def export(app, fmt, output, query_id, params, directory):
         return
     streamed = fmt == "ntriples" and output is not None and not query_id  # page by page: a progress bar
     with app.open() as store:
-        progress, advance = _progress(None, f"exporting {output.name}", "triples") if streamed else (nullcontext(), None)
+        progress, advance = progress_bar(None, f"exporting {output.name}", "triples") if streamed else (nullcontext(), None)
         with progress:
             done = api.export(store, fmt, output, query=query_id, params=_parse_params(params), progress=advance)
     if output is None:
@@ -473,7 +388,7 @@ def sparql(app, query_text, fmt, infer, output):
     with app.open() as store:
         answer = run_sparql(store, text, fmt, infer)
     if isinstance(answer, list):
-        _print_rows(answer, "table")
+        print_rows(answer, "table")
     elif output is not None:
         from peninsula.graph.files import write_bytes_safely
 

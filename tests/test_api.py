@@ -5,34 +5,10 @@ own error naming file, line or record, and field, and leaves the store as it was
 from __future__ import annotations
 
 import pytest
-from support import ROOT, checksum
+from support import ROOT, TINY, checksum, tiny_folder
 
 from peninsula import api
 from peninsula.ontology import InputError, QueryError, ReadOnlyError, ValidationError
-
-TINY = """\
-sources:
-  - id: src/unscr-1718
-    publisher: United Nations Security Council
-    title: Resolution 1718 (2006)
-    date: 2006-10-14
-    symbol: S/RES/1718 (2006)
-entities:
-  - id: state/PRK
-    type: State
-    name: {en: North Korea, ko: 조선민주주의인민공화국}
-    iso3: PRK
-    sources: [src/unscr-1718]
-  - id: org/unsc
-    type: IntergovernmentalOrganization
-    name: {en: United Nations Security Council}
-    sources: [src/unscr-1718]
-    links:
-      - rel: targets
-        to: state/PRK
-        valid_from: 2006-10-14
-        sources: [src/unscr-1718]
-"""
 
 BASE = "https://peninsula.invalid/id/"
 PREFIXES = f"""@base <{BASE}> .
@@ -52,10 +28,7 @@ CNS = ROOT / "tests" / "samples" / "cns" / "missile_tests.csv"
 
 @pytest.fixture
 def tiny(tmp_path):
-    data = tmp_path / "data"
-    data.mkdir()
-    (data / "tiny.yaml").write_text(TINY, encoding="utf-8")
-    return data
+    return tiny_folder(tmp_path)
 
 
 @pytest.fixture

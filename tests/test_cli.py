@@ -10,35 +10,13 @@ import json
 
 import pytest
 from click.testing import CliRunner
+from support import TINY, tiny_folder
 
 from peninsula.graph.cli import main
 
 COMMANDS = ["build", "validate", "load", "query", "queries", "export", "view", "stats", "analyze", "sparql",
             "serve", "demo", "doctor", "ontology"]
 
-TINY = """\
-sources:
-  - id: src/unscr-1718
-    publisher: United Nations Security Council
-    title: Resolution 1718 (2006)
-    date: 2006-10-14
-    symbol: S/RES/1718 (2006)
-entities:
-  - id: state/PRK
-    type: State
-    name: {en: North Korea, ko: 조선민주주의인민공화국}
-    iso3: PRK
-    sources: [src/unscr-1718]
-  - id: org/unsc
-    type: IntergovernmentalOrganization
-    name: {en: United Nations Security Council}
-    sources: [src/unscr-1718]
-    links:
-      - rel: targets
-        to: state/PRK
-        valid_from: 2006-10-14
-        sources: [src/unscr-1718]
-"""
 
 
 def run(*args, env=None, input=None):
@@ -52,10 +30,7 @@ def stderr_of(result) -> str:
 
 @pytest.fixture
 def tiny(tmp_path):
-    data = tmp_path / "data"
-    data.mkdir()
-    (data / "tiny.yaml").write_text(TINY, encoding="utf-8")
-    return data
+    return tiny_folder(tmp_path)
 
 
 @pytest.fixture
