@@ -341,7 +341,8 @@ def test_loads_and_exports_show_progress_with_throughput(tmp_path):
     src = f"embedded:{tmp_path / 'a.db'}"
     runner = CliRunner()
     ttl = "tests/samples/rdf/conforming.ttl"
-    assert runner.invoke(main, ["--store", src, "load", ttl], catch_exceptions=False).exit_code == 0
+    first = runner.invoke(main, ["--store", src, "load", ttl], catch_exceptions=False)
+    assert first.exit_code == 0 and "entities per class: " in first.output and ", Source 1, State 2\n" in first.output
     out = tmp_path / "a.nt"
     env = {"PENINSULA_PROGRESS": "always", "COLUMNS": "200"}
     exported = runner.invoke(main, ["--store", src, "export", "--format", "ntriples", "-o", str(out)], env=env,
@@ -356,3 +357,17 @@ def test_loads_and_exports_show_progress_with_throughput(tmp_path):
     quiet = runner.invoke(main, ["--store", src, "export", "--format", "ntriples", "-o", str(out)],
                           env={"PENINSULA_PROGRESS": "never"}, catch_exceptions=False)
     assert "triples/s" not in quiet.output and "wrote" in quiet.output
+
+
+def test_a_source_load_prints_its_entities_per_class(tmp_path):
+    """The loader's report.classes, as the report holds them (tests/test_loaders_cns.py checks the counts)."""
+    from support import SAMPLES
+
+    from peninsula.loaders.sources import prepare_source
+
+    csv = SAMPLES / "cns" / "missile_tests.csv"
+    result = run("--store", f"embedded:{tmp_path / 'a.db'}", "load", "--format", "cns", str(csv))
+    assert result.exit_code == 0, stderr_of(result)
+    classes = prepare_source(None, "cns", csv)[2].classes
+    line = "entities per class: " + ", ".join(f"{k} {v}" for k, v in sorted(classes.items()))
+    assert classes and line in result.output.splitlines()
