@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from peninsula.api.pipeline import Prepared, curated_context, prepare, prepare_curated, streams
+from peninsula.api.pipeline import Prepared, curated_context, is_curated, prepare, prepare_curated, streams
 from peninsula.graph.build import Report
 from peninsula.graph.context import NodesContext
 from peninsula.graph.context import alone as alone_context
@@ -97,7 +97,7 @@ def validate(path=None, fmt: str | None = None, *, store: Store | None = None, d
     Prepared of them) or data/. Raises ValidationError / InputError; returns what a load would
     write."""
     context = None
-    curated = path is None or isinstance(path, (list, tuple)) or (fmt is None and Path(path).is_dir())
+    curated = path is None or isinstance(path, (list, tuple)) or (fmt is None and is_curated(Path(path)))
     if not curated and fmt not in SOURCE_FORMATS and store is None:
         if alone:
             context = alone_context()
@@ -225,6 +225,6 @@ def unload(store: Store, dataset: str):
 __all__ = [
     "Analysis", "Exported", "Prepared", "Report", "Store",
     "InputError", "PeninsulaError", "QueryError", "StoreError", "ValidationError",
-    "analyze", "build", "export", "load", "open_store", "prepare", "query", "query_keys", "unload",
-    "validate", "view",
+    "analyze", "build", "export", "is_curated", "load", "open_store", "prepare", "prepare_curated", "query",
+    "query_keys", "streams", "unload", "validate", "view",
 ]

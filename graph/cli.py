@@ -102,7 +102,7 @@ def validate(paths, fmt, alone, stream):
     for p in paths:
         if not p.exists():
             raise InputError("no such file or folder", where=str(p))
-    data = [p for p in paths if fmt not in SOURCE_FORMATS and api.pipeline.is_curated(p)]
+    data = [p for p in paths if fmt not in SOURCE_FORMATS and api.is_curated(p)]
     files = [p for p in paths if p not in data]
     curated = None
     if data or not files:
@@ -164,14 +164,14 @@ def load(app, path, fmt, all_regimes, encoding, stream, dry_run, judgements):
         progress, advance = progress_bar(total, "writing" if options else f"loading {path.name}")
         with progress:
             report = api.load(store, path, fmt, stream=stream, progress=advance, prepared=prepared)
-    if prepared is not None and prepared.kind == "source":
-        print_source_report(report)
-        return
+    if options:
+        print_source_report(report)  # its summary, entities per class, matches and dataset
     c = report.counters
     click.echo(f"loaded {report.nodes} entities and {report.edges} relationships from {path}: "
                f"{c.nodes_created} nodes created, {c.relationships_created} relationships created, "
                f"{c.properties_set} properties set")
-    print_classes(report.classes)
+    if not options:
+        print_classes(report.classes)
 
 
 @main.command()
