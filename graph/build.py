@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +20,7 @@ class Report:
     counters: Counters = field(default_factory=Counters)
     files: list = field(default_factory=list)
     derived: dict = field(default_factory=dict)
+    classes: Counter = field(default_factory=Counter)  # entities per class written
 
 
 def default_data_dir() -> Path:
@@ -27,9 +28,16 @@ def default_data_dir() -> Path:
     return DATA_DIR
 
 
-def prepare(data_dir: Path | str | None = None):
-    """Read and validate the curated data; return (nodes, edges, curated). Writes nothing."""
-    cur = read_dir(data_dir or default_data_dir())
+def prepare(data_dir: Path | str | list | None = None):
+    """Read and validate the curated data; return (nodes, edges, curated). Writes nothing.
+
+    `data_dir`: a data folder (default data/), or a list of folders and .yaml files read as one."""
+    if isinstance(data_dir, (list, tuple)):
+        from peninsula.loaders import read_files
+
+        cur = read_files([f for p in map(Path, data_dir) for f in (sorted(p.glob("*.yaml")) if p.is_dir() else [p])])
+    else:
+        cur = read_dir(data_dir or default_data_dir())
     validate_curated(cur)
     nodes, edges = to_property_graph(cur.graph, where=cur.where)
     return nodes, edges, cur
@@ -55,7 +63,8 @@ def build(store: Store, data_dir: Path | str | None = None, *, derive: bool = Tr
 
     nodes = keep_loaded(store, nodes)  # what loaders added to curated entities stays (loaders/datasets.py)
     counters = store.write(nodes, edges, progress=progress)
-    return Report(nodes=len(nodes), edges=len(edges), counters=counters, files=cur.files, derived=derived)
+    return Report(nodes=len(nodes), edges=len(edges), counters=counters, files=cur.files, derived=derived,
+                  classes=classes_of(nodes))
 
 
 def load_rdf(store: Store, path: Path | str, fmt: str | None = None, *, progress=None) -> Report:
@@ -63,14 +72,25 @@ def load_rdf(store: Store, path: Path | str, fmt: str | None = None, *, progress
 
     The file may add facts about entities the store already holds: see prepare_rdf. Everything is
     validated and mapped before anything is written, so a refused file leaves the store unchanged."""
-    graph = read_rdf(path, fmt)
-    nodes, edges = prepare_rdf(store, graph, path)
+    from peninsula.graph.context import StoreContext
+
+    nodes, edges = prepare_rdf(StoreContext(store), read_rdf(path, fmt), path)
     counters = store.write(nodes, edges, progress=progress)
-    return Report(nodes=len(nodes), edges=len(edges), counters=counters, files=[str(path)])
+    return Report(nodes=len(nodes), edges=len(edges), counters=counters, files=[str(path)], classes=classes_of(nodes))
 
 
-def prepare_rdf(store: Store, graph, path: Path | str) -> tuple[list, list]:
-    """Validate and map a parsed RDF file against what `store` holds; return (nodes, edges). Writes nothing.
+def classes_of(nodes: list[dict]) -> Counter:
+    """Entities per class (a node of several classes counts for each)."""
+    return Counter(c for n in nodes for c in _as_list(n["props"].get("class")))
+
+
+def _as_list(v) -> list:
+    return [] if v is None else v if isinstance(v, list) else [v]
+
+
+def prepare_rdf(against, graph, path: Path | str) -> tuple[list, list]:
+    """Validate and map a parsed RDF file against `against` (graph/context.py: what a store holds for
+    `load`, the curated data or nothing for `validate`); return (nodes, edges). Writes nothing.
 
     - A subject with an rdf:type is described by the file (its node is written as the file says).
     - A subject without one names an entity of the store and adds to it: its store description
@@ -103,9 +123,10 @@ def prepare_rdf(store: Store, graph, path: Path | str) -> tuple[list, list]:
             refs.append((s, prop.key, o))
     wanted = {key_of(t) for t in untyped - statements if isinstance(t, URIRef)}
     wanted |= {key_of(o) for _, _, o in refs if isinstance(o, URIRef)}
-    held = _lookup(store, wanted)
+    held = against.held(wanted)
+    nowhere = f"is not in the file or {against.name}" if against.name else "is not in the file (checked alone)"
 
-    problems = [f"{where(s)}: {key_of(s)}, field 'rdf:type': {key_of(s)} is not in the file or the store "
+    problems = [f"{where(s)}: {key_of(s)}, field 'rdf:type': {key_of(s)} {nowhere} "
                 "(it has no rdf:type here and no node there)"
                 for s in sorted(untyped - statements) if key_of(s) not in held]
     missing = {o for _, _, o in refs if o not in subjects and key_of(o) not in held}
@@ -114,8 +135,8 @@ def prepare_rdf(store: Store, graph, path: Path | str) -> tuple[list, list]:
         for s, p, o in triples:
             if s in statements and p in (RDF.subject, RDF.predicate, RDF.object):
                 parts[s][p] = o
-        problems += [f"{where(s)}: {_name(parts.get(s, {}), s, key_of)}, field {f!r}: {key_of(o)} is not in the "
-                     "file or the store" for s, f, o in sorted(refs) if o in missing]
+        problems += [f"{where(s)}: {_name(parts.get(s, {}), s, key_of)}, field {f!r}: {key_of(o)} {nowhere}"
+                     for s, f, o in sorted(refs) if o in missing]
 
     extended = {s for s in untyped - statements if key_of(s) in held}
     context_only = {key_of(o) for _, _, o in refs if o not in subjects and key_of(o) in held}
@@ -126,7 +147,7 @@ def prepare_rdf(store: Store, graph, path: Path | str) -> tuple[list, list]:
             extra_quads.append(q)
             context.add(q[:3])
     cited = {o for s in extended for o in context.objects(s, PEN.source)}
-    more = _lookup(store, {key_of(o) for o in cited if o not in typed and key_of(o) not in held})
+    more = against.held({key_of(o) for o in cited if o not in typed and key_of(o) not in held})
     for key in context_only | set(more):
         props = (held.get(key) or more[key])["props"]
         for t in node_triples(props, ont):
@@ -159,15 +180,6 @@ def prepare_rdf(store: Store, graph, path: Path | str) -> tuple[list, list]:
     return nodes, edges
 
 
-def _lookup(store: Store, keys: set) -> dict:
-    """key -> {"labels", "props"} of the store's entities with these keys (one batched query)."""
-    if not keys:
-        return {}
-    rows = store.query("MATCH (n:Entity) WHERE n.key IN $keys RETURN n.key AS key, labels(n) AS labels, "
-                       "properties(n) AS props", {"keys": sorted(keys)})
-    return {r["key"]: {"labels": r["labels"], "props": r["props"]} for r in rows if r["props"].get("class")}
-
-
 def _is_literal(term) -> bool:
     from rdflib import Literal
 
@@ -187,44 +199,3 @@ def _name(parts: dict, s, key_of) -> str:
 def curated_graph(data_dir: Path | str | None = None):
     """The curated data as one RDF graph (read, not SHACL-validated): context for RDF additions."""
     return read_dir(data_dir or default_data_dir()).graph
-
-
-def validate_rdf(path: Path | str, fmt: str | None = None, *, context=None) -> list[str]:
-    """SHACL-check one RDF file; return its problems (empty: valid). Writes nothing.
-
-    With `context` (an RDF graph, usually curated_graph()), the file is checked together with it,
-    so it may refer to the entities and cite the sources defined there, and only the problems of
-    nodes the file itself describes are reported. A cited source defined nowhere is named."""
-    from rdflib import RDF, Graph
-
-    from peninsula.loaders.mapping import key_of
-    from peninsula.ontology import PEN
-
-    parsed = read_rdf(path, fmt)
-    triples = list(parsed)  # read_rdf gives a Graph (a NamedGraphs for TriG/N-Quads): its triples
-    if context is None:
-        data = parsed
-    else:
-        data = Graph()
-        for t in context:
-            data.add(t)
-        for t in triples:
-            data.add(t)
-    own = {s for s, _, _ in triples}
-    elsewhere = "\0"  # where() of a focus node the file does not describe: filtered out below
-
-    def where(s):
-        return f"{path} <{s}>" if s in own else elsewhere
-
-    missing = sorted({(s, o) for s, p, o in triples if p == PEN.source and (o, RDF.type, PEN.Source) not in data})
-    scope = "in the file or the curated data" if context is not None else "in the file (checked --alone)"
-    problems = [f"{where(s)}: {key_of(s)}, field 'sources': source {key_of(o)} is not defined {scope}"
-                for s, o in missing]
-    undefined = {f"(value {o})" for _, o in missing}
-    for line in shacl_validate(data, where=where):
-        if line.startswith(elsewhere):
-            continue
-        if "field 'sources'" in line and any(line.endswith(v) for v in undefined):
-            continue  # said above, by name, instead of "cites no source"
-        problems.append(line)
-    return sorted(set(problems))

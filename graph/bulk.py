@@ -30,6 +30,7 @@ import threading
 from pathlib import Path
 
 from peninsula.graph.build import Report
+from peninsula.graph.context import StoreContext
 from peninsula.graph.store import Counters, Store
 from peninsula.loaders.stream import stream_graph
 from peninsula.ontology import InputError, StoreError, load
@@ -123,19 +124,19 @@ def _write_all(batches, task) -> dict:
     return counts
 
 
-def _missing_in_store(store: Store, ends: dict[str, dict], path: Path) -> None:
+def _missing_in(context, ends: dict[str, dict], path: Path) -> None:
     """`ends`: keys the file uses but does not define -> a relationship using it; read-only lookup."""
     if not ends:
         return
-    missing = store.query("UNWIND $keys AS k OPTIONAL MATCH (n:Entity {key: k}) WITH k, n WHERE n IS NULL "
-                          "RETURN k ORDER BY k LIMIT 1", {"keys": sorted(ends)})
+    missing = context.missing(set(ends))
     if not missing:
         ends.clear()
         return
-    key = missing[0]["k"]
+    key = missing[0]
     edge = ends[key]
+    where = f"in the file nor in {context.name}" if context.name else "in the file (checked alone)"
     raise InputError(f"dangling reference: {edge['src']} -{edge['type']}-> {edge['dst']}: {key} is not defined "
-                     "in the file nor in the store", where=str(path), field=edge["type"])
+                     f"{where}", where=str(path), field=edge["type"])
 
 
 def _differing(store: Store, kind: str, rows: list[dict]) -> list[dict]:
@@ -164,15 +165,19 @@ def _differing(store: Store, kind: str, rows: list[dict]) -> list[dict]:
     return out
 
 
-def _checked(store: Store, path: Path, fmt: str | None, batch: int, spill) -> dict:
-    """The first pass of a load into a store with data: every check, and no write.
+def check_stream(context, path: Path | str, fmt: str | None = None, *, batch: int = BATCH, store: Store | None = None,
+                 spill=None) -> dict:
+    """Every check of a streamed load, and no write: the first pass of a load into a store with
+    data, and what `validate` runs on a file `load` would stream.
 
     Maps the whole file (all of stream_graph's checks), refuses two subjects with one key, and
-    looks up in the store (read-only) every relationship end the file does not define. While the
-    next batch is mapped, a thread compares each batch with the store (read-only) and pickles
-    the elements that are new or changed to `spill`, a private temporary file the writing pass
-    reads back (cheaper than mapping again; a reload of the same file spills nothing). Memory
-    holds a few batches and the set of node keys. Returns the counts of nodes and relationships."""
+    looks up in `context` (graph/context.py, read-only) every relationship end the file does not
+    define. With `store` and `spill`, while the next batch is mapped, a thread compares each batch
+    with the store (read-only) and pickles the elements that are new or changed to `spill`, a
+    private temporary file the writing pass reads back (cheaper than mapping again; a reload of
+    the same file spills nothing). Memory holds a few batches and the set of node keys. Returns
+    the counts of nodes and relationships."""
+    path = Path(path)
     keys: set[str] = set()
     ends: dict[str, dict] = {}  # ends not defined in the file, still to look up in the store
 
@@ -188,18 +193,19 @@ def _checked(store: Store, path: Path, fmt: str | None, batch: int, spill) -> di
                     if k not in keys and k not in ends:
                         ends[k] = e
             if len(ends) >= batch:
-                _missing_in_store(store, ends, path)
-        differing = _differing(store, kind, rows)
-        if differing:
-            pickle.dump((kind, differing), spill, protocol=pickle.HIGHEST_PROTOCOL)
+                _missing_in(context, ends, path)
+        if spill is not None:
+            differing = _differing(store, kind, rows)
+            if differing:
+                pickle.dump((kind, differing), spill, protocol=pickle.HIGHEST_PROTOCOL)
 
     counts = _write_all(_batches(stream_graph(path, fmt), batch), check)
-    _missing_in_store(store, ends, path)
+    _missing_in(context, ends, path)
     return counts
 
 
 def _spilled(spill):
-    """The batches `_checked` spilled, in order."""
+    """The batches `check_stream` spilled, in order."""
     spill.seek(0)
     while True:
         try:
@@ -214,7 +220,7 @@ def load_stream(store: Store, path: Path | str, fmt: str | None = None, *, batch
 
     All or nothing. Into an empty store mapping and writing overlap, and any failure empties the
     store again (the graph dropped, its indexes recreated as they were). Into a store with data
-    a first pass maps and checks the whole file and writes nothing (`_checked`); only then
+    a first pass maps and checks the whole file and writes nothing (`check_stream`); only then
     does the writing pass run, from the spilled batches. Killed mid-write, a rerun completes
     the load to the state one clean run gives (the second pass is an upsert)."""
     path = Path(path)
@@ -230,7 +236,7 @@ def load_stream(store: Store, path: Path | str, fmt: str | None = None, *, batch
                 progress(len(rows))
 
         with tempfile.TemporaryFile(prefix="peninsula-load-") as spill:
-            counts = _checked(store, path, fmt, batch, spill)
+            counts = check_stream(StoreContext(store), path, fmt, batch=batch, store=store, spill=spill)
             _write_all(_spilled(spill), upsert)
         return Report(nodes=counts["node"], edges=counts["edge"], counters=total, files=[str(path)])
 

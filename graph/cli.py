@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-import os
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 
 import click
 
+from peninsula.graph.cli_output import (
+    print_classes,
+    print_rows,
+    print_source_report,
+    progress_bar,
+    review_lines,
+)
 from peninsula.loaders.formats import BY_NAME, RDF_FORMATS, SOURCE_FORMATS
 from peninsula.ontology import PeninsulaError
 
@@ -54,52 +59,18 @@ def main(ctx, store_uri, debug):
     ctx.obj = App(store_uri, debug)
 
 
-STREAM_ABOVE = 20_000_000  # bytes: larger RDF files load through the streaming path
-
-
-def _progress(total: int | None, label: str, unit: str = "rows"):
-    """A progress bar on stderr with the count, the throughput and (when the total is known) the
-    time left; shown on a terminal, or always / never with PENINSULA_PROGRESS=always|never."""
-    from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        ProgressColumn,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
-    from rich.text import Text
-
-    class Rate(ProgressColumn):
-        def render(self, task):
-            return Text(f"{task.speed:,.0f} {unit}/s" if task.speed else f"- {unit}/s")
-
-    mode = os.environ.get("PENINSULA_PROGRESS", "auto")
-    shown = mode == "always" or (mode != "never" and sys.stderr.isatty())
-    console = Console(stderr=True, force_terminal=mode == "always")
-    count = MofNCompleteColumn() if total else TextColumn(f"{{task.completed:,}} {unit}")
-    progress = Progress(TextColumn("{task.description}"), BarColumn(), count, Rate(), TimeElapsedColumn(),
-                        *([TimeRemainingColumn()] if total else []), console=console, transient=mode != "always",
-                        disable=not shown, refresh_per_second=4)
-    task = progress.add_task(label, total=total)
-    return progress, (lambda n: progress.advance(task, n))
-
-
 @main.command()
 @click.option("--data", "data_dir", type=click.Path(exists=True, path_type=Path), help="Data folder (default data/).")
 @pass_app
 def build(app, data_dir):
     """Validate the curated data, load it (idempotent), derive reach and analytics."""
-    from peninsula.graph.build import build as run_build
-    from peninsula.graph.build import prepare
+    from peninsula import api
 
-    prepared = prepare(data_dir)  # validate everything before the store is even opened
+    prepared = api.prepare_curated(data_dir)  # validate everything before the store is even opened
     with app.open() as store:
-        progress, advance = _progress(len(prepared[0]) + len(prepared[1]), "writing")
+        progress, advance = progress_bar(prepared.entities + prepared.relationships, "writing")
         with progress:
-            report = run_build(store, data_dir, progress=advance, prepared=prepared)
+            report = api.build(store, progress=advance, prepared=prepared)
         c = report.counters
         click.echo(f"built {report.nodes} entities and {report.edges} relationships from {len(report.files)} files "
                    f"into {store.describe()}")
@@ -111,66 +82,46 @@ def build(app, data_dir):
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(list(BY_NAME)), metavar="FORMAT",
-              help=f"RDF files: {', '.join(RDF_FORMATS)} (default: from each file's suffix).")
+@click.option("--format", "fmt", type=click.Choice([*BY_NAME, *SOURCE_FORMATS]), metavar="FORMAT",
+              help=f"RDF files: {', '.join(RDF_FORMATS)} (default: from each file's suffix); "
+                   f"{', '.join(SOURCE_FORMATS)}: files of a source format.")
 @click.option("--alone", is_flag=True, help="Check RDF files by themselves, without the curated data as context.")
-def validate(paths, fmt, alone):
-    """Check the curated data (or RDF files) against the ontology and its shapes. Writes nothing.
+@click.option("--stream/--no-stream", default=None, help="RDF: check as `load --stream` loads (default: files "
+              "over 20 MB).")
+def validate(paths, fmt, alone, stream):
+    """Check what `load` (or `build`) would write, exactly as it checks it, and write nothing.
 
-    PATHS are data folders and .yaml files (checked as curated data; none: data/) and RDF files.
-    An RDF file is checked together with the curated data (the folders and .yaml files given,
-    else data/), so it may refer to curated entities and cite curated sources; only problems of
+    PATHS are data folders and .yaml files (checked as curated data; none: data/) and RDF files
+    (or files of a source format, with --format). An RDF file is checked by the function `load`
+    uses, with the curated data (the folders and .yaml files given, else data/) standing in for
+    the store, so it may refer to curated entities and cite curated sources; only problems of
     what the file itself describes are reported. --alone checks each RDF file by itself."""
-    from peninsula.graph.build import curated_graph, prepare, validate_rdf
+    from peninsula import api
     from peninsula.ontology import InputError, ValidationError
 
     for p in paths:
         if not p.exists():
             raise InputError("no such file or folder", where=str(p))
-    data = [p for p in paths if p.is_dir() or p.suffix in (".yaml", ".yml")]
-    rdf = [p for p in paths if p not in data]
-    context = None
-    if data or not rdf:
-        if len(data) > 1:
-            from peninsula.loaders import read_files, to_property_graph, validate_curated
-
-            files = [f for p in data for f in (sorted(p.glob("*.yaml")) if p.is_dir() else [p])]
-            cur = read_files(files)
-            validate_curated(cur)
-            nodes, edges = to_property_graph(cur.graph, where=cur.where)
-        else:
-            nodes, edges, cur = prepare(data[0] if data else None)
-        click.echo(f"valid: {len(nodes)} entities, {len(edges)} relationships")
-        context = cur.graph
-    if rdf and not alone and context is None:
-        context = curated_graph()
+    data = [p for p in paths if fmt not in SOURCE_FORMATS and api.is_curated(p)]
+    files = [p for p in paths if p not in data]
+    curated = None
+    if data or not files:
+        curated = api.validate(data or None)
+        click.echo(f"valid: {curated.entities} entities, {curated.relationships} relationships")
     problems = []
-    for path in rdf:
-        found = validate_rdf(path, fmt, context=None if alone else context)
-        found = found or _mapping_problems(path, fmt, None if alone else context)
-        problems += found
-        if not found:
-            click.echo(f"valid: {path}" + (" (alone)" if alone else " (with the curated data as context)"))
+    for path in files:
+        try:
+            checked = api.validate(path, fmt, data=curated or None, alone=alone, stream=stream)
+        except ValidationError as exc:
+            problems += exc.problems
+            continue
+        except InputError as exc:
+            problems.append(str(exc))
+            continue
+        against = f" (with {checked.against} as context)" if checked.against else " (alone)"
+        click.echo(f"valid: {path}{against}: {checked.entities} entities, {checked.relationships} relationships")
     if problems:
         raise ValidationError(problems)
-
-
-def _mapping_problems(path: Path, fmt: str | None, context) -> list[str]:
-    """What `load` checks after SHACL: the RDF -> graph mapping (datatypes a store keeps exactly,
-    one graph per subject, references, known properties), over the file and its context."""
-    from peninsula.loaders import to_property_graph
-    from peninsula.loaders.mapping import quads_of
-    from peninsula.loaders.rdf import read_rdf
-    from peninsula.ontology import InputError
-
-    quads = list(quads_of(read_rdf(path, fmt)))
-    if context is not None:
-        quads += [(*t, None) for t in context]
-    try:
-        to_property_graph(list(dict.fromkeys(quads)), where=lambda s: f"{path} <{s}>")
-    except InputError as exc:
-        return [str(exc)]
-    return []
 
 
 @main.command()
@@ -188,61 +139,39 @@ def _mapping_problems(path: Path, fmt: str | None, context) -> list[str]:
 @pass_app
 def load(app, path, fmt, all_regimes, encoding, stream, dry_run, judgements):
     """Load a file into the store: RDF that `export` writes, or a source format with --format."""
-    from peninsula.graph.build import load_rdf
+    from peninsula import api
 
+    options = {"all_regimes": all_regimes, "encoding": encoding, "judgements": judgements} \
+        if fmt in SOURCE_FORMATS else {}
     with app.open() as store:
-        if fmt in SOURCE_FORMATS:
-            from peninsula.loaders.sources import load_source, prepare_source
-
-            progress, advance = _progress(None, f"reading {path.name}")  # records read; total unknown
+        prepared = None
+        if options:  # a source format: its records counted as they are read (total unknown)
+            progress, advance = progress_bar(None, f"reading {path.name}")
             with progress:
-                prepared = prepare_source(store, fmt, path, reading=advance, all_regimes=all_regimes,
-                                          encoding=encoding, judgements=judgements)
-            if dry_run:
-                report = prepared[2]
-                for line in report.review():
-                    click.echo(line)
-                click.echo(f"dataset {report.dataset}: {report.summary()}; dry run, nothing written")
-                return
-            progress, advance = _progress(len(prepared[0]) + len(prepared[1]), "writing")
-            with progress:
-                report = load_source(store, fmt, path, progress=advance, prepared=prepared)
-            click.echo(report.summary())
-            for name, n in sorted(report.unread.items()):
-                click.echo(f"unread: {name} ({n} record(s)); not mapped, check the file or the loader")
-            for k, v in sorted(report.stats.items()):
-                if k not in ("read", "matched", "created", "skipped"):
-                    click.echo(f"  {k}: {v}")
-            for note in report.notes:
-                click.echo(f"note: {note}")
-            for line in report.review():
-                if not line.startswith("new: "):
-                    click.echo(line)
-            click.echo(f"dataset: {report.dataset} (remove it with `peninsula unload {report.dataset}`)")
-        elif stream or (stream is None and path.is_file() and path.stat().st_size > STREAM_ABOVE):
-            from peninsula.graph.bulk import load_stream
-
-            progress, advance = _progress(None, f"loading {path.name}")
-            with progress:
-                report = load_stream(store, path, fmt, progress=advance)
-        elif dry_run:
-            from peninsula.graph.build import prepare_rdf
-            from peninsula.loaders import read_rdf
-            from peninsula.loaders.sources import KnowledgeBase
-
-            nodes, edges = prepare_rdf(store, read_rdf(path, fmt), path)
-            for line in KnowledgeBase.of(store).matcher.review(nodes):
+                prepared = api.prepare(path, fmt, store=store, reading=advance, **options)
+        elif dry_run or not api.streams(path, fmt, stream):
+            prepared = api.prepare(path, fmt, store=store, stream=stream)
+        if dry_run:
+            for line in review_lines(store, prepared):
                 click.echo(line)
-            click.echo(f"{len(nodes)} entities and {len(edges)} relationships valid; dry run, nothing written")
+            if prepared.kind == "source":
+                click.echo(f"dataset {prepared.report.dataset}: {prepared.report.summary()}; dry run, nothing written")
+            else:
+                click.echo(f"{prepared.entities} entities and {prepared.relationships} relationships valid; "
+                           "dry run, nothing written")
             return
-        else:
-            progress, advance = _progress(None, f"loading {path.name}")
-            with progress:
-                report = load_rdf(store, path, fmt, progress=advance)
-        c = report.counters
-        click.echo(f"loaded {report.nodes} entities and {report.edges} relationships from {path}: "
-                   f"{c.nodes_created} nodes created, {c.relationships_created} relationships created, "
-                   f"{c.properties_set} properties set")
+        total = prepared.entities + prepared.relationships if prepared else None
+        progress, advance = progress_bar(total, "writing" if options else f"loading {path.name}")
+        with progress:
+            report = api.load(store, path, fmt, stream=stream, progress=advance, prepared=prepared)
+    if options:
+        print_source_report(report)  # its summary, entities per class, matches and dataset
+    c = report.counters
+    click.echo(f"loaded {report.nodes} entities and {report.edges} relationships from {path}: "
+               f"{c.nodes_created} nodes created, {c.relationships_created} relationships created, "
+               f"{c.properties_set} properties set")
+    if not options:
+        print_classes(report.classes)
 
 
 @main.command()
@@ -250,10 +179,10 @@ def load(app, path, fmt, all_regimes, encoding, stream, dry_run, judgements):
 @pass_app
 def unload(app, dataset):
     """Remove one loaded dataset's contribution (entities, relationships, added properties) exactly."""
-    from peninsula.loaders.datasets import unload as run_unload
+    from peninsula import api
 
     with app.open() as store:
-        click.echo(run_unload(store, dataset).summary())
+        click.echo(api.unload(store, dataset).summary())
 
 
 def _parse_params(pairs) -> dict:
@@ -266,33 +195,6 @@ def _parse_params(pairs) -> dict:
     return out
 
 
-def _print_rows(rows, fmt, constant=None):
-    """Print rows; in a table, the column `constant` (a query's graph `type`) is dropped when one value fills it."""
-    if fmt == "json":
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
-        return
-    columns = list(rows[0]) if rows else []
-    if fmt == "csv":
-        buf = io.StringIO()
-        writer = csv.DictWriter(buf, fieldnames=columns)
-        writer.writeheader()
-        for r in rows:
-            writer.writerow({k: json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v for k, v in r.items()})
-        click.echo(buf.getvalue(), nl=False)
-        return
-    from rich.console import Console
-    from rich.table import Table
-
-    hidden = constant if constant in columns and len({str(r.get(constant)) for r in rows}) == 1 else None
-    columns = [c for c in columns if c != hidden]
-    table = Table(*columns)
-    for r in rows:
-        table.add_row(*(json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else str(v)
-                        for v in (r.get(c) for c in columns)))
-    Console().print(table)
-    click.echo(f"{len(rows)} row(s)" + (f"; {hidden} = {rows[0][hidden]} in every row" if hidden else ""))
-
-
 @main.command()
 @click.argument("query_id", required=False)
 @click.option("--param", "-p", "params", multiple=True, metavar="K=V", help="A query parameter (repeatable).")
@@ -302,20 +204,14 @@ def _print_rows(rows, fmt, constant=None):
 @pass_app
 def query(app, query_id, params, cypher, write, fmt):
     """Run PACK/NAME from the query packs, or --cypher TEXT (read-only unless --write)."""
-    from peninsula import queries
+    from peninsula import api, queries
 
     if bool(query_id) == bool(cypher):
         raise click.UsageError("give either PACK/NAME or --cypher TEXT")
-    if query_id:
-        q = queries.get(query_id)
-        bound = q.bind(_parse_params(params))
-        with app.open() as store:
-            queries.check_anchors(store, q, bound)
-            rows = store.query(q.text_for(store.dialect), bound)
-    else:
-        with app.open() as store:
-            rows = store.query(cypher, _parse_params(params), write=write)
-    _print_rows(rows, fmt, constant=q.graph.get("type") if query_id else None)
+    q = queries.get(query_id) if query_id else None  # an unknown pack or name is said as such
+    with app.open() as store:
+        rows = api.query(store, q.id if q else cypher, _parse_params(params), write=write)
+    print_rows(rows, fmt, constant=q.graph.get("type") if q else None)
 
 
 @main.command("queries")
@@ -344,82 +240,28 @@ def export(app, fmt, output, query_id, params, directory):
     """Export the store (or one query's subgraph) as RDF, or as neo4j-admin CSV into DIRECTORY.
 
     `--format ntriples -o FILE` of the whole store streams page by page (flat memory)."""
-    from peninsula.graph.export import export as run_export
+    from peninsula import api
 
     if fmt == "neo4j-admin" or directory is not None:
         if fmt != "neo4j-admin" or query_id or not (directory or output):
             raise click.UsageError("use: peninsula export --format neo4j-admin DIRECTORY")
-        from peninsula.graph.neo4j_admin import export_neo4j_admin
-
         with app.open() as store:
-            files = export_neo4j_admin(store, directory or output)
+            files = api.export(store, fmt, directory or output).files
         click.echo(f"wrote {len(files['nodes'])} node and {len(files['relationships'])} relationship CSV files "
                    f"to {directory or output}; import them into a stopped Neo4j 5 with:", err=True)
         click.echo(files["command"])
         return
-    if fmt == "void":
-        from peninsula.graph.files import write_text_safely
-        from peninsula.graph.metadata import describe
-
-        with app.open() as store:
-            text = describe(store).serialize(format="turtle")
-        if output is None:
-            click.echo(text, nl=False)
-        else:
-            write_text_safely(output, text)
-            click.echo(f"wrote {output}", err=True)
-        return
-    if fmt == "ntriples" and output is not None and not query_id:
-        from peninsula.graph.export import write_ntriples
-
-        with app.open() as store:
-            progress, advance = _progress(None, f"exporting {output.name}", "triples")
-            with progress:
-                n = write_ntriples(store, output, progress=advance)
-        click.echo(f"wrote {n} triples to {output}", err=True)
-        return
+    streamed = fmt == "ntriples" and output is not None and not query_id  # page by page: a progress bar
     with app.open() as store:
-        keys = None
-        if query_id:
-            keys = _query_keys(store, query_id, _parse_params(params))
-        text = run_export(store, fmt, output, keys)
+        progress, advance = progress_bar(None, f"exporting {output.name}", "triples") if streamed else (nullcontext(), None)
+        with progress:
+            done = api.export(store, fmt, output, query=query_id, params=_parse_params(params), progress=advance)
     if output is None:
-        click.echo(text, nl=False)
+        click.echo(done.text, nl=False)
+    elif done.triples is not None:
+        click.echo(f"wrote {done.triples} triples to {output}", err=True)
     else:
         click.echo(f"wrote {output}", err=True)
-
-
-def _query_keys(store, query_id, params) -> set:
-    """The node keys of a pack query's graph result; or, for Cypher text, every node key among the
-    values its rows return (read-only, like `query --cypher`)."""
-    import re
-
-    from peninsula import queries
-    from peninsula.ontology import QueryError
-
-    if not re.fullmatch(r"[a-z0-9_]+/[a-z0-9_]+", query_id.strip()):
-        found: set = set()
-
-        def collect(v):
-            if isinstance(v, str):
-                found.add(v)
-            elif isinstance(v, (list, tuple)):
-                for x in v:
-                    collect(x)
-            elif isinstance(v, dict):
-                collect(v.get("key") if "key" in v else list(v.values()))
-
-        for row in store.query(query_id, params):
-            collect(list(row.values()))
-        held = store.query("MATCH (n:Entity) WHERE n.key IN $keys RETURN n.key AS key", {"keys": sorted(found)})
-        if not held:
-            raise QueryError("the Cypher query returned no node keys: return n.key (or keys in lists) to export")
-        return {r["key"] for r in held}
-    q = queries.get(query_id)
-    if not q.graph:
-        raise QueryError(f"{query_id} has no graph result (no `graph:` header)")
-    rows = store.query(q.text_for(store.dialect), q.bind(params))
-    return {r[q.graph[c]] for r in rows for c in ("from", "to") if c in q.graph and r.get(q.graph[c])}
 
 
 @main.command()
@@ -436,38 +278,17 @@ def _query_keys(store, query_id, params) -> set:
 @pass_app
 def view(app, name, query_id, params, as_of, year_from, year_to, output, tour_file):
     """Write an offline HTML network view: alliances, influence, sanctions, missiles, diplomacy, cyber."""
+    from peninsula import api
     from peninsula.graph import views
 
     if sum(map(bool, (name, query_id, tour_file))) != 1:
         raise click.UsageError("give a view NAME, --query PACK/NAME or --tour FILE")
-    if tour_file:
-        from peninsula.graph.view_tour import read_tour
-
-        tour = read_tour(tour_file)
-        with app.open() as store:
-            html = views.tour_view(store, tour)
-        output = views.write_view(html, views.output_path(output, f"tour-{tour_file.stem}"))
-        click.echo(f"wrote {output}")
-        return
+    if name and name not in views.VIEWS:
+        raise click.UsageError(f"no view {name!r}; views: {', '.join(views.VIEWS)}")
     with app.open() as store:
-        if name:
-            if name not in views.VIEWS:
-                raise click.UsageError(f"no view {name!r}; views: {', '.join(views.VIEWS)}")
-            html = views.named_view(store, name, as_of=as_of, year_from=year_from, year_to=year_to)
-        else:
-            from peninsula import queries
-
-            q = queries.get(query_id)
-            given = _parse_params(params)
-            if as_of and "as_of" in q.params:
-                given.setdefault("as_of", as_of)
-            bound = q.bind(given)
-            queries.check_anchors(store, q, bound)
-            rows = store.query(q.text_for(store.dialect), bound)
-            html = views.query_view(rows, q.graph, store, title=q.title, as_of=as_of,
-                                    year_from=year_from, year_to=year_to)
-    output = views.write_view(html, views.output_path(output, name or query_id))
-    click.echo(f"wrote {output}")
+        written = api.view(store, name, query=query_id, params=_parse_params(params), tour=tour_file, as_of=as_of,
+                           year_from=year_from, year_to=year_to, output=output)
+    click.echo(f"wrote {written}")
 
 
 @main.command()
@@ -532,18 +353,18 @@ def analyze(app, as_of, family, dry_run, top):
     relationships left out). --as-of and --family OVERWRITE the scores that the influence pack
     and the views read, and clear them on nodes outside that projection; run `analyze` without
     options (or `build`) to restore them, or add --dry-run to only look."""
-    from peninsula.graph.analytics import analyze as run
+    from peninsula import api
 
     with app.open() as store:
-        result = run(store, as_of=as_of, family=family, write=not dry_run, top=top)
-    click.echo(f"scored {result['nodes']} nodes: {result['communities']} communities, {result['brokers']} brokers")
-    for row in result["top"]:
+        result = api.analyze(store, as_of=as_of, family=family, write=not dry_run, top=top)
+    click.echo(f"scored {result.nodes} nodes: {result.communities} communities, {result.brokers} brokers")
+    for row in result.top:
         click.echo(f"  {row['key']:<40} betweenness {row['betweenness']:.4f}  degree {row['degree']:.4f}  "
                    f"community {row['community']}" + ("  broker" if row["broker"] else ""))
     if dry_run:
         click.echo("dry run: the store was not changed")
-    elif result["cleared"]:
-        click.echo(f"cleared the scores of {result['cleared']} nodes outside this projection "
+    elif result.cleared:
+        click.echo(f"cleared the scores of {result.cleared} nodes outside this projection "
                    "(`peninsula analyze` without options restores them)")
 
 
@@ -567,7 +388,7 @@ def sparql(app, query_text, fmt, infer, output):
     with app.open() as store:
         answer = run_sparql(store, text, fmt, infer)
     if isinstance(answer, list):
-        _print_rows(answer, "table")
+        print_rows(answer, "table")
     elif output is not None:
         from peninsula.graph.files import write_bytes_safely
 

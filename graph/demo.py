@@ -32,7 +32,7 @@ def run_demo(open_store, out_dir: Path, data_dir=None, echo=print) -> dict:
         progress.advance(task)
         for q in all_queries:
             progress.update(task, description=f"query {q.id}")
-            rows = store.query(q.text_for(store.dialect), q.bind({}))
+            rows = queries.run_query(store, q.id)
             path = child(out_dir, "queries", f"{q.pack}-{q.name}.json")
             write_text_safely(path, json.dumps(rows, ensure_ascii=False, indent=2, default=str))
             written["queries"].append(path)

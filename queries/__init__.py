@@ -287,3 +287,21 @@ def run(store, query_id: str, params: dict | None = None) -> list[dict]:
     bound = q.bind(params)
     check_anchors(store, q, bound)
     return store.query(q.text_for(store.dialect), bound)
+
+
+PACK_ID = re.compile(r"[a-z0-9_]+/[a-z0-9_]+")
+
+
+def is_pack_id(text: str) -> bool:
+    """PACK/NAME of a pack query (anything else given where a query is expected is Cypher text)."""
+    return bool(PACK_ID.fullmatch(text.strip()))
+
+
+def run_query(store, id_or_cypher: str, params: dict | None = None, *, write: bool = False) -> list[dict]:
+    """The one way to run a query: a pack query by PACK/NAME (read-only; parameters checked and
+    typed, anchors looked up: `run`), or Cypher text with its parameters (read-only unless `write`)."""
+    if is_pack_id(id_or_cypher):
+        if write:
+            raise QueryError(f"{id_or_cypher.strip()}: pack queries are read-only; write with Cypher text")
+        return run(store, id_or_cypher.strip(), params)
+    return store.query(id_or_cypher, params or {}, write=write)

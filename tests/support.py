@@ -57,3 +57,37 @@ def store_checksum(uri: str) -> str:
 
     with open_store(uri) as store:
         return checksum(store)
+
+
+# A data folder of three entities in the curated format: a case of test_cli and test_api in seconds.
+TINY = """\
+sources:
+  - id: src/unscr-1718
+    publisher: United Nations Security Council
+    title: Resolution 1718 (2006)
+    date: 2006-10-14
+    symbol: S/RES/1718 (2006)
+entities:
+  - id: state/PRK
+    type: State
+    name: {en: North Korea, ko: 조선민주주의인민공화국}
+    iso3: PRK
+    sources: [src/unscr-1718]
+  - id: org/unsc
+    type: IntergovernmentalOrganization
+    name: {en: United Nations Security Council}
+    sources: [src/unscr-1718]
+    links:
+      - rel: targets
+        to: state/PRK
+        valid_from: 2006-10-14
+        sources: [src/unscr-1718]
+"""
+
+
+def tiny_folder(tmp_path, text: str = TINY) -> Path:
+    """tmp_path/data holding tiny.yaml."""
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "tiny.yaml").write_text(text, encoding="utf-8")
+    return data

@@ -10,35 +10,13 @@ import json
 
 import pytest
 from click.testing import CliRunner
+from support import TINY, tiny_folder
 
 from peninsula.graph.cli import main
 
 COMMANDS = ["build", "validate", "load", "query", "queries", "export", "view", "stats", "analyze", "sparql",
             "serve", "demo", "doctor", "ontology"]
 
-TINY = """\
-sources:
-  - id: src/unscr-1718
-    publisher: United Nations Security Council
-    title: Resolution 1718 (2006)
-    date: 2006-10-14
-    symbol: S/RES/1718 (2006)
-entities:
-  - id: state/PRK
-    type: State
-    name: {en: North Korea, ko: 조선민주주의인민공화국}
-    iso3: PRK
-    sources: [src/unscr-1718]
-  - id: org/unsc
-    type: IntergovernmentalOrganization
-    name: {en: United Nations Security Council}
-    sources: [src/unscr-1718]
-    links:
-      - rel: targets
-        to: state/PRK
-        valid_from: 2006-10-14
-        sources: [src/unscr-1718]
-"""
 
 
 def run(*args, env=None, input=None):
@@ -52,10 +30,7 @@ def stderr_of(result) -> str:
 
 @pytest.fixture
 def tiny(tmp_path):
-    data = tmp_path / "data"
-    data.mkdir()
-    (data / "tiny.yaml").write_text(TINY, encoding="utf-8")
-    return data
+    return tiny_folder(tmp_path)
 
 
 @pytest.fixture
@@ -320,7 +295,9 @@ def test_rdf_additions_validate_against_a_data_folder_and_name_an_undefined_sour
     bad = run("validate", str(tiny), str(path))
     assert bad.exit_code == 2
     message = stderr_of(bad)
-    assert "source src/nowhere is not defined" in message and "cites no source" not in message
+    # the words of `load`, whose check this is: "in the file or the store" there
+    assert "field 'sources': src/nowhere is not in the file or the curated data" in message
+    assert "cites no source" not in message
     assert "stmt/test-addition" in message
 
 
@@ -333,7 +310,7 @@ def test_rdf_additions_alone_and_with_format(tiny, tmp_path):
     assert with_format.exit_code == 0, stderr_of(with_format)
     alone = run("validate", "--alone", "--format", "turtle", str(path))
     assert alone.exit_code == 2
-    assert "source src/unscr-1718 is not defined" in stderr_of(alone)
+    assert "field 'sources': src/unscr-1718 is not in the file (checked alone)" in stderr_of(alone)
 
 
 def test_the_example_additions_file_validates_against_the_curated_data():
@@ -344,7 +321,7 @@ def test_the_example_additions_file_validates_against_the_curated_data():
     result = run("validate", str(example))
     assert result.exit_code == 0, stderr_of(result)
     alone = run("validate", "--alone", str(example))
-    assert alone.exit_code == 2 and "is not defined" in stderr_of(alone)
+    assert alone.exit_code == 2 and "is not in the file (checked alone)" in stderr_of(alone)
 
 
 def test_a_cypher_syntax_error_is_a_query_error(tiny, uri):
@@ -364,7 +341,8 @@ def test_loads_and_exports_show_progress_with_throughput(tmp_path):
     src = f"embedded:{tmp_path / 'a.db'}"
     runner = CliRunner()
     ttl = "tests/samples/rdf/conforming.ttl"
-    assert runner.invoke(main, ["--store", src, "load", ttl], catch_exceptions=False).exit_code == 0
+    first = runner.invoke(main, ["--store", src, "load", ttl], catch_exceptions=False)
+    assert first.exit_code == 0 and "entities per class: " in first.output and ", Source 1, State 2\n" in first.output
     out = tmp_path / "a.nt"
     env = {"PENINSULA_PROGRESS": "always", "COLUMNS": "200"}
     exported = runner.invoke(main, ["--store", src, "export", "--format", "ntriples", "-o", str(out)], env=env,
@@ -379,3 +357,17 @@ def test_loads_and_exports_show_progress_with_throughput(tmp_path):
     quiet = runner.invoke(main, ["--store", src, "export", "--format", "ntriples", "-o", str(out)],
                           env={"PENINSULA_PROGRESS": "never"}, catch_exceptions=False)
     assert "triples/s" not in quiet.output and "wrote" in quiet.output
+
+
+def test_a_source_load_prints_its_entities_per_class(tmp_path):
+    """The loader's report.classes, as the report holds them (tests/test_loaders_cns.py checks the counts)."""
+    from support import SAMPLES
+
+    from peninsula.loaders.sources import prepare_source
+
+    csv = SAMPLES / "cns" / "missile_tests.csv"
+    result = run("--store", f"embedded:{tmp_path / 'a.db'}", "load", "--format", "cns", str(csv))
+    assert result.exit_code == 0, stderr_of(result)
+    classes = prepare_source(None, "cns", csv)[2].classes
+    line = "entities per class: " + ", ".join(f"{k} {v}" for k, v in sorted(classes.items()))
+    assert classes and line in result.output.splitlines()
