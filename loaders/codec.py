@@ -1,0 +1,497 @@
+"""The one RDF <-> property-graph codec, compiled once from the ontology.
+
+Every path that crosses between RDF and the property graph reads its knowledge from here: the
+normal mapping (``loaders.mapping``), the streaming load (``loaders.stream``), the N-Triples writer
+(``graph.export``) and the curated reader's typing of YAML values (``loaders.curated``).
+
+- **Identity.** An IRI under the base is a node key (``state/PRK``); any other IRI keeps its full
+  form; a blank node is skolemised (``.well-known/genid/ID``). `key_of` / `term_of` for rdflib
+  terms, `key_nt` / `nt` for the N-Triples text the streaming paths work on.
+- **Graph names** (TriG, N-Quads) are held under ``GRAPH_KEY`` as IRI text; `one_graph` refuses a
+  subject or statement whose triples sit in several graphs.
+- **Rules.** One `Rule` per graph key (``name``, ``name_ko``, ``valid_from``, ``from_site``...):
+  the predicate, the kind of value (`LANG`, `DATE`, `TEXT`, `NUMBER`, `TYPED`, `REF`, `QID`), its
+  datatype or language, and whether it is multi-valued. A `REF` property (``pen:keyValued`` in
+  the ontology: ``pen:source``, ``pen:fromSite``) is an IRI in RDF and the target's key as text in
+  the graph. A `Handler` per predicate IRI says what a triple with that predicate becomes.
+- **Values** go RDF -> graph by `decode` (checked against the ontology's range), graph -> RDF by
+  `literals` (rdflib) or `nt_values` (N-Triples text), YAML -> RDF by `parse`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from decimal import Decimal, InvalidOperation
+from functools import cache
+from typing import NamedTuple, TypedDict
+
+from rdflib import OWL, RDF, XSD, BNode, Literal, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+
+from peninsula.loaders.guard import INT64, check_text
+from peninsula.ontology import InputError, base_iri, load
+from peninsula.ontology.model import GRAPH_KEY, WIKIDATA, Ontology, OntProperty
+from peninsula.ontology.temporal import XSD_PATTERNS, DateError, partial_date, xsd_type
+
+GENID = ".well-known/genid/"
+TRIPLE = "triple/"
+NUMERIC = {XSD.integer: int, XSD.decimal: float, XSD.double: float, XSD.boolean: bool}
+LANG_SUFFIX = re.compile(r"^[a-z]{1,8}(_[a-z0-9]{1,8})*$")
+RDF_TYPE, SAME_AS, STATEMENT = str(RDF.type), str(OWL.sameAs), str(RDF.Statement)
+STRING = str(XSD.string)
+NODE_SKIP, EDGE_SKIP = frozenset(("key", "class", GRAPH_KEY)), frozenset(("key", GRAPH_KEY))
+
+# kinds of value (Rule.kind) and of predicate (Handler.code)
+LANG, DATE, TEXT, NUMBER, TYPED, REF, QID = "lang", "date", "text", "number", "typed", "ref", "qid"
+TYPE, SAMEAS, DATA, KEYREF, LINK, UNKNOWN = range(6)
+
+
+class Node(TypedDict):
+    """A node as it travels from the mappings to the stores: ``props`` holds ``key``, ``class``,
+    ``GRAPH_KEY`` where the node came from a named graph, and the values by graph key."""
+    key: str
+    labels: list[str]
+    props: dict
+
+
+class Edge(TypedDict):
+    """A relationship: its type (``MEMBER_OF``), key (a statement's, or ``triple/...``), ends, props."""
+    type: str
+    key: str
+    src: str
+    dst: str
+    props: dict
+
+
+class Rule(NamedTuple):
+    """How the values under one graph key are written in RDF."""
+    key: str
+    prop: OntProperty
+    predicate: URIRef
+    kind: str
+    lang: str | None  # LANG: the language tag of this key's values (name -> en, name_ko -> ko)
+    datatype: URIRef | None  # NUMBER and TYPED: the datatype; None otherwise
+    multi: bool
+    nt_predicate: str  # the predicate in N-Triples form
+    nt_suffix: str  # LANG, TEXT, TYPED: what follows a lexical form in N-Triples ('@ko', '^^<...>', '')
+
+
+class Handler(NamedTuple):
+    """What a triple with one predicate becomes: `code` (TYPE, SAMEAS, DATA, KEYREF, LINK, UNKNOWN),
+    the property, and a cache of the fast rules of its literals (N-Triples suffix -> (key, pattern))."""
+    code: int
+    prop: OntProperty | None
+    fast: dict
+
+
+def kind_of(prop: OntProperty) -> str:
+    if prop.key_valued:
+        return REF
+    if prop.is_lang:
+        return LANG
+    if prop.is_date:
+        return DATE
+    if prop.range is None or prop.range == XSD.string:
+        return TEXT
+    return NUMBER if prop.range in NUMERIC else TYPED
+
+
+def short(iri) -> str:
+    return str(iri).replace(str(XSD), "xsd:")
+
+
+def _decimal(v) -> Decimal:
+    try:
+        return Decimal(repr(v)) if isinstance(v, float) else Decimal(v)
+    except InvalidOperation:
+        return Decimal(str(v))
+
+
+_NT_ESCAPE = {0x5C: "\\\\", 0x22: '\\"', 0x0A: "\\n", 0x0D: "\\r", 0x09: "\\t",
+              **{c: f"\\u{c:04X}" for c in [*range(0x20), 0x7F] if c not in (0x0A, 0x0D, 0x09)}}
+_NEEDS_ESCAPE = re.compile(r'[\x00-\x1f\x7f"\\]')
+
+
+def nt_string(text: str) -> str:
+    """A lexical form as an N-Triples string: quote, backslash, CR, LF escaped (and other controls)."""
+    return f'"{text.translate(_NT_ESCAPE) if _NEEDS_ESCAPE.search(text) else text}"'
+
+
+# date lexical forms by length -> (pattern, N-Triples suffix): 10 date, 7 gYearMonth, 4 gYear (others: general path)
+_DATE_BY_LENGTH = {{"date": 10, "gYearMonth": 7, "gYear": 4}[str(dt).rsplit("#", 1)[1]]: (pattern, f"^^<{dt}>")
+                   for dt, pattern in XSD_PATTERNS.items()}
+_DATE_NT = {f"^^<{dt}>": pattern for dt, pattern in XSD_PATTERNS.items()}
+
+
+class Codec:
+    """The mapping of one ontology under one base IRI. Get it with `codec()`."""
+
+    def __init__(self, ont: Ontology, base: str):
+        self.ont, self.base = ont, base
+        self.skolem = base + GENID
+        self.rules: dict[str, Rule | None] = {}
+        self.handlers: dict[str, Handler] = {}
+        self._labels: dict[tuple, list[str]] = {}
+        self._classes: dict[str, str | None] = {}
+        for prop in ont.keys.values():
+            self.rule(prop.key)
+
+    # ------------------------------------------------------------------ identity
+    def key_of(self, term) -> str:
+        if isinstance(term, BNode):
+            return GENID + str(term)
+        iri, base = str(term), self.base
+        return iri[len(base):] if iri.startswith(base) and ":" not in iri[len(base):] else iri
+
+    def term_of(self, key: str):
+        if key.startswith(GENID):
+            return BNode(key[len(GENID):])
+        return URIRef(key if ":" in key else self.base + key)
+
+    def key_nt(self, term: str) -> str:
+        """An IRI or blank node in N-Triples form -> its key (as `key_of`)."""
+        if term[0] == "_":
+            return GENID + term[2:]
+        iri = term[1:-1]
+        if iri.startswith(self.base):
+            rest = iri[len(self.base):]
+            if ":" not in rest:
+                return rest
+        return iri
+
+    def nt(self, key: str) -> str:
+        """A key -> its IRI or blank node in N-Triples form (as `term_of`)."""
+        if ":" in key:
+            return f"<{key}>"
+        if key.startswith(GENID):
+            return f"_:{key[len(GENID):]}"
+        return f"<{self.base}{key}>"
+
+    # ------------------------------------------------------------------ graph names
+    def graph_value(self, name) -> str | None:
+        """A graph name (rdflib IRI or blank node; None or the default-graph id) -> GRAPH_KEY value."""
+        if name is None or name == DATASET_DEFAULT_GRAPH_ID:
+            return None
+        return self.skolem + str(name) if isinstance(name, BNode) else str(name)
+
+    def graph_value_nt(self, name: str) -> str | None:
+        """A graph name in N-Triples form ('' for the default graph) -> GRAPH_KEY value."""
+        if not name:
+            return None
+        return self.skolem + name[2:] if name[0] == "_" else name[1:-1]
+
+    def graph_name(self, value: str | None):
+        """The inverse of `graph_value`: None for the default graph."""
+        if value is None:
+            return None
+        return BNode(value[len(self.skolem):]) if value.startswith(self.skolem) else URIRef(value)
+
+    def one_graph(self, key: str, values: set, statement: bool, where: str):
+        """The one GRAPH_KEY value of a subject's triples: a node or relationship keeps one graph,
+        so triples in several are refused, never merged."""
+        if len(values) == 1:
+            return next(iter(values))
+        what = "statement" if statement else "subject"
+        listed = ", ".join(sorted("the default graph" if v is None else f"<{v}>" for v in values))
+        raise InputError(f"the {what} {key} has triples in {len(values)} graphs ({listed}); a node or "
+                         "statement keeps one graph, so put all its triples in one", where=where, field=GRAPH_KEY)
+
+    # ------------------------------------------------------------------ rules
+    def rule(self, key: str) -> Rule | None:
+        """The rule of a graph key: `name`, `name_ko` / `name_zh_hant` for a language; None for a key
+        that is not RDF (GRAPH_KEY, a foreign tool's property)."""
+        if key in self.rules:
+            return self.rules[key]
+        prop, lang = self.ont.keys.get(key), None
+        if prop is None:
+            prop = next((p for p in self.ont.keys.values() if p.is_lang and key.startswith(p.key + "_")
+                         and LANG_SUFFIX.match(key[len(p.key) + 1:])), None)
+            if prop is not None:
+                lang = key[len(prop.key) + 1:].replace("_", "-")
+        elif prop.is_lang:
+            lang = "en"
+        rule = None
+        if prop is not None and key != GRAPH_KEY:
+            kind = QID if key == "wikidata" else kind_of(prop)
+            predicate = OWL.sameAs if kind == QID else prop.iri
+            datatype = prop.range if kind in (NUMBER, TYPED) else None
+            suffix = f"@{lang}" if kind == LANG else f"^^<{datatype}>" if kind == TYPED else ""
+            rule = Rule(key, prop, predicate, kind, lang, datatype, prop.multi, f"<{predicate}>", suffix)
+        self.rules[key] = rule
+        return rule
+
+    def handler(self, iri: str) -> Handler:
+        """What a triple with the predicate `iri` becomes (cached per predicate)."""
+        h = self.handlers.get(iri)
+        if h is None:
+            prop = self.ont.by_iri(iri)
+            if iri == RDF_TYPE:
+                h = Handler(TYPE, None, {})
+            elif iri == SAME_AS:
+                h = Handler(SAMEAS, None, {})
+            elif prop is None:
+                h = Handler(UNKNOWN, None, {})
+            elif prop.kind == "datatype":
+                h = Handler(DATA, prop, {})
+            else:
+                h = Handler(KEYREF if prop.key_valued else LINK, prop, {})
+            self.handlers[iri] = h
+        return h
+
+    def class_name(self, iri: str) -> str | None:
+        """The node class an rdf:type IRI names, or None."""
+        if iri not in self._classes:
+            cls = self.ont.class_of_iri(iri)
+            self._classes[iri] = cls.name if cls is not None else None
+        return self._classes[iri]
+
+    def labels(self, classes: list[str]) -> list[str]:
+        """The labels of a node of these (sorted) classes: each class and its superclasses."""
+        ckey = tuple(classes)
+        labels = self._labels.get(ckey)
+        if labels is None:
+            labels = self._labels[ckey] = list(self.ont.labels(classes))
+        return list(labels)
+
+    # ------------------------------------------------------------------ RDF -> graph
+    def decode(self, lit: Literal, prop: OntProperty, where: str):
+        """One RDF literal -> (graph key, value), checked against the property's range."""
+        dt = lit.datatype
+        if prop.is_lang:
+            if lit.language is None:
+                raise InputError(f"{prop.name} needs a language-tagged string, got {lit!r}", where=where, field=prop.name)
+            lang = lit.language.lower().replace("-", "_")
+            return (prop.key if lang == "en" else f"{prop.key}_{lang}"), str(lit)
+        if lit.language is not None:
+            raise InputError(f"{prop.name} takes no language tag", where=where, field=prop.name)
+        if prop.is_date:
+            if dt not in XSD_PATTERNS or xsd_type(str(lit)) != dt:
+                raise InputError(f"{prop.name} needs an xsd:date, xsd:gYearMonth or xsd:gYear, got {lit!r}",
+                                 where=where, field=prop.name)
+            return prop.key, str(lit)
+        expected = prop.range or XSD.string
+        if (dt or XSD.string) != expected:
+            raise InputError(f"{prop.name} needs {short(expected)}, got {lit!r}", where=where, field=prop.name)
+        if expected not in NUMERIC:
+            return prop.key, str(lit)
+        if lit.ill_typed or lit.value is None:
+            raise InputError(f"{prop.name}: {str(lit)!r} is not a valid {short(expected)}", where=where, field=prop.name)
+        value = NUMERIC[expected](lit.value)
+        if (expected == XSD.decimal and Decimal(f"{value:.15g}") != lit.value) or (
+                expected == XSD.double and float(f"{value:.15g}") != value):
+            raise InputError(f"{prop.name}: {str(lit)!r} has more significant digits than a store returns "
+                             "(15); round it", where=where, field=prop.name)
+        if expected == XSD.integer and not -INT64 <= value < INT64:
+            raise InputError(f"{prop.name}: {str(lit)!r} does not fit a 64-bit integer", where=where, field=prop.name)
+        return prop.key, value
+
+    def decode_nt(self, h: Handler, o, where: str):
+        """A literal in N-Triples form (or a pyoxigraph Literal) -> (graph key, value): the common cases
+        by the rule cached for its language or datatype suffix, the rest by `decode`."""
+        prop = h.prop
+        if isinstance(o, str):
+            if o[0] != '"':
+                raise InputError(f"{prop.name} needs a literal, got {o}", where=where, field=prop.name)
+            end = o.rindex('"')
+            suffix = o[end + 1:]
+            fast = h.fast.get(suffix, False)
+            if fast is False:
+                fast = h.fast[suffix] = self._fast(prop, suffix)
+            if fast is not None:
+                text = o[1:end]
+                if fast[1] is None or fast[1].match(text):
+                    return fast[0], text
+            end = o.rindex('"')
+            text, suffix = o[1:end], o[end + 1:]
+            lit = (Literal(text, lang=suffix[1:]) if suffix[:1] == "@"
+                   else Literal(text, datatype=URIRef(suffix[3:-1]) if suffix else None))
+        else:
+            lit = Literal(o.value, lang=o.language) if o.language else Literal(o.value, datatype=URIRef(o.datatype.value))
+        return self.decode(lit, prop, where)
+
+    def _fast(self, prop: OntProperty, suffix: str):
+        """(graph key, None or the date pattern to check) for literals with this suffix that need
+        no conversion, else None (they go through `decode`)."""
+        if suffix.startswith("@"):
+            if prop.is_lang:
+                lang = suffix[1:].lower().replace("-", "_")
+                return prop.key if lang == "en" else f"{prop.key}_{lang}", None
+            return None
+        if prop.is_lang:
+            return None
+        if prop.is_date:
+            pattern = _DATE_NT.get(suffix)
+            return (prop.key, pattern) if pattern is not None else None
+        expected = prop.range or XSD.string
+        dt = suffix[3:-1] if suffix else STRING
+        return (prop.key, None) if dt == str(expected) and expected not in NUMERIC else None
+
+    def collapse(self, multi: dict, into: dict | None = None) -> dict:
+        """Multi-valued properties are always lists; others a scalar (a list only if RDF has several)."""
+        out = {} if into is None else into
+        rules = self.rules
+        for k, vs in multi.items():
+            rule = rules[k] if k in rules else self.rule(k)
+            out[k] = sorted(vs, key=repr) if (rule is not None and rule.multi) or len(vs) > 1 else vs[0]
+        return out
+
+    def node(self, key: str, classes: list[str], multi: dict, graph: str | None) -> Node:
+        """A node from its key, classes (sorted), values by graph key and graph (None: the default)."""
+        props: dict = {"key": key}
+        if graph is not None:
+            props[GRAPH_KEY] = graph
+        props["class"] = classes[0] if len(classes) == 1 else classes
+        return {"key": key, "labels": self.labels(classes), "props": self.collapse(multi, props)}
+
+    def plain_edge(self, src: str, prop: OntProperty, dst: str, graph: str | None) -> Edge:
+        """A relationship asserted without a statement (no annotations): a ``triple/`` key."""
+        key = triple_key(src, prop.name, dst)
+        props = {"key": key, GRAPH_KEY: graph} if graph is not None else {"key": key}
+        return {"type": prop.rel_type, "key": key, "src": src, "dst": dst, "props": props}
+
+    # ------------------------------------------------------------------ graph -> RDF
+    def literal(self, rule: Rule, v):
+        """One stored value -> its RDF object (a literal, or an IRI for REF and QID)."""
+        kind = rule.kind
+        if kind == REF:
+            return self.term_of(v)
+        if kind == QID:
+            return URIRef(WIKIDATA + v)
+        if kind == LANG:
+            return Literal(v, lang=rule.lang)
+        if kind == DATE:
+            return Literal(v, datatype=xsd_type(v))
+        if kind == TEXT:
+            return Literal(v)
+        if rule.datatype == XSD.decimal:
+            return Literal(_decimal(v), datatype=XSD.decimal)
+        return Literal(v, datatype=rule.datatype)
+
+    def objects(self, key: str, value) -> tuple[Rule | None, list]:
+        rule = self.rules[key] if key in self.rules else self.rule(key)
+        if rule is None or value is None:
+            return rule, []
+        return rule, [self.literal(rule, v) for v in (value if isinstance(value, list) else [value])]
+
+    def value_triples(self, s, props: dict, skip=NODE_SKIP):
+        """(s, predicate, object) rdflib triples for the values in `props` (keys in `skip` and keys
+        that are not RDF left out)."""
+        for k, v in props.items():
+            if k in skip:
+                continue
+            rule, objects = self.objects(k, v)
+            for o in objects:
+                yield s, rule.predicate, o
+
+    def nt_values(self, s: str, props: dict, skip, out: list) -> None:
+        """The same triples as `value_triples`, as N-Triples lines appended to `out` (string
+        formatting for the common values, `literal` for numbers and other datatypes)."""
+        rules, append = self.rules, out.append
+        for k, v in props.items():
+            if v is None or k in skip:
+                continue
+            r = rules[k] if k in rules else self.rule(k)
+            if r is None:
+                continue
+            p, kind = r.nt_predicate, r.kind
+            for x in v if type(v) is list else (v,):
+                if type(x) is str:
+                    if kind is TEXT or kind is LANG or kind is TYPED:
+                        append(f"{s} {p} {nt_string(x)}{r.nt_suffix} .\n")
+                        continue
+                    if kind is REF:
+                        append(f"{s} {p} {self.nt(x)} .\n")
+                        continue
+                    if kind is DATE:
+                        dt = _DATE_BY_LENGTH.get(len(x))
+                        if dt is not None and dt[0].match(x):
+                            append(f"{s} {p} \"{x}\"{dt[1]} .\n")
+                            continue
+                    if kind is QID:
+                        append(f"{s} {p} <{WIKIDATA}{x}> .\n")
+                        continue
+                append(f"{s} {p} {term_nt(self.literal(r, x))} .\n")
+
+    # ------------------------------------------------------------------ YAML -> RDF
+    def parse(self, prop: OntProperty, value, where: str):
+        """One value a person typed (YAML) -> its RDF object, checked and normalised by the
+        property's kind: a date as a partial date, numbers finite and in range, a REF as a key."""
+        k = prop.key
+        if isinstance(value, (list, dict)):
+            raise InputError(f"takes one value, got {type(value).__name__}", where=where, field=k)
+        kind = kind_of(prop)
+        if kind == DATE:
+            try:
+                value = partial_date(value)
+            except DateError as exc:
+                raise InputError(str(exc), where=where, field=k) from None
+            return Literal(value, datatype=xsd_type(value))
+        if kind == NUMBER:
+            return _parse_number(prop.range, value, where, k)
+        if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+            raise InputError(f"expected text, got {value!r}", where=where, field=k)
+        value = check_text(str(value), where, k)
+        if kind == REF:
+            return self.term_of(value)
+        pattern = TYPED_PATTERNS.get(prop.range)
+        if pattern is not None and not pattern[0].match(value):
+            raise InputError(f"{value!r} is not {pattern[1]}", where=where, field=k)
+        return Literal(value, datatype=prop.range if kind == TYPED else None)
+
+
+TYPED_PATTERNS = {XSD.anyURI: (re.compile(r"^https?://\S+$"), "an http(s) URL"),
+                  XSD.time: (re.compile(r"^\d{2}:\d{2}:\d{2}$"), "a time HH:MM:SS")}
+
+
+def _parse_number(rng, value, where: str, k: str) -> Literal:
+    if rng == XSD.boolean:
+        if not isinstance(value, bool):
+            raise InputError(f"{value!r} is not true or false", where=where, field=k)
+        return Literal(value, datatype=XSD.boolean)
+    if rng == XSD.integer:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise InputError(f"{value!r} is not an integer", where=where, field=k)
+        if not -INT64 <= value < INT64:
+            raise InputError(f"{value} does not fit in 64 bits", where=where, field=k)
+        return Literal(value, datatype=XSD.integer)
+    if isinstance(value, bool):
+        raise InputError(f"{value!r} is not a number", where=where, field=k)
+    try:
+        number = Decimal(str(value).replace(",", "")) if rng == XSD.decimal else float(value)
+    except (InvalidOperation, TypeError, ValueError, OverflowError):
+        raise InputError(f"{value!r} is not a number", where=where, field=k) from None
+    if not (number.is_finite() if isinstance(number, Decimal) else True) or not math.isfinite(float(number)):
+        raise InputError(f"{value!r} is not a finite number", where=where, field=k)
+    if rng == XSD.decimal:
+        return Literal(Decimal(repr(float(number))), datatype=XSD.decimal)
+    return Literal(number, datatype=XSD.double)
+
+
+def term_nt(o) -> str:
+    """An rdflib IRI, blank node or literal in N-Triples form."""
+    if isinstance(o, URIRef):
+        return f"<{o}>"
+    if isinstance(o, BNode):
+        return f"_:{o}"
+    if o.language:
+        return f"{nt_string(str(o))}@{o.language}"
+    dt = o.datatype
+    return nt_string(str(o)) + (f"^^<{dt}>" if dt is not None and str(dt) != STRING else "")
+
+
+def triple_key(src: str, name: str, dst: str) -> str:
+    """The key of a relationship asserted without a statement (no annotations): from its three parts."""
+    import hashlib
+
+    return TRIPLE + hashlib.sha1(repr((src, name, dst)).encode("utf-8")).hexdigest()[:16]
+
+
+@cache
+def _compiled(ont: Ontology, base: str) -> Codec:
+    return Codec(ont, base)
+
+
+def codec(ont: Ontology | None = None) -> Codec:
+    """The codec of the ontology (the packaged one by default) under the current base IRI."""
+    return _compiled(ont or load(), base_iri())
