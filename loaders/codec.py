@@ -74,7 +74,7 @@ class Rule(NamedTuple):
     datatype: URIRef | None  # NUMBER and TYPED: the datatype; None otherwise
     multi: bool
     nt_predicate: str  # the predicate in N-Triples form
-    nt_suffix: str  # LANG, TEXT, TYPED: what follows a lexical form in N-Triples ('@ko', '^^<...>', '')
+    nt_suffix: str | None  # LANG, TEXT, TYPED: what follows a lexical form in N-Triples ('@ko', '^^<...>', ''); else None
 
 
 class Handler(NamedTuple):
@@ -132,6 +132,7 @@ class Codec:
         self.skolem = base + GENID
         self.rules: dict[str, Rule | None] = {}
         self.handlers: dict[str, Handler] = {}
+        self.many: dict[str, bool] = {}  # graph key -> multi-valued (collapse's cache of the rules)
         self._labels: dict[tuple, list[str]] = {}
         self._classes: dict[str, str | None] = {}
         for prop in ont.keys.values():
@@ -216,7 +217,7 @@ class Codec:
             kind = QID if key == "wikidata" else kind_of(prop)
             predicate = OWL.sameAs if kind == QID else prop.iri
             datatype = prop.range if kind in (NUMBER, TYPED) else None
-            suffix = f"@{lang}" if kind == LANG else f"^^<{datatype}>" if kind == TYPED else ""
+            suffix = f"@{lang}" if kind == LANG else f"^^<{datatype}>" if kind == TYPED else "" if kind == TEXT else None
             rule = Rule(key, prop, predicate, kind, lang, datatype, prop.multi, f"<{predicate}>", suffix)
         self.rules[key] = rule
         return rule
@@ -286,29 +287,30 @@ class Codec:
             raise InputError(f"{prop.name}: {str(lit)!r} does not fit a 64-bit integer", where=where, field=prop.name)
         return prop.key, value
 
-    def decode_nt(self, h: Handler, o, where: str):
+    def decode_nt(self, h: Handler, o, where, s=None):
         """A literal in N-Triples form (or a pyoxigraph Literal) -> (graph key, value): the common cases
-        by the rule cached for its language or datatype suffix, the rest by `decode`."""
-        prop = h.prop
+        by the rule cached for its language or datatype suffix, the rest by `decode`. `where` names
+        the place for messages: text, or a function of `s` (called only for a message)."""
+        prop = h[1]
         if isinstance(o, str):
             if o[0] != '"':
-                raise InputError(f"{prop.name} needs a literal, got {o}", where=where, field=prop.name)
+                raise InputError(f"{prop.name} needs a literal, got {o}", where=where(s) if s is not None else where,
+                                 field=prop.name)
             end = o.rindex('"')
             suffix = o[end + 1:]
-            fast = h.fast.get(suffix, False)
+            fast = h[2].get(suffix, False)
             if fast is False:
-                fast = h.fast[suffix] = self._fast(prop, suffix)
+                fast = h[2][suffix] = self._fast(prop, suffix)
             if fast is not None:
                 text = o[1:end]
                 if fast[1] is None or fast[1].match(text):
                     return fast[0], text
-            end = o.rindex('"')
-            text, suffix = o[1:end], o[end + 1:]
+            text = o[1:end]
             lit = (Literal(text, lang=suffix[1:]) if suffix[:1] == "@"
                    else Literal(text, datatype=URIRef(suffix[3:-1]) if suffix else None))
         else:
             lit = Literal(o.value, lang=o.language) if o.language else Literal(o.value, datatype=URIRef(o.datatype.value))
-        return self.decode(lit, prop, where)
+        return self.decode(lit, prop, where(s) if s is not None else where)
 
     def _fast(self, prop: OntProperty, suffix: str):
         """(graph key, None or the date pattern to check) for literals with this suffix that need
@@ -330,10 +332,13 @@ class Codec:
     def collapse(self, multi: dict, into: dict | None = None) -> dict:
         """Multi-valued properties are always lists; others a scalar (a list only if RDF has several)."""
         out = {} if into is None else into
-        rules = self.rules
+        many = self.many
         for k, vs in multi.items():
-            rule = rules[k] if k in rules else self.rule(k)
-            out[k] = sorted(vs, key=repr) if (rule is not None and rule.multi) or len(vs) > 1 else vs[0]
+            m = many.get(k)
+            if m is None:
+                rule = self.rule(k)
+                m = many[k] = rule is not None and rule.multi
+            out[k] = sorted(vs, key=repr) if m or len(vs) > 1 else vs[0]
         return out
 
     def node(self, key: str, classes: list[str], multi: dict, graph: str | None) -> Node:
@@ -394,11 +399,11 @@ class Codec:
             r = rules[k] if k in rules else self.rule(k)
             if r is None:
                 continue
-            p, kind = r.nt_predicate, r.kind
+            _, _, _, kind, _, _, _, p, suffix = r
             for x in v if type(v) is list else (v,):
                 if type(x) is str:
-                    if kind is TEXT or kind is LANG or kind is TYPED:
-                        append(f"{s} {p} {nt_string(x)}{r.nt_suffix} .\n")
+                    if suffix is not None:
+                        append(f"{s} {p} {nt_string(x)}{suffix} .\n")
                         continue
                     if kind is REF:
                         append(f"{s} {p} {self.nt(x)} .\n")

@@ -107,7 +107,7 @@ class _Mapper:
         """A DATA, KEYREF or SAMEAS triple's value -> `multi` (graph key -> values)."""
         code = h.code
         if code == DATA:
-            k, v = self.codec.decode_nt(h, o, self.where(s))
+            k, v = self.codec.decode_nt(h, o, self.where, s)
         elif code == KEYREF:
             k, v = h.prop.key, self.ref(h, o, s)
         elif code == SAMEAS:
@@ -129,9 +129,9 @@ class _Mapper:
         handlers, keys = self.handlers, self.keys
         for _, p, o in rows:
             h = handlers.get(p) or c.handler(p)
-            code = h.code
+            code = h[0]
             if code == DATA:
-                k, v = c.decode_nt(h, o, where(s))
+                k, v = c.decode_nt(h, o, where, s)
                 if k in multi:
                     multi[k].append(v)
                 else:
