@@ -20,30 +20,41 @@ normal mapping (``loaders.mapping``), the streaming load (``loaders.stream``), t
 
 from __future__ import annotations
 
-import math
 import re
-from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import NamedTuple, TypedDict
 
 from rdflib import OWL, RDF, XSD, BNode, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
-from peninsula.loaders.guard import INT64, check_text
+from peninsula.loaders.literals import (
+    DATE,
+    DATE_BY_LENGTH,
+    LANG,
+    NUMBER,
+    QID,
+    REF,
+    TEXT,
+    TYPED,
+    as_decimal,
+    decode,
+    fast_rule,
+    kind_of,
+    nt_string,
+    parse,
+    term_nt,
+)
 from peninsula.ontology import InputError, base_iri, load
 from peninsula.ontology.model import GRAPH_KEY, WIKIDATA, Ontology, OntProperty
-from peninsula.ontology.temporal import XSD_PATTERNS, DateError, partial_date, xsd_type
+from peninsula.ontology.temporal import xsd_type
 
 GENID = ".well-known/genid/"
 TRIPLE = "triple/"
-NUMERIC = {XSD.integer: int, XSD.decimal: float, XSD.double: float, XSD.boolean: bool}
 LANG_SUFFIX = re.compile(r"^[a-z]{1,8}(_[a-z0-9]{1,8})*$")
 RDF_TYPE, SAME_AS, STATEMENT = str(RDF.type), str(OWL.sameAs), str(RDF.Statement)
-STRING = str(XSD.string)
 NODE_SKIP, EDGE_SKIP = frozenset(("key", "class", GRAPH_KEY)), frozenset(("key", GRAPH_KEY))
 
-# kinds of value (Rule.kind) and of predicate (Handler.code)
-LANG, DATE, TEXT, NUMBER, TYPED, REF, QID = "lang", "date", "text", "number", "typed", "ref", "qid"
+# kinds of predicate (Handler.code); the kinds of value (Rule.kind) are loaders.literals'
 TYPE, SAMEAS, DATA, KEYREF, LINK, UNKNOWN = range(6)
 
 
@@ -83,45 +94,6 @@ class Handler(NamedTuple):
     code: int
     prop: OntProperty | None
     fast: dict
-
-
-def kind_of(prop: OntProperty) -> str:
-    if prop.key_valued:
-        return REF
-    if prop.is_lang:
-        return LANG
-    if prop.is_date:
-        return DATE
-    if prop.range is None or prop.range == XSD.string:
-        return TEXT
-    return NUMBER if prop.range in NUMERIC else TYPED
-
-
-def short(iri) -> str:
-    return str(iri).replace(str(XSD), "xsd:")
-
-
-def _decimal(v) -> Decimal:
-    try:
-        return Decimal(repr(v)) if isinstance(v, float) else Decimal(v)
-    except InvalidOperation:
-        return Decimal(str(v))
-
-
-_NT_ESCAPE = {0x5C: "\\\\", 0x22: '\\"', 0x0A: "\\n", 0x0D: "\\r", 0x09: "\\t",
-              **{c: f"\\u{c:04X}" for c in [*range(0x20), 0x7F] if c not in (0x0A, 0x0D, 0x09)}}
-_NEEDS_ESCAPE = re.compile(r'[\x00-\x1f\x7f"\\]')
-
-
-def nt_string(text: str) -> str:
-    """A lexical form as an N-Triples string: quote, backslash, CR, LF escaped (and other controls)."""
-    return f'"{text.translate(_NT_ESCAPE) if _NEEDS_ESCAPE.search(text) else text}"'
-
-
-# date lexical forms by length -> (pattern, N-Triples suffix): 10 date, 7 gYearMonth, 4 gYear (others: general path)
-_DATE_BY_LENGTH = {{"date": 10, "gYearMonth": 7, "gYear": 4}[str(dt).rsplit("#", 1)[1]]: (pattern, f"^^<{dt}>")
-                   for dt, pattern in XSD_PATTERNS.items()}
-_DATE_NT = {f"^^<{dt}>": pattern for dt, pattern in XSD_PATTERNS.items()}
 
 
 class Codec:
@@ -256,37 +228,6 @@ class Codec:
         return list(labels)
 
     # ------------------------------------------------------------------ RDF -> graph
-    def decode(self, lit: Literal, prop: OntProperty, where: str):
-        """One RDF literal -> (graph key, value), checked against the property's range."""
-        dt = lit.datatype
-        if prop.is_lang:
-            if lit.language is None:
-                raise InputError(f"{prop.name} needs a language-tagged string, got {lit!r}", where=where, field=prop.name)
-            lang = lit.language.lower().replace("-", "_")
-            return (prop.key if lang == "en" else f"{prop.key}_{lang}"), str(lit)
-        if lit.language is not None:
-            raise InputError(f"{prop.name} takes no language tag", where=where, field=prop.name)
-        if prop.is_date:
-            if dt not in XSD_PATTERNS or xsd_type(str(lit)) != dt:
-                raise InputError(f"{prop.name} needs an xsd:date, xsd:gYearMonth or xsd:gYear, got {lit!r}",
-                                 where=where, field=prop.name)
-            return prop.key, str(lit)
-        expected = prop.range or XSD.string
-        if (dt or XSD.string) != expected:
-            raise InputError(f"{prop.name} needs {short(expected)}, got {lit!r}", where=where, field=prop.name)
-        if expected not in NUMERIC:
-            return prop.key, str(lit)
-        if lit.ill_typed or lit.value is None:
-            raise InputError(f"{prop.name}: {str(lit)!r} is not a valid {short(expected)}", where=where, field=prop.name)
-        value = NUMERIC[expected](lit.value)
-        if (expected == XSD.decimal and Decimal(f"{value:.15g}") != lit.value) or (
-                expected == XSD.double and float(f"{value:.15g}") != value):
-            raise InputError(f"{prop.name}: {str(lit)!r} has more significant digits than a store returns "
-                             "(15); round it", where=where, field=prop.name)
-        if expected == XSD.integer and not -INT64 <= value < INT64:
-            raise InputError(f"{prop.name}: {str(lit)!r} does not fit a 64-bit integer", where=where, field=prop.name)
-        return prop.key, value
-
     def decode_nt(self, h: Handler, o, where, s=None):
         """A literal in N-Triples form (or a pyoxigraph Literal) -> (graph key, value): the common cases
         by the rule cached for its language or datatype suffix, the rest by `decode`. `where` names
@@ -300,7 +241,7 @@ class Codec:
             suffix = o[end + 1:]
             fast = h[2].get(suffix, False)
             if fast is False:
-                fast = h[2][suffix] = self._fast(prop, suffix)
+                fast = h[2][suffix] = fast_rule(prop, suffix)
             if fast is not None:
                 text = o[1:end]
                 if fast[1] is None or fast[1].match(text):
@@ -310,24 +251,9 @@ class Codec:
                    else Literal(text, datatype=URIRef(suffix[3:-1]) if suffix else None))
         else:
             lit = Literal(o.value, lang=o.language) if o.language else Literal(o.value, datatype=URIRef(o.datatype.value))
-        return self.decode(lit, prop, where(s) if s is not None else where)
+        return decode(lit, prop, where(s) if s is not None else where)
 
-    def _fast(self, prop: OntProperty, suffix: str):
-        """(graph key, None or the date pattern to check) for literals with this suffix that need
-        no conversion, else None (they go through `decode`)."""
-        if suffix.startswith("@"):
-            if prop.is_lang:
-                lang = suffix[1:].lower().replace("-", "_")
-                return prop.key if lang == "en" else f"{prop.key}_{lang}", None
-            return None
-        if prop.is_lang:
-            return None
-        if prop.is_date:
-            pattern = _DATE_NT.get(suffix)
-            return (prop.key, pattern) if pattern is not None else None
-        expected = prop.range or XSD.string
-        dt = suffix[3:-1] if suffix else STRING
-        return (prop.key, None) if dt == str(expected) and expected not in NUMERIC else None
+    decode = staticmethod(decode)
 
     def collapse(self, multi: dict, into: dict | None = None) -> dict:
         """Multi-valued properties are always lists; others a scalar (a list only if RDF has several)."""
@@ -370,7 +296,7 @@ class Codec:
         if kind == TEXT:
             return Literal(v)
         if rule.datatype == XSD.decimal:
-            return Literal(_decimal(v), datatype=XSD.decimal)
+            return Literal(as_decimal(v), datatype=XSD.decimal)
         return Literal(v, datatype=rule.datatype)
 
     def objects(self, key: str, value) -> tuple[Rule | None, list]:
@@ -409,7 +335,7 @@ class Codec:
                         append(f"{s} {p} {self.nt(x)} .\n")
                         continue
                     if kind is DATE:
-                        dt = _DATE_BY_LENGTH.get(len(x))
+                        dt = DATE_BY_LENGTH.get(len(x))
                         if dt is not None and dt[0].match(x):
                             append(f"{s} {p} \"{x}\"{dt[1]} .\n")
                             continue
@@ -420,69 +346,11 @@ class Codec:
 
     # ------------------------------------------------------------------ YAML -> RDF
     def parse(self, prop: OntProperty, value, where: str):
-        """One value a person typed (YAML) -> its RDF object, checked and normalised by the
-        property's kind: a date as a partial date, numbers finite and in range, a REF as a key."""
-        k = prop.key
-        if isinstance(value, (list, dict)):
-            raise InputError(f"takes one value, got {type(value).__name__}", where=where, field=k)
-        kind = kind_of(prop)
-        if kind == DATE:
-            try:
-                value = partial_date(value)
-            except DateError as exc:
-                raise InputError(str(exc), where=where, field=k) from None
-            return Literal(value, datatype=xsd_type(value))
-        if kind == NUMBER:
-            return _parse_number(prop.range, value, where, k)
-        if not isinstance(value, (str, int, float)) or isinstance(value, bool):
-            raise InputError(f"expected text, got {value!r}", where=where, field=k)
-        value = check_text(str(value), where, k)
-        if kind == REF:
-            return self.term_of(value)
-        pattern = TYPED_PATTERNS.get(prop.range)
-        if pattern is not None and not pattern[0].match(value):
-            raise InputError(f"{value!r} is not {pattern[1]}", where=where, field=k)
-        return Literal(value, datatype=prop.range if kind == TYPED else None)
-
-
-TYPED_PATTERNS = {XSD.anyURI: (re.compile(r"^https?://\S+$"), "an http(s) URL"),
-                  XSD.time: (re.compile(r"^\d{2}:\d{2}:\d{2}$"), "a time HH:MM:SS")}
-
-
-def _parse_number(rng, value, where: str, k: str) -> Literal:
-    if rng == XSD.boolean:
-        if not isinstance(value, bool):
-            raise InputError(f"{value!r} is not true or false", where=where, field=k)
-        return Literal(value, datatype=XSD.boolean)
-    if rng == XSD.integer:
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise InputError(f"{value!r} is not an integer", where=where, field=k)
-        if not -INT64 <= value < INT64:
-            raise InputError(f"{value} does not fit in 64 bits", where=where, field=k)
-        return Literal(value, datatype=XSD.integer)
-    if isinstance(value, bool):
-        raise InputError(f"{value!r} is not a number", where=where, field=k)
-    try:
-        number = Decimal(str(value).replace(",", "")) if rng == XSD.decimal else float(value)
-    except (InvalidOperation, TypeError, ValueError, OverflowError):
-        raise InputError(f"{value!r} is not a number", where=where, field=k) from None
-    if not (number.is_finite() if isinstance(number, Decimal) else True) or not math.isfinite(float(number)):
-        raise InputError(f"{value!r} is not a finite number", where=where, field=k)
-    if rng == XSD.decimal:
-        return Literal(Decimal(repr(float(number))), datatype=XSD.decimal)
-    return Literal(number, datatype=XSD.double)
-
-
-def term_nt(o) -> str:
-    """An rdflib IRI, blank node or literal in N-Triples form."""
-    if isinstance(o, URIRef):
-        return f"<{o}>"
-    if isinstance(o, BNode):
-        return f"_:{o}"
-    if o.language:
-        return f"{nt_string(str(o))}@{o.language}"
-    dt = o.datatype
-    return nt_string(str(o)) + (f"^^<{dt}>" if dt is not None and str(dt) != STRING else "")
+        """One value a person typed (YAML) -> its RDF object (`literals.parse`; a REF: its IRI)."""
+        if kind_of(prop) == REF:
+            text = parse(prop, value, where)
+            return self.term_of(str(text))
+        return parse(prop, value, where)
 
 
 def triple_key(src: str, name: str, dst: str) -> str:
