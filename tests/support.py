@@ -57,3 +57,13 @@ def store_checksum(uri: str) -> str:
 
     with open_store(uri) as store:
         return checksum(store)
+
+
+def streamed(path):
+    """(nodes, edges) of an RDF file by the streaming load (loaders/stream.py), each sorted by key."""
+    from peninsula.loaders.stream import stream_graph
+
+    nodes, edges = [], []
+    for kind, element in stream_graph(path):
+        (nodes if kind == "node" else edges).append(element)
+    return sorted(nodes, key=lambda n: n["key"]), sorted(edges, key=lambda e: e["key"])

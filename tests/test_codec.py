@@ -7,19 +7,10 @@ from __future__ import annotations
 import pyoxigraph
 import pytest
 from rdflib import XSD, BNode, Graph, Literal, URIRef
+from support import streamed as _streamed
 
-from peninsula.loaders.codec import (
-    DATE,
-    GENID,
-    LANG,
-    NUMBER,
-    QID,
-    REF,
-    TEXT,
-    TYPED,
-    codec,
-    term_nt,
-)
+from peninsula.loaders.codec import GENID, codec
+from peninsula.loaders.literals import DATE, LANG, NUMBER, QID, REF, TEXT, TYPED, term_nt
 from peninsula.ontology import InputError, load
 from peninsula.ontology.model import GRAPH_KEY, PEN
 
@@ -195,15 +186,6 @@ def _nodes_edges(text: str, fmt: str = "turtle"):
     from peninsula.loaders.mapping import to_property_graph
 
     return to_property_graph(Graph().parse(data=text, format=fmt))
-
-
-def _streamed(path):
-    from peninsula.loaders.stream import stream_graph
-
-    nodes, edges = [], []
-    for kind, element in stream_graph(path):
-        (nodes if kind == "node" else edges).append(element)
-    return sorted(nodes, key=lambda n: n["key"]), sorted(edges, key=lambda e: e["key"])
 
 
 def test_from_site_is_read_from_an_iri_by_both_load_paths_as_the_key(tmp_path):
