@@ -15,7 +15,8 @@ normal mapping (``loaders.mapping``), the streaming load (``loaders.stream``), t
   the ontology: ``pen:source``, ``pen:fromSite``) is an IRI in RDF and the target's key as text in
   the graph. A `Handler` per predicate IRI says what a triple with that predicate becomes.
 - **Values** go RDF -> graph by `decode` (checked against the ontology's range), graph -> RDF by
-  `literals` (rdflib) or `nt_values` (N-Triples text), YAML -> RDF by `parse`.
+  `literal` / `value_triples` (rdflib) or `nt_values` (N-Triples text), YAML -> RDF by `parse`
+  (the kinds themselves are ``loaders.literals``).
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ from peninsula.ontology.temporal import xsd_type
 GENID = ".well-known/genid/"
 TRIPLE = "triple/"
 LANG_SUFFIX = re.compile(r"^[a-z]{1,8}(_[a-z0-9]{1,8})*$")
-RDF_TYPE, SAME_AS, STATEMENT = str(RDF.type), str(OWL.sameAs), str(RDF.Statement)
+RDF_TYPE, SAME_AS = str(RDF.type), str(OWL.sameAs)
 NODE_SKIP, EDGE_SKIP = frozenset(("key", "class", GRAPH_KEY)), frozenset(("key", GRAPH_KEY))
 
 # kinds of predicate (Handler.code); the kinds of value (Rule.kind) are loaders.literals'
