@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 import tempfile
 from pathlib import Path
 
@@ -128,117 +127,39 @@ def export(store, fmt: str, out: Path | str | None = None, keys: set | None = No
 
 
 # ---------------------------------------------------------------------------- streaming exports
-RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-_NT_ESCAPE = {0x5C: "\\\\", 0x22: '\\"', 0x0A: "\\n", 0x0D: "\\r", 0x09: "\\t",
-              **{c: f"\\u{c:04X}" for c in [*range(0x20), 0x7F] if c not in (0x0A, 0x0D, 0x09)}}
-_NEEDS_ESCAPE = re.compile(r'[\x00-\x1f\x7f"\\]')
-
-
-def _nt_string(text: str) -> str:
-    """A lexical form as an N-Triples string: quote, backslash, CR, LF escaped (and other controls)."""
-    return f'"{text.translate(_NT_ESCAPE) if _NEEDS_ESCAPE.search(text) else text}"'
-
-
 class _NTriples:
     """N-Triples lines straight from a node's or relationship's properties, by string formatting.
 
-    The same triples as `node_triples` / `edge_triples` (the tests compare them by isomorphism),
-    without building rdflib terms for the common values: strings, language-tagged strings, dates,
-    sources. Anything else (numbers, booleans, Wikidata links) goes through `value_to_literals`."""
+    The same triples as `node_triples` / `edge_triples` (the tests compare them by isomorphism):
+    the codec (``loaders.codec``) writes the values; this writes each asserted triple once."""
 
     def __init__(self, ont, recent: int | None = 4096):
-        from peninsula.loaders.mapping import GENID, TRIPLE
+        from collections import OrderedDict
 
-        self.ont = ont
-        self.base = base_iri()
-        self.genid, self.triple = GENID, TRIPLE
-        self.rules: dict = {}  # graph key -> (predicate in N-Triples, how its values are written)
+        from peninsula.loaders.codec import EDGE_SKIP, NODE_SKIP, TRIPLE, codec
+
+        self.codec = codec(ont)
+        self.term, self.values = self.codec.nt, self.codec.nt_values
+        self.node_skip, self.edge_skip, self.triple = NODE_SKIP, EDGE_SKIP, TRIPLE
         self.type = f"<{RDF_NS}type>"
-        self.source = f"<{PEN}source>"
         self.predicates: dict = {}  # relationship type -> its predicate in N-Triples
         # asserted triples written, per source node (parallel relationships, such as two rounds
         # of talks, share theirs: written once). FalkorDB gives a node's relationships together,
         # so few sources are held; `recent` sources at most (None: all, for stores that do not)
-        from collections import OrderedDict
-
         self.asserted: OrderedDict = OrderedDict()
         self.recent = recent
-
-    def term(self, key: str) -> str:
-        if ":" in key:
-            return f"<{key}>"
-        if key.startswith(self.genid):
-            return f"_:{key[len(self.genid):]}"
-        return f"<{self.base}{key}>"
-
-    def rule(self, k: str):
-        from peninsula.loaders.mapping import prop_for_key
-
-        prop = prop_for_key(self.ont, k)
-        if k in ("wikidata", GRAPH_KEY) or prop is None:
-            r = None  # wikidata: rdflib path below; GRAPH_KEY and foreign properties: not RDF triples
-        elif k == "sources":
-            r = (self.source, _TERM, None)
-        elif prop.is_lang:
-            lang = "en" if k == prop.key else k[len(prop.key) + 1:].replace("_", "-")
-            r = (f"<{prop.iri}>", _SUFFIX, f"@{lang}")
-        elif prop.is_date:
-            r = (f"<{prop.iri}>", _DATE, None)
-        elif prop.range is None or str(prop.range) == XSD_STRING:
-            r = (f"<{prop.iri}>", _SUFFIX, "")
-        else:
-            r = (f"<{prop.iri}>", _RDFLIB, prop)
-        self.rules[k] = r
-        return r
-
-    def values(self, s: str, props: dict, skip, out: list) -> None:
-        rules, append = self.rules, out.append
-        for k, v in props.items():
-            if v is None or k in skip:
-                continue
-            r = rules[k] if k in rules else self.rule(k)
-            if r is None:
-                if k == "wikidata":
-                    from peninsula.ontology.model import WIKIDATA
-
-                    out.extend(f"{s} <http://www.w3.org/2002/07/owl#sameAs> <{WIKIDATA}{q}> .\n"
-                               for q in (v if isinstance(v, list) else [v]))
-                continue
-            p, how, arg = r
-            for x in v if type(v) is list else (v,):
-                if type(x) is str:
-                    if how is _SUFFIX:
-                        append(f"{s} {p} {_nt_string(x)}{arg} .\n")
-                        continue
-                    if how is _TERM:
-                        append(f"{s} {p} {self.term(x)} .\n")
-                        continue
-                    if how is _DATE:
-                        dt = _DATE_SUFFIX.get(len(x))
-                        if dt is not None and dt[0].match(x):
-                            append(f"{s} {p} \"{x}\"{dt[1]} .\n")
-                            continue
-                self._literals(s, p, k, x, out)
-
-    def _literals(self, s: str, p: str, k: str, x, out: list) -> None:
-        from peninsula.loaders.mapping import prop_for_key, value_to_literals
-
-        for lit in value_to_literals(prop_for_key(self.ont, k), k, x):
-            dt = f"^^<{lit.datatype}>" if lit.datatype is not None and str(lit.datatype) != XSD_STRING else ""
-            out.append(f"{s} {p} {_nt_string(str(lit))}{f'@{lit.language}' if lit.language else dt} .\n")
 
     def node(self, props: dict, out: list) -> None:
         s = self.term(props["key"])
         classes = props.get("class")
         for cls in classes if isinstance(classes, list) else [classes]:
             out.append(f"{s} {self.type} <{PEN}{cls}> .\n")
-        self.values(s, props, _NODE_SKIP, out)
+        self.values(s, props, self.node_skip, out)
 
     def edge(self, edge: dict, out: list) -> None:
         p = self.predicates.get(edge["type"])
         if p is None:
-            p = self.predicates[edge["type"]] = f"<{self.ont.rel_types[edge['type']].iri}>"
+            p = self.predicates[edge["type"]] = f"<{self.codec.ont.rel_types[edge['type']].iri}>"
         s, o = self.term(edge["src"]), self.term(edge["dst"])
         asserted = f"{s} {p} {o} .\n"
         seen = self.asserted.get(edge["src"])
@@ -256,23 +177,10 @@ class _NTriples:
         st = self.term(key)
         out += (f"{st} {self.type} <{RDF_NS}Statement> .\n", f"{st} <{RDF_NS}subject> {s} .\n",
                 f"{st} <{RDF_NS}predicate> {p} .\n", f"{st} <{RDF_NS}object> {o} .\n")
-        self.values(st, props, _EDGE_SKIP, out)
+        self.values(st, props, self.edge_skip, out)
 
 
-_SUFFIX, _TERM, _DATE, _RDFLIB = "suffix", "term", "date", "rdflib"  # how a property's values are written
-_NODE_SKIP, _EDGE_SKIP = frozenset(("key", "class", GRAPH_KEY)), frozenset(("key", GRAPH_KEY))
-
-
-def _date_suffixes() -> dict:
-    """Length of a date's lexical form -> (its pattern, its datatype suffix): 10 date, 7 gYearMonth, 4 gYear
-    (other lengths, such as negative years, take the general path)."""
-    from peninsula.loaders.mapping import DATE_PATTERNS
-
-    lengths = {"date": 10, "gYearMonth": 7, "gYear": 4}
-    return {lengths[str(dt).rsplit("#", 1)[1]]: (pattern, f"^^<{dt}>") for dt, pattern in DATE_PATTERNS.items()}
-
-
-_DATE_SUFFIX = _date_suffixes()
+RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 
 
 def _prefetched(store, ids=None, depth: int = 4):

@@ -6,8 +6,8 @@ The names below are imported on first use, so importing a light module of the pa
 from importlib import import_module
 
 _WHERE = {"Curated": "curated", "read_dir": "curated", "read_files": "curated", "validate_curated": "curated",
-          "key_of": "mapping", "term_of": "mapping", "to_property_graph": "mapping", "read_rdf": "rdf"}
-__all__ = ["Curated", "read_dir", "read_files", "validate_curated", "key_of", "term_of",
+          "codec": "codec", "Node": "codec", "Edge": "codec", "key_of": "mapping", "term_of": "mapping", "to_property_graph": "mapping", "read_rdf": "rdf"}
+__all__ = ["Curated", "read_dir", "read_files", "validate_curated", "codec", "Node", "Edge", "key_of", "term_of",
            "to_property_graph", "read_rdf"]
 
 

@@ -6,20 +6,17 @@ links to an entity defined in another file. The format is described in data/READ
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import yaml
-from rdflib import RDF, XSD, Graph, Literal
+from rdflib import RDF, Graph, Literal
 
-from peninsula.loaders.guard import INT64, LANG_RE, check_text, check_yaml_expansion
-from peninsula.loaders.mapping import date_type, term_of
+from peninsula.loaders.guard import LANG_RE, check_text, check_yaml_expansion
+from peninsula.loaders.mapping import term_of
 from peninsula.ontology import PEN, InputError, ValidationError, load
 from peninsula.ontology.model import WIKIDATA
-from peninsula.ontology.temporal import DateError, partial_date
 
 ITEM_FIELDS = {"id", "type", "links", "sources"}
 LINK_FIELDS = {"rel", "to", "id"}
@@ -219,7 +216,7 @@ def _link(cur, ont, path, s, key, link, pending, links_seen):
         raise InputError("each link is a mapping with rel, to and sources", where=where, field="links")
     rel = link.get("rel")
     prop = ont.properties.get(rel) if isinstance(rel, str) else None
-    if prop is None or prop.kind != "object" or prop.name == "source":
+    if prop is None or prop.rel_type is None:
         raise InputError(f"unknown relationship {rel!r}", where=where, field="rel")
     target = link.get("to")
     if not isinstance(target, str) or not KEY_RE.fullmatch(target):
@@ -284,56 +281,10 @@ def _values(ont, k, v, where):
 
 
 def _literal(prop, value, where):
-    k = prop.key
-    if isinstance(value, (list, dict)):
-        raise InputError(f"takes one value, got {type(value).__name__}", where=where, field=k)
-    if prop.is_date:
-        try:
-            value = partial_date(value)
-        except DateError as exc:
-            raise InputError(str(exc), where=where, field=k) from None
-        return Literal(value, datatype=date_type(value))
-    rng = prop.range
-    if rng == XSD.decimal:
-        if isinstance(value, bool):
-            raise InputError(f"{value!r} is not a number", where=where, field=k)
-        try:
-            number = Decimal(str(value).replace(",", ""))
-        except InvalidOperation:
-            raise InputError(f"{value!r} is not a number", where=where, field=k) from None
-        if not number.is_finite() or not math.isfinite(float(number)):
-            raise InputError(f"{value!r} is not a finite number", where=where, field=k)
-        return Literal(Decimal(repr(float(number))), datatype=XSD.decimal)
-    if rng == XSD.integer:
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise InputError(f"{value!r} is not an integer", where=where, field=k)
-        if not -INT64 <= value < INT64:
-            raise InputError(f"{value} does not fit in 64 bits", where=where, field=k)
-        return Literal(value, datatype=XSD.integer)
-    if rng == XSD.boolean:
-        if not isinstance(value, bool):
-            raise InputError(f"{value!r} is not true or false", where=where, field=k)
-        return Literal(value, datatype=XSD.boolean)
-    if rng == XSD.double:
-        try:
-            number = float(value)
-        except (TypeError, ValueError, OverflowError):
-            raise InputError(f"{value!r} is not a number", where=where, field=k) from None
-        if isinstance(value, bool) or not math.isfinite(number):
-            raise InputError(f"{value!r} is not a finite number", where=where, field=k)
-        return Literal(number, datatype=XSD.double)
-    if not isinstance(value, (str, int, float)) or isinstance(value, bool):
-        raise InputError(f"expected text, got {value!r}", where=where, field=k)
-    value = check_text(str(value), where, k)
-    if rng == XSD.anyURI:
-        if not re.match(r"^https?://\S+$", value):
-            raise InputError(f"{value!r} is not an http(s) URL", where=where, field=k)
-        return Literal(value, datatype=XSD.anyURI)
-    if rng == XSD.time:
-        if not re.match(r"^\d{2}:\d{2}:\d{2}$", value):
-            raise InputError(f"{value!r} is not a time HH:MM:SS", where=where, field=k)
-        return Literal(value, datatype=XSD.time)
-    return Literal(value)
+    """One YAML value -> its RDF object, typed and checked by the codec (as every path types it)."""
+    from peninsula.loaders.codec import codec
+
+    return codec().parse(prop, value, where)
 
 
 def validate_curated(cur: Curated) -> None:

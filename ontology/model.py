@@ -97,6 +97,7 @@ class OntProperty:
     alignments: tuple[str, ...]
     indexed: bool = False  # pen:indexed: the stores index it on its domain and the domain's subclasses
     derived: bool = False  # pen:derived: written from other facts by build or analyze, never curated
+    key_valued: bool = False  # pen:keyValued: an IRI in RDF, the target's key as text in the graph (no relationship)
 
     @property
     def is_date(self) -> bool:
@@ -150,7 +151,9 @@ class Ontology:
 
     @cached_property
     def keys(self) -> dict[str, OntProperty]:
-        return {p.key: p for p in self.properties.values() if p.kind == "datatype" or p.name == "source"}
+        """Graph key -> property, for the properties held as node or relationship properties: the
+        datatype properties and the key-valued object properties (pen:source, pen:fromSite)."""
+        return {p.key: p for p in self.properties.values() if p.kind == "datatype" or p.key_valued}
 
     def by_iri(self, iri) -> OntProperty | None:
         return self._by_iri().get(URIRef(iri))
@@ -270,13 +273,14 @@ def parse(text: str) -> Ontology:
             ont.properties[name] = OntProperty(
                 name=name, iri=s, kind=kind,
                 key=_text(g, s, PEN.graphKey) or snake(name),
-                rel_type=upper_snake(name) if kind == "object" and name != "source" else None,
+                rel_type=upper_snake(name) if kind == "object" and not g.value(s, PEN.keyValued) else None,
                 label=_text(g, s, RDFS.label), definition=_text(g, s, SKOS.definition),
                 domain=domain, range=rng,
                 on_relationship=bool(g.value(s, PEN.onRelationship)),
                 multi=bool(g.value(s, PEN.multiValued)), required=bool(g.value(s, PEN.required)),
                 family=_text(g, s, PEN.family) or None, alignments=aligns,
-                indexed=bool(g.value(s, PEN.indexed)), derived=bool(g.value(s, PEN.derived)))
+                indexed=bool(g.value(s, PEN.indexed)), derived=bool(g.value(s, PEN.derived)),
+                key_valued=kind == "object" and bool(g.value(s, PEN.keyValued)))
     for s in g.subjects(RDF.type, PEN.RelationshipFamily):
         ont.families[_text(g, s, RDFS.label)] = _text(g, s, PEN.color)
     _check(ont)
@@ -292,7 +296,7 @@ def _check(ont: Ontology) -> None:
     for p in ont.properties.values():
         if p.key == GRAPH_KEY:
             raise OntologyError(f"property {p.name} derives the graph key {GRAPH_KEY!r}, reserved for named graphs")
-        for k in filter(None, (p.key if p.kind == "datatype" else None, p.rel_type)):
+        for k in filter(None, (p.key if p.kind == "datatype" or p.key_valued else None, p.rel_type)):
             if k in keys:
                 raise OntologyError(f"properties {keys[k]} and {p.name} derive the same graph name {k}")
             keys[k] = p.name

@@ -91,3 +91,13 @@ def tiny_folder(tmp_path, text: str = TINY) -> Path:
     data.mkdir()
     (data / "tiny.yaml").write_text(text, encoding="utf-8")
     return data
+
+
+def streamed(path):
+    """(nodes, edges) of an RDF file by the streaming load (loaders/stream.py), each sorted by key."""
+    from peninsula.loaders.stream import stream_graph
+
+    nodes, edges = [], []
+    for kind, element in stream_graph(path):
+        (nodes if kind == "node" else edges).append(element)
+    return sorted(nodes, key=lambda n: n["key"]), sorted(edges, key=lambda e: e["key"])

@@ -12,6 +12,7 @@ import sys
 
 import pytest
 from support import ROOT, require
+from support import streamed as _streamed
 
 from peninsula.loaders.formats import NAMED_GRAPHS, RDF_FORMATS
 from peninsula.ontology import InputError
@@ -39,15 +40,6 @@ def small(tmp_path_factory):
     synth.write(files["shuffled"], 3000, seed=3, shuffle=True)
     synth.write(files["ttl"], 3000, seed=3)
     return files
-
-
-def _streamed(path):
-    from peninsula.loaders.stream import stream_graph
-
-    nodes, edges = [], []
-    for kind, element in stream_graph(path):
-        (nodes if kind == "node" else edges).append(element)
-    return sorted(nodes, key=lambda n: n["key"]), sorted(edges, key=lambda e: e["key"])
 
 
 def _mapped(path):
