@@ -68,7 +68,9 @@ def store_digest(store) -> str:
 
 
 def derived_graph() -> ox.NamedNode:
-    return ox.NamedNode(f"{base_iri()}graph/derived")
+    from peninsula.loaders.codec import DERIVED_GRAPH
+
+    return ox.NamedNode(base_iri() + DERIVED_GRAPH)
 
 
 def _nquads(store) -> bytes:
@@ -78,19 +80,11 @@ def _nquads(store) -> bytes:
     from rdflib import RDF, Literal, URIRef
     from rdflib.namespace import PROV
 
-    from peninsula.graph.export import to_graph
+    from peninsula.graph.export import derived_apart, to_graph
     from peninsula.loaders.rdf import to_dataset
 
     g = to_graph(store)
-    ont = load()
-    derived = {p.iri for p in ont.properties.values() if p.derived}
-    reach_statements = {s for p in ont.properties.values() if p.derived and p.kind == "object"
-                        for s in g.subjects(RDF.predicate, p.iri)}
-    graph = URIRef(derived_graph().value)
-    moved = [(s, p, o) for s, p, o in g if (p in derived or s in reach_statements) and not g.graphs_of.get((s, p, o))]
-    for t in moved:
-        g.remove(t)
-        g.add_quad(*t, graph)
+    graph = derived_apart(g)
     activity = URIRef(f"{base_iri()}dataset/derivation")
     for t in [(graph, RDF.type, PROV.Entity), (graph, PROV.wasGeneratedBy, activity), (activity, RDF.type, PROV.Activity),
               (activity, PROV.used, URIRef(str(PEN))),

@@ -50,6 +50,10 @@ from peninsula.ontology.model import GRAPH_KEY, WIKIDATA, Ontology, OntProperty
 from peninsula.ontology.temporal import xsd_type
 
 GENID = ".well-known/genid/"
+# Under the base: the named graph that quad exports put what `build` and `analyze` derived in (CAN_REACH
+# and its statements, network scores). A load reads it back as the default graph: the store keeps
+# derived facts apart by the ontology's pen:derived mark, not by a graph name.
+DERIVED_GRAPH = "graph/derived"
 TRIPLE = "triple/"
 LANG_SUFFIX = re.compile(r"^[a-z]{1,8}(_[a-z0-9]{1,8})*$")
 RDF_TYPE, SAME_AS = str(RDF.type), str(OWL.sameAs)
@@ -103,6 +107,7 @@ class Codec:
     def __init__(self, ont: Ontology, base: str):
         self.ont, self.base = ont, base
         self.skolem = base + GENID
+        self.derived_graph = base + DERIVED_GRAPH
         self.rules: dict[str, Rule | None] = {}
         self.handlers: dict[str, Handler] = {}
         self.many: dict[str, bool] = {}  # graph key -> multi-valued (collapse's cache of the rules)
@@ -145,7 +150,7 @@ class Codec:
     # ------------------------------------------------------------------ graph names
     def graph_value(self, name) -> str | None:
         """A graph name (rdflib IRI or blank node; None or the default-graph id) -> GRAPH_KEY value."""
-        if name is None or name == DATASET_DEFAULT_GRAPH_ID:
+        if name is None or name == DATASET_DEFAULT_GRAPH_ID or str(name) == self.derived_graph:
             return None
         return self.skolem + str(name) if isinstance(name, BNode) else str(name)
 
@@ -153,7 +158,9 @@ class Codec:
         """A graph name in N-Triples form ('' for the default graph) -> GRAPH_KEY value."""
         if not name:
             return None
-        return self.skolem + name[2:] if name[0] == "_" else name[1:-1]
+        if name[0] == "_":
+            return self.skolem + name[2:]
+        return None if name[1:-1] == self.derived_graph else name[1:-1]
 
     def graph_name(self, value: str | None):
         """The inverse of `graph_value`: None for the default graph."""

@@ -128,15 +128,27 @@ def _linter_type(value) -> str:
 
 # Markers follow from the fixtures a test uses, so none is forgotten: `make test-fast` deselects
 # them (`-m "not slow and not neo4j and not browser"`), `make test` runs everything.
-MARK_BY_FIXTURE = {"neo4j_uri": "neo4j", "browser": "browser", "built": "slow"}
+MARK_BY_FIXTURE = {"neo4j_uri": "neo4j", "neo4j_store": "neo4j", "built_neo4j": "neo4j", "browser": "browser",
+                   "built": "slow", "kb": "slow"}
+# Modules whose every test runs whole CLI builds in subprocesses, a reasoner or many generated cases.
+SLOW_MODULES = {"test_kill", "test_owl", "test_base_iri", "test_hostile", "test_roundtrip", "test_load_rdf",
+                "test_query_plans"}
 
 
 @pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker
 def pytest_collection_modifyitems(config, items):
+    """Markers follow from what a test needs: a fixture in MARK_BY_FIXTURE, a parameter whose value is
+    the engine "neo4j" (fixtures that pick their store at run time), or a module in SLOW_MODULES."""
     for item in items:
+        needs = set(getattr(item, "fixturenames", ()))
         for fixture, marker in MARK_BY_FIXTURE.items():
-            if fixture in getattr(item, "fixturenames", ()):
+            if fixture in needs:
                 item.add_marker(marker)
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and any("neo4j" in str(v) for v in callspec.params.values()):
+            item.add_marker("neo4j")
+        if item.module is not None and item.module.__name__.rsplit(".", 1)[-1] in SLOW_MODULES:
+            item.add_marker("slow")
 
 
 def pytest_configure(config):

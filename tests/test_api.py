@@ -155,6 +155,7 @@ def test_options_of_source_formats_are_refused_for_rdf(built):
     assert err.where == str(SAMPLE) and "encoding" in str(err)
 
 
+@pytest.mark.slow
 def test_a_source_format_validates_as_it_loads(store):
     checked = api.validate(CNS, "cns")
     assert checked.kind == "source" and checked.against == "the curated data" and checked.classes

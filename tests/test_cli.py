@@ -55,6 +55,7 @@ def test_build_twice_changes_nothing_the_second_time(tiny, uri):
     assert "changes: 0 nodes created, 0 relationships created, 0 properties set" in second.output
 
 
+@pytest.mark.slow
 def test_curated_build_is_idempotent_through_the_cli(tmp_path):
     uri = f"embedded:{tmp_path / 'kb.db'}"
     first = run("--store", uri, "build")
@@ -74,6 +75,7 @@ def test_env_var_chooses_the_store(tiny, tmp_path):
     assert stats["labels"].get("State") == 1
 
 
+@pytest.mark.slow
 def test_validate_passes_on_the_curated_data():
     result = run("validate")
     assert result.exit_code == 0, result.output
@@ -313,6 +315,7 @@ def test_rdf_additions_alone_and_with_format(tiny, tmp_path):
     assert "field 'sources': src/unscr-1718 is not in the file (checked alone)" in stderr_of(alone)
 
 
+@pytest.mark.slow
 def test_the_example_additions_file_validates_against_the_curated_data():
     from support import ROOT
 

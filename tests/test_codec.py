@@ -183,9 +183,18 @@ def test_key_valued_properties_are_marked_in_the_ontology_and_make_no_relationsh
 
 
 def _nodes_edges(text: str, fmt: str = "turtle"):
-    from peninsula.loaders.mapping import to_property_graph
+    """The mapping of `text`; TriG and N-Quads read with their named graphs, as `load` reads them."""
+    from rdflib import Dataset
 
-    return to_property_graph(Graph().parse(data=text, format=fmt))
+    from peninsula.loaders.mapping import quads_of, to_property_graph
+    from peninsula.loaders.rdf import NamedGraphs
+
+    if fmt not in ("trig", "nquads"):
+        return to_property_graph(Graph().parse(data=text, format=fmt))
+    graph = NamedGraphs()
+    for quad in quads_of(Dataset().parse(data=text, format=fmt)):
+        graph.add_quad(*quad)
+    return to_property_graph(graph)
 
 
 def test_from_site_is_read_from_an_iri_by_both_load_paths_as_the_key(tmp_path):

@@ -153,3 +153,40 @@ def test_validate_refuses_what_load_refuses(tmp_path):
     assert result.exit_code != 0 and "significant digits" in result.output
     loaded = CliRunner().invoke(main, ["--store", f"embedded:{tmp_path / 'x.db'}", "load", str(path)])
     assert loaded.exit_code != 0 and "significant digits" in loaded.output
+
+
+@pytest.mark.parametrize("fmt", ["trig", "nquads"])
+def test_derived_knowledge_has_its_own_named_graph_in_the_exports(built, tmp_path, fmt):
+    """TriG and N-Quads put CAN_REACH (triple and statements) and the network scores in
+    <base>graph/derived, nothing else there, nothing derived outside; a load reads it back into the
+    store as it was (no graph recorded on derived elements), so the round trip stays exact."""
+    from rdflib import RDF, Dataset
+
+    from peninsula.graph.store import open_store
+    from peninsula.ontology import base_iri
+
+    text = export(built, fmt)
+    ds = Dataset()
+    ds.parse(data=text, format=fmt)
+    ont = load()
+    derived = {p.iri for p in ont.properties.values() if p.derived}
+    name = URIRef(base_iri() + "graph/derived")
+    apart = ds.graph(name)
+    assert len(apart) > 0 and {p for p in apart.predicates() if p in derived} == {p for p in derived if
+                                                                              (None, p, None) in apart}
+    statements = set(apart.subjects(RDF.predicate, None))
+    for s, p, _o in apart:
+        assert p in derived or s in statements, (s, p)
+    assert all(str(o) in {str(d) for d in derived} for o in apart.objects(None, RDF.predicate))
+    curated = ds.default_graph
+    assert not any(p in derived for p in curated.predicates())
+    assert not any(o in derived for o in curated.objects(None, RDF.predicate))
+
+    path = tmp_path / ("export.trig" if fmt == "trig" else "export.nq")
+    path.write_text(text, encoding="utf-8")
+    with open_store(f"embedded:{tmp_path / 'again.db'}") as again:
+        from peninsula.graph.build import load_rdf
+
+        load_rdf(again, path)
+        assert export(again, fmt) == text
+        assert again.query("MATCH ()-[r:CAN_REACH]->() WHERE r.graph IS NOT NULL RETURN count(r) AS n")[0]["n"] == 0

@@ -275,6 +275,7 @@ def test_yaml_reader_names_file_line_field(tmp_path, rule, old, new, line_text, 
     assert err.value.field == field
 
 
+@pytest.mark.slow
 def test_peninsula_validate_passes_on_the_curated_data():
     from peninsula.graph.cli import main
 

@@ -50,7 +50,9 @@ def test_inference_types_members_of_superclasses(built, cache, infer):
 
 
 def test_owlrl_follows_equivalent_classes(built, cache):
-    q = PEN + "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a <http://xmlns.com/foaf/0.1/Person> }"
+    # owl:sameAs makes each linked Wikidata item a foaf:Person too: count Peninsula's own IRIs
+    q = PEN + ("SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a <http://xmlns.com/foaf/0.1/Person> "
+               "FILTER(!STRSTARTS(STR(?p), 'http://www.wikidata.org/')) }")
     people = built.query("MATCH (p:Person) RETURN count(p) AS n")[0]["n"]
     assert _count(run_sparql(built, q, "table", cache_dir=cache)) == 0
     assert _count(run_sparql(built, q, "table", infer="owlrl", cache_dir=cache)) == people > 0

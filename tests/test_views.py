@@ -573,6 +573,7 @@ def test_igraph_layout_is_opt_in_and_deterministic(monkeypatch):
     assert view_layout.layout(keys, pairs) == view_layout.grid_layout(keys, pairs)
 
 
+@pytest.mark.slow
 def test_label_widths_are_never_underestimated():
     """The planner's width of every name in the curated data is at least its width in DejaVu Sans,
     the default sans-serif on Debian (the defect: 'Sweden' planned 12% narrower than drawn, so its
