@@ -14,7 +14,8 @@ from functools import cache
 
 # The hues come from the ontology: pen:color on the class heading each group (Tableau 10, clearly
 # different on a projector) and on each pen:RelationshipFamily
-MERGED = {"SanctionsRegime": "Sanction", "SanctionMeasure": "Sanction"}  # one hue for the sanctions machinery
+MERGED = {"SanctionsRegime": "Sanction", "SanctionMeasure": "Sanction",  # one hue for the sanctions machinery
+          "ExerciseSeries": "Event"}  # and one for exercises and the series they belong to
 TONES = (0.0, -0.35, 0.35, -0.6, 0.55, -0.2, 0.2)  # <0 darker, >0 lighter
 DASHES = (False, [10, 5], [3, 4], [12, 4, 3, 4], [6, 3], [2, 6], [14, 3, 3, 3, 3, 3])
 DERIVED_DASH = [2, 3]

@@ -323,6 +323,15 @@ def test_quality_queries_find_planted_faults(store):
     edges.append(edge("state/WKA", "SIGNED", "agreement/bad", "stmt/12", sources=["src/wiki"]))
     nodes += [node("org/loaded", "Organization", name="Sample Trading", dataset=["sample:x"]),  # a loaded copy
               node("org/curated", "Organization", name="SAMPLE TRADING")]
+    nodes += [node("sanction/nat", "AutonomousMeasure", date="2017-08-30"),            # a consolidated instrument
+              node("unscr/9", "SecurityCouncilResolution", date="2017-09-11"),
+              node("measure/tex", "SanctionMeasure", measure_type="textiles"),
+              node("measure/oil", "SanctionMeasure", measure_type="crude_oil_cap")]
+    edges += [edge("sanction/nat", "IMPLEMENTS", "unscr/9", "stmt/30", valid_from="2017-10-10"),
+              edge("unscr/9", "IMPOSES_MEASURE", "measure/tex", "stmt/31", valid_from="2017-09-11"),
+              edge("unscr/9", "IMPOSES_MEASURE", "measure/oil", "stmt/32", valid_from="2017-09-11"),
+              edge("sanction/nat", "IMPOSES_MEASURE", "measure/tex", "stmt/33", valid_from="2017-08-30"),  # before
+              edge("sanction/nat", "IMPOSES_MEASURE", "measure/oil", "stmt/34", valid_from="2017-10-10")]  # amendment
     store.write(nodes, edges)
     found = {q: queries.run(store, q) for q in ALL if q.startswith("quality/")}
     keys = {q: json.dumps(rows) for q, rows in found.items()}
@@ -330,7 +339,8 @@ def test_quality_queries_find_planted_faults(store):
                           "quality/dangling_relationship_sources", "quality/isolated_entities",
                           "quality/events_without_date", "quality/unnamed_entities", "quality/contradictory_dates",
                           "quality/asymmetric_alliances", "quality/weak_sources",
-                          "quality/likely_duplicates", "quality/unknown_ends"}, \
+                          "quality/likely_duplicates", "quality/unknown_ends",
+                          "quality/measures_before_resolution"}, \
         "a new quality query needs a planted fault here"
     assert "state/NOS" in keys["quality/unsourced_nodes"]
     assert "stmt/2" in keys["quality/unsourced_relationships"]
@@ -344,6 +354,8 @@ def test_quality_queries_find_planted_faults(store):
     assert [(r["left"], r["right"]) for r in found["quality/likely_duplicates"]] == [("org/loaded", "org/curated")]
     # stmt/1 (2000..1999-12) and stmt/2 (undated) are one alliance with different dates each way
     assert {r["key"] for r in found["quality/asymmetric_alliances"]} == {"stmt/1", "stmt/2"}
+    assert [(r["key"], r["first_resolution"]) for r in found["quality/measures_before_resolution"]] == \
+        [("stmt/33", "unscr/9")]
     ends = {r["key"]: r["problem"] for r in found["quality/unknown_ends"]}
     assert ends == {"stmt/20": "end unknown", "stmt/21": "open, but person/p2 holds the role from 2005-03-01",
                     "stmt/23": "member before org/o existed (1994-07-25)"}
