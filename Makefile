@@ -42,11 +42,12 @@ test: venv lint-deps system-deps neo4j-launcher
 	$(VENV)/bin/ruff check .
 	PYTHONSAFEPATH=1 $(PY) -m peninsula.graph.neo4j_local with -- $(PY) -m pytest
 
-# Day-to-day: the tests that need no curated build, no live Neo4j and no browser (markers follow
-# from the fixtures a test uses, tests/conftest.py); `make test` still runs everything.
+# Day-to-day, under a minute on two cores: the tests that need no curated build, no live Neo4j and
+# no browser (markers follow from a test's fixtures, engine parameters and module, tests/conftest.py),
+# on one worker per core (pytest-xdist); `make test` still runs everything, in one process.
 test-fast: venv
 	$(VENV)/bin/ruff check .
-	PYTHONSAFEPATH=1 $(PY) -m pytest -q -m "not slow and not neo4j and not browser"
+	PYTHONSAFEPATH=1 $(PY) -m pytest -q -n auto -m "not slow and not neo4j and not browser"
 
 # A Neo4j for analysts without a container engine: Bolt on 127.0.0.1:7687, Neo4j Browser on
 # http://127.0.0.1:7474/browser/ (offline), data in out/neo4j. Prints the PENINSULA_STORE and

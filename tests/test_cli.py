@@ -362,6 +362,7 @@ def test_loads_and_exports_show_progress_with_throughput(tmp_path):
     assert "triples/s" not in quiet.output and "wrote" in quiet.output
 
 
+@pytest.mark.slow
 def test_a_source_load_prints_its_entities_per_class(tmp_path):
     """The loader's report.classes, as the report holds them (tests/test_loaders_cns.py checks the counts)."""
     from support import SAMPLES

@@ -161,6 +161,7 @@ def test_export_does_not_write_through_a_planted_link(base, tmp_path, victim):
     assert not (out / "graph.ttl").is_symlink() and "@prefix" in (out / "graph.ttl").read_text()
 
 
+@pytest.mark.slow
 def test_view_does_not_write_through_a_planted_link(base, tmp_path, victim):
     out = tmp_path / "shared"
     out.mkdir()

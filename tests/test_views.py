@@ -192,6 +192,7 @@ def outside_data(page: str) -> str:
 
 
 # ---------------------------------------------------------------------------- escaping
+@pytest.mark.slow
 def test_hostile_names_only_appear_escaped():
     nodes, edges = sample_graph()
     page = views.render(nodes, edges, title=EVIL, sources={"src/evil": {"title": EVIL, "url": "javascript:x"}})
@@ -285,6 +286,7 @@ def test_node_size_follows_score():
     assert sizes["a"] > sizes["b"]
 
 
+@pytest.mark.slow
 def test_edges_to_missing_nodes_are_dropped():
     nodes, edges = sample_graph()
     data = data_of(views.render(nodes[:3], edges, title="t"))
@@ -365,6 +367,7 @@ def test_named_views_cover_the_families(sample_store):
     assert data["sources"]["src/evil"]["title"] == EVIL
 
 
+@pytest.mark.slow
 def test_named_view_years_and_errors(sample_store):
     data = data_of(views.named_view(sample_store, "alliances", as_of="2006-10-01"))
     assert data["initial"] == {"from": 2006, "to": 2006}
@@ -374,6 +377,7 @@ def test_named_view_years_and_errors(sample_store):
         views.named_view(sample_store, "nope")
 
 
+@pytest.mark.slow
 def test_query_view(sample_store):
     rows = [{"a": "state/USA", "b": "state/KOR", "t": "ALLIED_WITH"},
             {"a": "cyber/sony", "b": "org/evil", "t": "ATTRIBUTED_TO"}]
@@ -431,6 +435,7 @@ def test_write_view_replaces_a_symlink_instead_of_following_it(tmp_path):
 
 
 # ---------------------------------------------------------------------------- the CLI
+@pytest.mark.slow
 def test_cli_view_named_and_query(tmp_path):
     from click.testing import CliRunner
 
