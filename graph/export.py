@@ -294,46 +294,69 @@ def _can_fork(store) -> bool:
             and threading.active_count() == 1)
 
 
-def write_ntriples(store, out: Path | str, *, progress=None) -> int:
+def write_ntriples(store, out: Path | str, *, progress=None, sort: bool = True) -> int:
     """The whole store as N-Triples, page by page (memory flat in the store's size); returns the
     number of lines, one per triple (an asserted triple shared by parallel relationships, each with
-    its own statement, is written once). Written to a fresh file beside `out`, then renamed over it
-    (a symlink at `out` is replaced, never followed). On a store that scans by ranges of internal
-    ids and survives a fork (FalkorDB) a forked process writes the second half of the node ids (and
-    their relationships) meanwhile, into an unnamed temporary file: reading and decoding the store's
-    answers is most of the work, and the engine serves both. `progress(n)` hears of the lines as
-    they are written (the forked half's all at once when it is done)."""
-    import shutil
+    its own statement, is written once). With `sort` (the default) the lines are sorted by GNU
+    ``sort`` in the C locale, spilling to disk, as the other exports sort theirs: the same data gives
+    the same bytes whatever order the store holds it in. Written to a fresh file beside `out`, then
+    renamed over it (a symlink at `out` is replaced, never followed). `progress(n)` hears of the
+    lines as they are written."""
+    import subprocess
+
+    from peninsula.loaders.ntlines import sort_cmd, sort_env
 
     out = Path(out)
+    with replacing(out) as f:
+        if not sort:
+            return _write_store(store, f, out.parent, progress)
+        with tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n", dir=out.parent) as raw, \
+                tempfile.TemporaryDirectory(dir=out.parent) as spill:
+            n = _write_store(store, raw, out.parent, progress)
+            raw.flush()
+            raw.seek(0)
+            f.flush()
+            done = subprocess.run(sort_cmd(spill), stdin=raw, stdout=f, env=sort_env(), stderr=subprocess.PIPE)
+            if done.returncode != 0:
+                raise StoreError(f"export: `sort` failed: {done.stderr.decode(errors='replace').strip()}")
+    return n
+
+
+def _write_store(store, f, folder: Path, progress=None) -> int:
+    """The store's N-Triples lines into the open text file `f`, in the store's order. On a store that
+    scans by ranges of internal ids and survives a fork (FalkorDB) a forked process writes the second
+    half of the node ids (and their relationships) meanwhile, into an unnamed temporary file in
+    `folder`: reading and decoding the store's answers is most of the work, and the engine serves
+    both (`progress` hears of the forked half's lines all at once when it is done)."""
+    import shutil
+
     child, conn = None, None
     try:
-        with replacing(out) as f:
-            lo, hi = store.id_range() if _can_fork(store) else (0, 0)
-            if hi - lo > FORK_ABOVE:
-                import multiprocessing
+        lo, hi = store.id_range() if _can_fork(store) else (0, 0)
+        if hi - lo > FORK_ABOVE:
+            import multiprocessing
 
-                ctx = multiprocessing.get_context("fork")
-                mid = (lo + hi) // 2
-                with tempfile.TemporaryFile(dir=out.parent) as part:  # no name: nothing to plant a link at
-                    conn, child_conn = ctx.Pipe(duplex=False)
-                    child = ctx.Process(target=_forked_half, args=(store, (mid, hi), part.fileno(), child_conn),
-                                        daemon=True)
-                    child.start()
-                    child_conn.close()
-                    n = _write_lines(store, f, (lo, mid), progress)
-                    status, value = conn.recv()
-                    child.join()
-                    if status != "ok":
-                        raise StoreError(f"export: the second half failed: {value}")
-                    f.flush()
-                    part.seek(0)
-                    shutil.copyfileobj(part, f.buffer, 1 << 22)
-                n += value
-                if progress:
-                    progress(value)
-            else:
-                n = _write_lines(store, f, progress=progress)
+            ctx = multiprocessing.get_context("fork")
+            mid = (lo + hi) // 2
+            with tempfile.TemporaryFile(dir=folder) as part:  # no name: nothing to plant a link at
+                conn, child_conn = ctx.Pipe(duplex=False)
+                child = ctx.Process(target=_forked_half, args=(store, (mid, hi), part.fileno(), child_conn),
+                                    daemon=True)
+                child.start()
+                child_conn.close()
+                n = _write_lines(store, f, (lo, mid), progress)
+                status, value = conn.recv()
+                child.join()
+                if status != "ok":
+                    raise StoreError(f"export: the second half failed: {value}")
+                f.flush()
+                part.seek(0)
+                shutil.copyfileobj(part, f.buffer, 1 << 22)
+            n += value
+            if progress:
+                progress(value)
+        else:
+            n = _write_lines(store, f, progress=progress)
     except BaseException:
         if child is not None and child.is_alive():
             child.kill()

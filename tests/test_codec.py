@@ -77,11 +77,10 @@ def test_every_graph_key_has_a_rule_derived_from_the_ontology():
     assert c.rule("wikidata").kind == QID and c.rule(GRAPH_KEY) is None and c.rule("not_ours") is None
 
 
-@pytest.mark.parametrize("rule", _rules(), ids=lambda r: r.key)
+@pytest.mark.parametrize("rule", [r for r in _rules() if r.kind not in (REF, QID)], ids=lambda r: r.key)
 def test_each_value_decodes_to_itself_from_rdflib_and_from_ntriples(rule):
+    """Every literal-valued rule (an IRI-valued one, REF or QID, is covered by the node and export tests)."""
     c = codec()
-    if rule.kind in (REF, QID):
-        pytest.skip("an IRI, not a literal: covered by the node and export tests")
     h = c.handler(str(rule.predicate))
     for value in _samples(rule):
         lit = c.literal(rule, value)

@@ -65,6 +65,29 @@ def test_ntriples_lines_are_sorted(tmp_path):
     assert lines == sorted(lines) and len(lines) > 10
 
 
+def test_streamed_ntriples_export_is_sorted_and_the_same_from_any_store(tmp_path):
+    """`export --format ntriples -o FILE` streams page by page; its lines come out sorted, so a store
+    loaded from another format (values and elements in another order) writes the same bytes."""
+    from peninsula.graph.build import load_rdf
+    from peninsula.graph.export import write_ntriples
+    from peninsula.graph.store import open_store
+
+    a = _store(tmp_path / "a.db", False)
+    try:
+        (tmp_path / "a.ttl").write_text(export(a, "turtle"), encoding="utf-8")
+        write_ntriples(a, tmp_path / "a.nt")
+    finally:
+        a.close()
+    with open_store(f"embedded:{tmp_path / 'b.db'}") as b:
+        load_rdf(b, tmp_path / "a.ttl")
+        write_ntriples(b, tmp_path / "b.nt")
+        write_ntriples(b, tmp_path / "unsorted.nt", sort=False)
+    lines = (tmp_path / "a.nt").read_text(encoding="utf-8").splitlines()
+    assert lines == sorted(lines) and len(lines) > 10
+    assert (tmp_path / "a.nt").read_bytes() == (tmp_path / "b.nt").read_bytes()
+    assert sorted((tmp_path / "unsorted.nt").read_text(encoding="utf-8").splitlines()) == lines
+
+
 def test_json_ld_reads_as_plain_json(tmp_path):
     s = _store(tmp_path / "a.db", False)
     try:
