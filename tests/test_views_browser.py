@@ -789,7 +789,7 @@ def test_tour_steps_forward_and_back_and_reopens_on_its_step(browser, tmp_path):
         page.close()
 
 
-OVERFLOW = """() => {
+OVERFLOW = r"""() => {
   const out = [];
   for (const panel of document.querySelectorAll('#pen-legend, #pen-inspector')) {
     const edge = panel.getBoundingClientRect().right;
