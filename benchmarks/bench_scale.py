@@ -31,6 +31,7 @@ import json
 import os
 import platform
 import random
+import re
 import resource
 import statistics
 import subprocess
@@ -51,12 +52,28 @@ import synth  # noqa: E402 - the generator beside this file
 PACK_QUERIES = [  # (query id, hops, parameter maker: (random, anchors) -> params)
     ("missiles/tests_of_system", "2 hops", lambda rnd, a: {"system": rnd.choice(a["missiles"])}),
     ("diplomacy/agreements_of_party", "2 hops", lambda rnd, a: {"state": rnd.choice(a["iso3"])}),
-    ("influence/paths_as_of", "1-3 hops",
-     lambda rnd, a: {"from_actor": rnd.choice(a["states"]), "to_actor": rnd.choice(a["states"])}),
+    ("influence/paths_as_of", "1-3 hops", lambda rnd, a: dict(zip(("from_actor", "to_actor"), _pair(rnd, a["regions"]), strict=True))),
     ("alliances/memberships_as_of", "1 hop", lambda rnd, a: {"organization": rnd.choice(a["orgs"])}),
     ("influence/dependence", "1 hop", lambda rnd, a: {"actor": rnd.choice(a["states"])}),
 ]
 MULTI_HOP = {"2 hops", "1-3 hops"}
+
+
+def _regions(states: list[str]) -> list[list[str]]:
+    """States that chains run between: a replicated input's copies (keys ending -c<copy>), else the
+    generator's regions (synth.region; its keys sort in the order they were made)."""
+    copies: dict[str, list[str]] = {}
+    for key in states:
+        copy = re.search(r"-c(\d+)$", key)
+        if copy is None:
+            return [synth.region(states, i) for i in range(0, len(states), synth.REGION)]
+        copies.setdefault(copy.group(1), []).append(key)
+    return list(copies.values())
+
+
+def _pair(rnd, regions: list[list[str]]) -> list[str]:
+    """Two states of one region, so the question asks the same of the graph at every size."""
+    return rnd.sample(rnd.choice([r for r in regions if len(r) > 1]), 2)
 
 
 def _median(xs):
@@ -95,9 +112,10 @@ def pack_query_timings(store, seed: int) -> tuple[list[float], dict]:
     from peninsula.queries import get
 
     anchors = {"states": [r["k"] for r in store.query("MATCH (s:State) RETURN s.key AS k ORDER BY k")],
-               "iso3": [r["k"] for r in store.query("MATCH (s:State) RETURN s.iso3 AS k ORDER BY k")],
+               "iso3": [r["k"] for r in store.query("MATCH (s:State) WHERE s.iso3 IS NOT NULL RETURN s.iso3 AS k ORDER BY k")],
                "missiles": [r["k"] for r in store.query("MATCH (m:MissileSystem) RETURN m.key AS k ORDER BY k")],
                "orgs": [r["k"] for r in store.query("MATCH (o:Organization) RETURN o.key AS k ORDER BY k")]}
+    anchors["regions"] = _regions(anchors["states"])
     rnd = random.Random(seed)
     store.query("RETURN 1")
     ret1 = [_median(_timings(store, "RETURN 1", [{}] * 300)[0])]

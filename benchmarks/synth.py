@@ -15,7 +15,8 @@ loader that must not rely on statements following their triple.
 
 `replicate` makes the other, held-out kind of input: a real export (the curated graph's own
 N-Triples) copied as often as needed, every IRI under the base and every blank node renamed per
-copy (``state/PRK`` -> ``state/PRK-c7``), so the copies are disjoint graphs of the real shape.
+copy (``state/PRK`` -> ``state/PRK-c7``), so the copies are disjoint graphs of the real shape; only
+the first copy keeps the states' ISO codes.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ PEN = "https://peninsula.invalid/ontology#"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 TYPE = f"<{RDF}type>"
+REGION = 100  # states per region (see _neighbours)
 HANGUL = [chr(0xAC00 + i * 28) for i in range(0, 399, 7)]  # syllables without a final consonant
 
 
@@ -103,6 +105,21 @@ class _Gen:
                 yield f"{st} {_p('source')} {_iri(src_key)} ."
             for p, lit in extra:
                 yield f"{st} {_p(p)} {lit} ."
+
+
+def region(states: list, i: int) -> list:
+    """The states of the i-th state's region: REGION states in a row (the last region may be smaller)."""
+    start = i // REGION * REGION
+    return states[start:start + REGION]
+
+
+def _neighbours(rnd: random.Random, states: list) -> tuple[str, str]:
+    """Two states of one region: summits, alliances and support stay regional, so a state's
+    neighbourhood (and the number of short chains between two states of a region) is the same at
+    every size, as it is in the real world; only the number of regions grows."""
+    i = rnd.randrange(len(states))
+    a, b = rnd.sample(region(states, i), 2) if len(region(states, i)) > 1 else rnd.sample(states, 2)
+    return a, b
 
 
 def generate(triples: int, seed: int = 7) -> Iterator[str]:
@@ -189,7 +206,7 @@ def generate(triples: int, seed: int = 7) -> Iterator[str]:
             d, dt = g.date()
             yield from emit(g.entity(key, "Summit", f"Synthetic summit {i}", pick_sources(),
                                      extra=[("date", _lit(d, dt=dt))]))
-            a, b = rnd.sample(states, 2)
+            a, b = _neighbours(rnd, states)
             yield from emit(g.relation(a, "participatedIn", key, pick_sources()))
             yield from emit(g.relation(b, "participatedIn", key, pick_sources()))
             if rnd.random() < 0.5:
@@ -234,26 +251,33 @@ def write(path: Path | str, triples: int, seed: int = 7, fmt: str | None = None,
 
 
 _RENAMED = re.compile(r"<" + re.escape(BASE) + r"([^>]*)>|(?<![^ \n])_:([A-Za-z0-9_][A-Za-z0-9_.-]*)")
+_ISO3 = f"<{PEN}iso3> "
 
 
 def replicate(source: Path | str, path: Path | str, triples: int) -> int:
     """Write whole copies of the N-Triples file `source` to `path`, as many as bring the total nearest
     to `triples` (at least one; a copy is never cut, so no statement loses a part). Returns the
-    number of lines written."""
-    text = "\n".join(line for line in Path(source).read_text(encoding="utf-8").splitlines() if line.strip())
-    if not text:
+    number of lines written.
+
+    Only the first copy keeps the states' ISO codes: a code names one state in the world, and an
+    anchored query (`iso3`, an index) would otherwise find one state per copy and grow with them."""
+    lines = [line for line in Path(source).read_text(encoding="utf-8").splitlines() if line.strip()]
+    if not lines:
         raise ValueError(f"{source}: no triples to replicate")
-    per_copy = text.count("\n") + 1
-    copies = max(1, round(triples / per_copy))
+    first, rest = "\n".join(lines), "\n".join(line for line in lines if _ISO3 not in line)
+    copies = max(1, round(triples / len(lines)))
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    written = 0
     with path.open("w", encoding="utf-8") as f:
         for copy in range(copies):
             def rename(m, copy=copy):
                 return f"<{BASE}{m.group(1)}-c{copy}>" if m.group(1) is not None else f"_:c{copy}x{m.group(2)}"
 
+            text = first if copy == 0 else rest
             f.write(_RENAMED.sub(rename, text) + "\n")
-    return copies * per_copy
+            written += text.count("\n") + 1
+    return written
 
 
 def main(argv=None) -> None:

@@ -223,12 +223,15 @@ class _FalkorStore(Store):
             if fields:
                 statements.append(f"CREATE INDEX FOR (x:`{name}`) ON ({fields})" if kind == "NODE"
                                   else f"CREATE INDEX FOR ()-[x:`{name}`]-() ON ({fields})")
+        if not statements:
+            return
+        # one round trip for all of them (~160 on an empty graph: 0.4 s one by one), in order
+        pipe = self.db.connection.pipeline(transaction=False)
         for cypher in statements:
-            try:
-                self.graph.query(cypher)
-            except Exception as exc:  # noqa: BLE001 - "already indexed" is the expected answer
-                if "already indexed" not in str(exc):
-                    raise StoreError(f"could not create index: {exc}") from exc
+            pipe.execute_command("GRAPH.QUERY", self.graph.name, cypher, "--compact")
+        for cypher, answer in zip(statements, pipe.execute(raise_on_error=False), strict=True):
+            if isinstance(answer, Exception) and "already indexed" not in str(answer):
+                raise StoreError(f"could not create index ({cypher}): {answer}")
 
     def _indexed(self) -> dict[tuple[str, str], set[str]]:
         """(entity type, label or type) -> the properties FalkorDB indexes there now."""
