@@ -32,7 +32,7 @@ from pathlib import Path
 from peninsula.graph.build import Report
 from peninsula.graph.context import StoreContext
 from peninsula.graph.store import Counters, Store
-from peninsula.loaders.stream import stream_graph
+from peninsula.loaders.stream import stream_batches, stream_graph
 from peninsula.ontology import InputError, StoreError, load
 
 BATCH = 10000
@@ -104,9 +104,9 @@ def _batches(elements, batch: int):
         yield kind, rows
 
 
-def _write_all(batches, task) -> dict:
+def _write_all(batches, task, size=len) -> dict:
     """Run `task(kind, rows)` for each batch in the writer thread while the next batch is made;
-    the counts of nodes and relationships.
+    the counts of nodes and relationships (`size(rows)` of each batch).
 
     The thread starts with the first batch: the mapping's worker processes are forked before it
     (stream.py), never from a process that runs other threads."""
@@ -114,7 +114,7 @@ def _write_all(batches, task) -> dict:
     counts = {"node": 0, "edge": 0}
     try:
         for kind, rows in batches:
-            counts[kind] += len(rows)
+            counts[kind] += size(rows)
             if writer is None:
                 writer = _Writer()
             writer.submit(lambda kind=kind, rows=rows: task(kind, rows))
@@ -244,17 +244,24 @@ def load_stream(store: Store, path: Path | str, fmt: str | None = None, *, batch
 
     def create(kind: str, rows: list[dict]) -> None:
         nodes, edges = (rows, []) if kind == "node" else ([], rows)
-        if bulk is not None:
-            c = bulk.nodes(nodes) if nodes else bulk.edges(edges)
-        else:
-            c = store.create(nodes, edges, batch)
-            _check_ends(store, edges, c.relationships_created, len(edges), path)
+        c = store.create(nodes, edges, batch)
+        _check_ends(store, edges, c.relationships_created, len(edges), path)
         total.add(c)
         if progress:
             progress(len(rows))
 
+    def send(kind: str, encoded: tuple) -> None:  # a chunk the mapping encoded for the bulk writer
+        payload, n = encoded
+        total.add(bulk.nodes_encoded(payload) if kind == "node" else bulk.edges_encoded(payload))
+        if progress:
+            progress(n)
+
     try:
-        counts = _write_all(_batches(stream_graph(path, fmt), batch), create)
+        if bulk is not None:
+            counts = _write_all(((kind, (payload, n)) for kind, payload, n in stream_batches(path, fmt, bulk.encode)),
+                                send, size=lambda encoded: encoded[1])
+        else:
+            counts = _write_all(_batches(stream_graph(path, fmt), batch), create)
         if bulk is not None:
             bulk.finish()
     except BaseException as exc:

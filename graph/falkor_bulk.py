@@ -38,22 +38,61 @@ def _encode(v, out: list) -> None:
         raise StoreError(f"cannot store a value of type {t.__name__}: {v!r:.60}")
 
 
-def _token(name: str, rows: list[dict], ends=None) -> bytes:
-    """One GRAPH.BULK token: a header (label(s) or type, property names), then one record per row."""
-    columns = list(dict.fromkeys(k for r in rows for k in r["props"]))
-    out = [name.encode("utf-8") + b"\x00" + _U32(len(columns)) + b"".join(c.encode("utf-8") + b"\x00" for c in columns)]
-    append = out.append
-    for i, r in enumerate(rows):
-        if ends is not None:
-            append(ends[i])
-        props = r["props"]
+def _header(name: str, columns: list[str]) -> bytes:
+    """A GRAPH.BULK token's header: label(s) or type, then the property names."""
+    return name.encode("utf-8") + b"\x00" + _U32(len(columns)) + b"".join(c.encode("utf-8") + b"\x00" for c in columns)
+
+
+def _records(rows: list[dict], columns: list[str]) -> list[bytes]:
+    """Each row's property values in the columns' order, in GRAPH.BULK's binary form."""
+    records = []
+    for r in rows:
+        props, out = r["props"], []
+        append = out.append
         for c in columns:
             v = props.get(c)
             if type(v) is str and "\x00" not in v:  # the common case, inline
                 append(b"\x03" + v.encode("utf-8") + b"\x00")
             else:
                 _encode(v, out)
-    return b"".join(out)
+        records.append(b"".join(out))
+    return records
+
+
+def _columns(rows: list[dict]) -> list[str]:
+    return list(dict.fromkeys(k for r in rows for k in r["props"]))
+
+
+def encode(kind: str, rows: list[dict]):
+    """Nodes or relationships -> what `FalkorBulk.nodes_encoded` / `edges_encoded` send: one token per
+    label set, with its nodes' keys in order; per relationship type, its header, ends (as keys) and
+    records (the ends become node ids where they are sent). Pure and picklable: the streamed load runs
+    it in the processes that map the file (loaders.stream.stream_batches), so the encoding, the
+    largest part of a write, runs in parallel and the dicts never travel between processes."""
+    ont = load()
+    groups: dict = {}
+    if kind == "node":
+        for n in rows:
+            groups.setdefault(tuple(n["labels"]), []).append(n)
+        out = []
+        for labels, group in groups.items():
+            for label in labels:
+                if label not in ont.classes:
+                    raise StoreError(f"refusing to write unknown label {label!r}")
+            columns = _columns(group)
+            out.append((_header(":".join(labels), columns) + b"".join(_records(group, columns)),
+                        [n["key"] for n in group]))
+        return out
+    for e in rows:
+        groups.setdefault(e["type"], []).append(e)
+    out = []
+    for rel_type, group in groups.items():
+        if rel_type not in ont.rel_types:
+            raise StoreError(f"refusing to write unknown relationship type {rel_type!r}")
+        columns = _columns(group)
+        out.append((rel_type, _header(rel_type, columns), [(e["src"], e["dst"]) for e in group],
+                    _records(group, columns)))
+    return out
 
 
 class FalkorBulk:
@@ -88,48 +127,45 @@ class FalkorBulk:
             raise StoreError(f"FalkorDB refused the bulk insert: {exc}") from exc
         self.begun = True
 
+    encode = staticmethod(encode)
+
     def nodes(self, rows: list[dict]) -> Counters:
-        groups: dict = {}
-        for n in rows:
-            if n["key"] in self.ids:
-                raise InputError(f"two subjects map to the node key {n['key']}", where=str(self.path))
-            groups.setdefault(tuple(n["labels"]), []).append(n)
-        for labels in groups:
-            for label in labels:
-                if label not in self.ont.classes:
-                    raise StoreError(f"refusing to write unknown label {label!r}")
-        tokens = [_token(":".join(labels), group) for labels, group in groups.items()]
-        self._send(len(rows), 0, tokens, [])
-        ids, next_id = self.ids, len(self.ids)
-        for group in groups.values():
-            for n in group:
-                ids[n["key"]] = next_id
-                next_id += 1
-        return Counters(nodes_created=len(rows))
+        return self.nodes_encoded(encode("node", rows))
 
     def edges(self, rows: list[dict]) -> Counters:
+        return self.edges_encoded(encode("edge", rows))
+
+    def nodes_encoded(self, tokens: list) -> Counters:
+        """Nodes as `encode` gives them: sent, and their ids (the order sent) remembered by key."""
+        ids = self.ids
+        keys = [k for _, group in tokens for k in group]
+        if len(set(keys)) < len(keys) or any(k in ids for k in keys):
+            seen: set = set()
+            twice = next(k for k in keys if k in ids or k in seen or seen.add(k))
+            raise InputError(f"two subjects map to the node key {twice}", where=str(self.path))
+        self._send(len(keys), 0, [token for token, _ in tokens], [])
+        ids.update(zip(keys, range(len(ids), len(ids) + len(keys)), strict=True))
+        return Counters(nodes_created=len(keys))
+
+    def edges_encoded(self, groups: list) -> Counters:
+        """Relationships as `encode` gives them: their ends named by node id, then sent."""
         if not self.node_indexes:  # all nodes are in: their key indexes build (in the background) while
             # the relationships go in, which maintain their own key index as they arrive (cheaper inside
             # GRAPH.BULK than building it after the last one and waiting for it)
             self.node_indexes = True
             self.store.ensure_schema()  # every index the store wants, each label's fields at once
-        ids = self.ids
-        groups: dict = {}
-        for e in rows:
-            src, dst = ids.get(e["src"]), ids.get(e["dst"])
-            if src is None or dst is None:
-                missing = e["src"] if src is None else e["dst"]
-                raise InputError(f"dangling reference: {e['src']} -{e['type']}-> {e['dst']}: {missing} is not "
-                                 "defined in the file", where=str(self.path), field=e["type"])
-            groups.setdefault(e["type"], ([], []))
-            groups[e["type"]][0].append(e)
-            groups[e["type"]][1].append(_ENDS(src, dst))
-        for rel_type in groups:
-            if rel_type not in self.ont.rel_types:
-                raise StoreError(f"refusing to write unknown relationship type {rel_type!r}")
-        tokens = [_token(rel_type, group, ends) for rel_type, (group, ends) in groups.items()]
-        self._send(0, len(rows), [], tokens)
-        return Counters(relationships_created=len(rows))
+        ids, tokens, n = self.ids, [], 0
+        for rel_type, header, ends, records in groups:
+            try:
+                token = header + b"".join([_ENDS(ids[a], ids[b]) + r for (a, b), r in zip(ends, records, strict=True)])
+            except KeyError as missing:
+                a, b = next((a, b) for a, b in ends if a not in ids or b not in ids)
+                raise InputError(f"dangling reference: {a} -{rel_type}-> {b}: {missing.args[0]} is not defined "
+                                 "in the file", where=str(self.path), field=rel_type) from None
+            tokens.append(token)
+            n += len(ends)
+        self._send(0, n, [], tokens)
+        return Counters(relationships_created=n)
 
     def finish(self) -> None:
         """Build the indexes once over everything, check that the ids are the ones counted, and wait

@@ -276,7 +276,9 @@ class Store(ABC):
     def bulk_writer(self, path: Path):
         """A writer into this store, which must be empty (`bulk_insert`), for the streamed load of
         `path`: `nodes(rows)` for every batch of nodes, then `edges(rows)`, each returning Counters;
-        `finish()` when all are in (indexes built, checked); `abort()` to leave the store empty again."""
+        `finish()` when all are in (indexes built, checked); `abort()` to leave the store empty again.
+        Also `encode(kind, rows)`, a picklable function the streamed load runs where it maps the file,
+        and `nodes_encoded` / `edges_encoded`, which take what it returns."""
         raise StoreError(f"{type(self).__name__} has no bulk writer")
 
     def describe(self) -> str:

@@ -186,13 +186,39 @@ def chunk_rows(data: bytes, path: Path, quads: bool = False) -> list:
     return rows if len(rows) == text.count("\n") else _slow_rows(data, path, quads)
 
 
-def records(stream) -> Iterator[list]:
-    """The join's sorted tab-separated records, a chunk of lists at a time."""
+def record_chunks(stream, chunk: int = CHUNK) -> Iterator[bytes]:
+    """The join's sorted tab-separated records in pieces of about `chunk` bytes, each cut where a
+    triple's records begin (so all records of one triple are in one piece)."""
     rest = b""
-    while data := stream.read(CHUNK):
+    while data := stream.read(chunk):
         data = rest + data
-        cut = data.rfind(b"\n") + 1
-        data, rest = data[:cut], data[cut:]
-        yield [line.split("\t", 4) for line in data.decode("utf-8").split("\n")[:-1]]
+        end = data.rfind(b"\n") + 1
+        cut = _last_triple_start(data, end) if end else 0
+        if cut == 0:
+            rest = data
+            continue
+        yield data[:cut]
+        rest = data[cut:]
     if rest:
-        yield [line.split("\t", 4) for line in rest.decode("utf-8").splitlines()]
+        yield rest
+
+
+def _last_triple_start(data: bytes, end: int) -> int:
+    """Where the records of the triple of the last complete record (ending at `end`) begin."""
+    start = data.rfind(b"\n", 0, end - 1) + 1
+    third = start
+    for _ in range(3):
+        third = data.index(b"\t", third, end) + 1
+    spo = data[start:third]
+    while start > 0:
+        prev = data.rfind(b"\n", 0, start - 1) + 1
+        if not data.startswith(spo, prev):
+            break
+        start = prev
+    return start
+
+
+def record_rows(data: bytes) -> list[list[str]]:
+    """Whole records -> their fields: subject key, predicate IRI, object key, kind (A or S), and the
+    asserted triple's graph or the statement's annotations."""
+    return [line.split("\t", 4) for line in data.decode("utf-8").split("\n") if line]

@@ -21,7 +21,12 @@ solved by sorting on disk, never by holding the graph:
    what a load spends its time on.
 3. That second sort is a sort-merge join: a triple with statements becomes one relationship
    per statement, a triple without becomes one ``triple/`` relationship, and a statement with
-   no asserted triple is an error, exactly as in ``to_property_graph``.
+   no asserted triple is an error, exactly as in ``to_property_graph``. The joined stream is cut
+   into chunks at triple boundaries and joined by the same workers.
+4. A writer may pass an `encode` function (`stream_batches`): the workers then hand back each
+   chunk in the writer's wire format (FalkorDB's GRAPH.BULK records, graph/falkor_bulk.py), so
+   the encoding runs in parallel and no dict crosses between processes. The workers are forked
+   before either sort starts, so none holds a pipe of the other processes.
 
 So nodes stream out first (all of them), then relationships; memory is the sort buffers plus
 a few chunks. What cannot be checked in bounded memory here is left to the store: a
@@ -37,7 +42,7 @@ import os
 import subprocess
 import tempfile
 from collections.abc import Iterator
-from itertools import chain, groupby
+from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
 
@@ -221,14 +226,33 @@ _DUMPS = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
 _WORKER_MAPPER: dict = {}
 
 
-def _map_chunk(path: str, data: bytes, quads: bool = False) -> tuple[list[Node], bytes]:
-    """In a worker process: one chunk of whole subjects -> (nodes, join records)."""
+def _identity(kind: str, elements: list) -> list:
+    return elements
+
+
+def _mapper(path: str) -> _Mapper:
+    """This process's mapper of the file (a worker maps many chunks of one file)."""
     mapper = _WORKER_MAPPER.get(path)
     if mapper is None:
         _WORKER_MAPPER.clear()
         mapper = _WORKER_MAPPER[path] = _Mapper(Path(path))
+    return mapper
+
+
+def _map_chunk(mapper: _Mapper | str, data: bytes, quads: bool, encode) -> tuple:
+    """One chunk of whole subjects -> (its nodes, encoded; how many; the join records)."""
+    mapper = _mapper(mapper) if isinstance(mapper, str) else mapper
     nodes, records = _map_rows(mapper, ntlines.chunk_rows(data, mapper.path, quads), _DUMPS, quads)
-    return nodes, "".join(records).encode()
+    return encode("node", nodes), len(nodes), "".join(records).encode()
+
+
+def _join_chunk(mapper: _Mapper | str, data: bytes, quads: bool, encode) -> tuple:
+    """One chunk of the join's sorted records (whole triples) -> (its relationships, encoded; how many)."""
+    mapper = _mapper(mapper) if isinstance(mapper, str) else mapper
+    edges = []
+    for spo, group in groupby(ntlines.record_rows(data), key=_spo):
+        edges.extend(mapper.edges(spo, [r[3:] for r in group]))
+    return encode("edge", edges), len(edges)
 
 
 def _workers(path: Path) -> int:
@@ -245,38 +269,57 @@ def _workers(path: Path) -> int:
     return 2 if (os.cpu_count() or 1) >= 2 and path.stat().st_size > PARALLEL_ABOVE else 1
 
 
-def _mapped_chunks(chunks: Iterator[bytes], mapper: _Mapper, workers: int,
-                   quads: bool = False) -> Iterator[tuple[list, bytes]]:
-    """(nodes, join records) per chunk, in chunk order: here, or in `workers` processes with at
-    most two chunks each in flight (memory stays bounded)."""
-    if workers <= 1:
-        for data in chunks:
-            nodes, records = _map_rows(mapper, ntlines.chunk_rows(data, mapper.path, quads), _DUMPS, quads)
-            yield nodes, "".join(records).encode()
-        return
-    import multiprocessing
-    from collections import deque
-    from concurrent.futures import ProcessPoolExecutor
+class _Chunks:
+    """Runs a chunk function here, or in `workers` forked processes with at most two chunks each in
+    flight (memory stays bounded); results in chunk order either way."""
 
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
-    try:
+    def __init__(self, mapper: _Mapper, workers: int):
+        self.mapper, self.workers, self.pool = mapper, workers, None
+
+    def start(self) -> None:
+        """Fork the workers now, before the sort processes' pipes exist: a worker holding the write
+        end of the join's input would keep `sort` waiting for its end forever."""
+        if self.workers > 1 and self.pool is None:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"))
+            self.pool.submit(int).result()  # the pool forks all its workers with the first task
+
+    def map(self, fn, chunks: Iterator[bytes], *args) -> Iterator[tuple]:
+        if self.workers <= 1:
+            for data in chunks:
+                yield fn(self.mapper, data, *args)
+            return
+        self.start()
+        from collections import deque
+
         pending: deque = deque()
         for data in chunks:
-            pending.append(pool.submit(_map_chunk, str(mapper.path), data, quads))
-            if len(pending) >= 2 * workers:
+            pending.append(self.pool.submit(fn, str(self.mapper.path), data, *args))
+            if len(pending) >= 2 * self.workers:
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+
+    def __enter__(self) -> _Chunks:
+        self.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
 
 
-def stream_graph(path: Path | str, fmt: str | RdfFormat | None = None) -> Iterator[tuple[str, dict]]:
-    """Yield ("node", node) for every entity, then ("edge", edge) for every relationship.
+def stream_batches(path: Path | str, fmt: str | RdfFormat | None = None, encode=_identity) -> Iterator[tuple[str, object, int]]:
+    """Yield ("node", nodes, count) for every chunk of entities, then ("edge", relationships, count):
+    the dicts of ``to_property_graph``, or what `encode(kind, elements)` makes of them. `encode`
+    runs where the chunk is mapped (in the worker processes for a large file), so a writer can have
+    its wire format made in parallel (graph.falkor_bulk.encode); it must be a picklable function.
 
-    The dicts are those of ``to_property_graph``; memory stays bounded whatever the file size.
-    TriG and N-Quads keep their named graphs as ``to_property_graph`` does (GRAPH_KEY; a subject
-    or statement with triples in several graphs is refused).
+    Memory stays bounded whatever the file size. TriG and N-Quads keep their named graphs as
+    ``to_property_graph`` does (GRAPH_KEY; a subject or statement with triples in several graphs
+    is refused).
     """
     path = Path(path)
     fmt = guess_format(path, fmt)
@@ -285,23 +328,20 @@ def stream_graph(path: Path | str, fmt: str | RdfFormat | None = None) -> Iterat
                          where=str(path))
     if not path.is_file():
         raise InputError("no such file", where=str(path))
-    mapper = _Mapper(path)
-    workers = _workers(path)
-    with tempfile.TemporaryDirectory(prefix="peninsula-sort-") as tmp:
+    chunks = _Chunks(_Mapper(path), _workers(path))
+    with chunks, tempfile.TemporaryDirectory(prefix="peninsula-sort-") as tmp:
         join = subprocess.Popen(ntlines.sort_cmd(tmp), stdin=subprocess.PIPE,
                                 stdout=subprocess.PIPE, env=ntlines.sort_env())
         try:
             out = join.stdin
             with ntlines.sorted_lines(path, fmt, tmp) as lines:
-                chunks = ntlines.subject_chunks(lines, CHUNK)
-                for nodes, records in _mapped_chunks(chunks, mapper, workers, fmt.named_graphs):
+                for nodes, n, records in chunks.map(_map_chunk, ntlines.subject_chunks(lines, CHUNK),
+                                                    fmt.named_graphs, encode):
                     out.write(records)
-                    for node in nodes:
-                        yield "node", node
+                    yield "node", nodes, n
             out.close()
-            for spo, group in groupby(chain.from_iterable(ntlines.records(join.stdout)), key=_spo):
-                for edge in mapper.edges(spo, [r[3:] for r in group]):
-                    yield "edge", edge
+            for edges, n in chunks.map(_join_chunk, ntlines.record_chunks(join.stdout, CHUNK), fmt.named_graphs, encode):
+                yield "edge", edges, n
         finally:
             if not join.stdin.closed:
                 join.stdin.close()
@@ -309,3 +349,11 @@ def stream_graph(path: Path | str, fmt: str | RdfFormat | None = None) -> Iterat
             if join.poll() is None:
                 join.kill()
             join.wait()
+
+
+def stream_graph(path: Path | str, fmt: str | RdfFormat | None = None) -> Iterator[tuple[str, dict]]:
+    """Yield ("node", node) for every entity, then ("edge", edge) for every relationship
+    (`stream_batches`, one element at a time)."""
+    for kind, elements, _ in stream_batches(path, fmt):
+        for element in elements:
+            yield kind, element
