@@ -869,16 +869,22 @@ def holdings(request):
              edge("state/AAA", "PURSUES_POLICY", "policy/pc", "stmt/sc", valid_from="2019"),    # ends with the policy
              edge("policy/pc", "POLICY_TOWARD", "state/AAA", "stmt/tc"),
              edge("person/c", "LEADS", "org/dept", "stmt/lc", role="Director", valid_from="2016"),
-             edge("person/d", "LEADS", "org/dept", "stmt/ld", role="Director", valid_from="2016-04")]  # same year
+             edge("person/d", "LEADS", "org/dept", "stmt/ld", role="Director", valid_from="2016-04"),  # same year
+             edge("person/c", "MEMBER_OF", "org/dept", "stmt/mc", role="Envoy", valid_from="2018-08-23"),
+             edge("person/d", "MEMBER_OF", "org/dept", "stmt/md", role="Envoy", valid_from="2021-05-21"),
+             edge("person/a", "MEMBER_OF", "org/dept", "stmt/ma", valid_from="2001"),   # plain members, no office
+             edge("person/b", "MEMBER_OF", "org/dept", "stmt/mb", valid_from="2003")]
     store.write(nodes, edges)
     return store
 
 
 def test_unknown_ends_infers_ends_from_terms_of_office(holdings):
-    """A person's open policy adopted during a term that has ended, listed with the term's dates; a
-    successor whose start falls within the predecessor's (year-only) start implies nothing."""
+    """A person's open policy adopted during a term that has ended, listed with the term's dates; an office
+    held in an organization (a membership with a role) whose successor took over; a successor whose start
+    falls within the predecessor's (year-only) start implies nothing, nor does a later plain member."""
     rows = queries.run(holdings, "quality/unknown_ends")
     assert [(r["key"], r["type"], r["since"], r["problem"]) for r in rows] == [
+        ("stmt/mc", "MEMBER_OF", "2018-08-23", "open, but person/d holds the role from 2021-05-21"),
         ("stmt/pa", "PURSUES_POLICY", "2011",
          "open, but person/a's term as President of state/AAA (from 2010-02-25) ended 2015-02-24")]
 
