@@ -16,6 +16,7 @@ import re
 from rdflib import XSD, Literal, URIRef
 
 from peninsula.ontology import InputError
+from peninsula.ontology.temporal import CERTAIN_PATTERNS, xsd_date_error, xsd_type
 
 MAX_TEXT = 100_000  # characters in one text value; longer means a broken or hostile file
 MAX_YAML_VALUES = 2_000_000  # values a YAML document may expand to through aliases
@@ -71,14 +72,23 @@ def number_problem(lit: Literal) -> str | None:
     return None
 
 
+def date_problem(lit: Literal) -> str | None:
+    """An xsd:date, xsd:gYearMonth or xsd:gYear of our form that names no real calendar date ('2017-13');
+    other forms (a time zone) are the mapping's to judge."""
+    pattern = CERTAIN_PATTERNS.get(lit.datatype)
+    if pattern is None or pattern.match(str(lit)) or xsd_type(str(lit)) != lit.datatype:
+        return None
+    return xsd_date_error(str(lit))
+
+
 def check_graph(graph, path: str, text: str | None = None) -> None:
-    """Every term of a parsed RDF graph: IRIs, literal text and numbers. Names the line where it can."""
+    """Every term of a parsed RDF graph: IRIs, literal text, numbers and dates. Names the line where it can."""
     for s, p, o in graph:
         for position, term in (("subject", s), ("predicate", p), ("object", o)):
             if isinstance(term, URIRef):
                 problem = iri_problem(str(term))
             elif isinstance(term, Literal):
-                problem = text_problem(str(term)) or number_problem(term)
+                problem = text_problem(str(term)) or number_problem(term) or date_problem(term)
             else:
                 continue
             if problem:

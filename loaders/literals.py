@@ -13,7 +13,14 @@ from rdflib import XSD, BNode, Literal, URIRef
 from peninsula.loaders.guard import INT64, check_text
 from peninsula.ontology import InputError
 from peninsula.ontology.model import OntProperty
-from peninsula.ontology.temporal import XSD_PATTERNS, DateError, partial_date, xsd_type
+from peninsula.ontology.temporal import (
+    CERTAIN_PATTERNS,
+    XSD_PATTERNS,
+    DateError,
+    partial_date,
+    xsd_date_error,
+    xsd_type,
+)
 
 NUMERIC = {XSD.integer: int, XSD.decimal: float, XSD.double: float, XSD.boolean: bool}
 STRING = str(XSD.string)
@@ -57,7 +64,8 @@ def nt_string(text: str) -> str:
 # date lexical forms by length -> (pattern, N-Triples suffix): 10 date, 7 gYearMonth, 4 gYear (others: general path)
 DATE_BY_LENGTH = {{"date": 10, "gYearMonth": 7, "gYear": 4}[str(dt).rsplit("#", 1)[1]]: (pattern, f"^^<{dt}>")
                    for dt, pattern in XSD_PATTERNS.items()}
-_DATE_NT = {f"^^<{dt}>": pattern for dt, pattern in XSD_PATTERNS.items()}
+# the fast path takes the dates that are certainly real; the rest go through `decode`'s calendar check
+_DATE_NT = {f"^^<{dt}>": pattern for dt, pattern in CERTAIN_PATTERNS.items()}
 
 
 def decode(lit: Literal, prop: OntProperty, where: str):
@@ -74,6 +82,9 @@ def decode(lit: Literal, prop: OntProperty, where: str):
         if dt not in XSD_PATTERNS or xsd_type(str(lit)) != dt:
             raise InputError(f"{prop.name} needs an xsd:date, xsd:gYearMonth or xsd:gYear, got {lit!r}",
                              where=where, field=prop.name)
+        problem = xsd_date_error(str(lit))
+        if problem:
+            raise InputError(problem, where=where, field=prop.name)
         return prop.key, str(lit)
     expected = prop.range or XSD.string
     if (dt or XSD.string) != expected:

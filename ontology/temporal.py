@@ -39,7 +39,13 @@ XSD_TYPES = {DAY: XSD.date, MONTH: XSD.gYearMonth, YEAR: XSD.gYear}
 SHAPE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
 YEAR_SHAPE = re.compile(FORMS[YEAR])
 # RDF's lexical forms: XSD allows a sign (years before the common era), so the RDF mapping accepts one.
+# A form says which type a text has, not that it is a real date: `xsd_date_error` checks that.
 XSD_PATTERNS = {XSD_TYPES[p]: re.compile(rf"^-?{form}$") for p, form in FORMS.items()}
+# Forms that are real calendar dates without a further look (a day up to 28 exists in every month):
+# a bulk load's fast path matches these and sends the rest to `xsd_date_error`.
+CERTAIN_PATTERNS = {XSD_TYPES[p]: re.compile(rf"^-?{form}$") for p, form in {
+    YEAR: r"\d{4}", MONTH: r"\d{4}-(?:0[1-9]|1[0-2])",
+    DAY: r"\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1\d|2[0-8])"}.items()}
 
 
 class DateError(ValueError):
@@ -110,6 +116,22 @@ def partial_date(text) -> str:
 def xsd_type(text: str):
     """The XSD datatype of a date's lexical form (a sign allowed, as XSD does), or None."""
     return next((t for t, pattern in XSD_PATTERNS.items() if pattern.match(text)), None)
+
+
+def xsd_date_error(text: str) -> str | None:
+    """Why an xsd:date, xsd:gYearMonth or xsd:gYear lexical form (a sign allowed) names no real
+    calendar date ('2017-13', '2017-02-30'), naming the value; None when it does. Leap years follow
+    the proleptic Gregorian calendar with astronomical years, as XSD 1.1 does (year 0 is a leap year)."""
+    if xsd_type(text) is None:
+        return f"{text!r} is not a date (YYYY-MM-DD, YYYY-MM or YYYY)"
+    year, month, day = (text.lstrip("-").split("-") + ["01", "01"])[:3]
+    if not 1 <= int(month) <= 12:
+        return f"{text!r} is not a real calendar date: it has no month {month}"
+    try:
+        dt.date(int(year) or 2000, int(month), int(day))  # 2000: a leap year, as year 0 is
+    except ValueError:
+        return f"{text!r} is not a real calendar date"
+    return None
 
 
 # ---------------------------------------------------------------------------- the comparisons

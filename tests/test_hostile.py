@@ -94,6 +94,9 @@ CASES = {
     "turtle-wrong-datatype.ttl": Bad("<https://peninsula.invalid/id/missile/fixture-m>", "stages",
                                      "datatype xsd:integer"),
     "ntriples-iri-with-space.nt": Bad(2, None, "Invalid line"),
+    "ntriples-impossible-month.nt": Bad(4, "validTo", "'2017-13' is not a real calendar date: it has no month 13"),
+    "turtle-impossible-month.ttl": Bad(6, "validTo", "'2017-13' is not a real calendar date: it has no month 13"),
+    "turtle-impossible-date.ttl": Bad(6, "validFrom", "'2017-02-30' is not a real calendar date"),
     # ---- JSON-LD
     "jsonld-import.jsonld": Bad(3, "@import", "never fetches anything"),
     "jsonld-nested-too-deep.jsonld": Bad(None, None, "nested too deeply"),
@@ -305,6 +308,8 @@ STREAMED = {  # the same corpus through the streaming path (`load --stream`, use
     "turtle-nul-in-literal.ttl": Bad(3, "name", "control character U+0000"),
     "turtle-escape-in-literal.ttl": Bad(3, "name", "control character U+001B"),
     "jsonld-remote-context.jsonld": Bad(None, None, "remote"),
+    "ntriples-impossible-month.nt": Bad(None, "validTo", "'2017-13' is not a real calendar date: it has no month 13"),
+    "turtle-impossible-date.ttl": Bad(None, "validFrom", "'2017-02-30' is not a real calendar date"),
 }
 
 

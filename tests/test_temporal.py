@@ -31,6 +31,7 @@ from peninsula.ontology.temporal import (
     not_before,
     partial_date,
     period,
+    xsd_date_error,
     year_span,
 )
 
@@ -203,3 +204,17 @@ def test_stored_facts_agree(engine, request):
         assert got == {e["key"] for e, (s, end) in zip(edges, facts, strict=True) if holds(s, end, as_of)}
 
     agree()
+
+
+@pytest.mark.parametrize("text, problem", [
+    ("2017-13", "'2017-13' is not a real calendar date: it has no month 13"),
+    ("2017-00", "has no month 00"), ("2017-02-30", "'2017-02-30' is not a real calendar date"),
+    ("2023-02-29", "is not a real calendar date"), ("-0001-02-29", "is not a real calendar date"),
+    ("2017-7", "is not a date"),
+    ("2017", None), ("2017-12", None), ("2024-02-29", None), ("-0500-02", None), ("0000-02-29", None),
+])
+def test_an_xsd_date_form_must_name_a_real_day(text, problem):
+    """RDF's date forms (a sign allowed) are checked against the calendar as YAML's are, with
+    XSD 1.1's astronomical years (year 0 is a leap year, -0001 is not)."""
+    error = xsd_date_error(text)
+    assert error == problem if problem is None else problem in error
