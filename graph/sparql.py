@@ -41,6 +41,7 @@ RESULT_FORMATS = {  # SELECT / ASK: name -> (pyoxigraph format, media type)
 }
 GRAPH_MEDIA = {f.name: f.media_type for f in RDF_FORMATS.values()}  # CONSTRUCT / DESCRIBE: format -> media type
 ONTOLOGY_GRAPH = ox.NamedNode(str(PEN))
+LAYOUT = 2  # how the copy's graphs are laid out (2: a graph per loaded dataset); a copy of another is reloaded
 
 
 def inferred_graph(level: str) -> ox.NamedNode:
@@ -131,13 +132,13 @@ class SparqlStore:
         digest = store_digest(self.store)
         state = self._state()
         reloaded = False
-        if state.get("digest") != digest:
+        if state.get("digest") != digest or state.get("layout") != LAYOUT:
             self._save_state({})  # a crash from here on leaves a copy marked stale
             self.ox.clear()
             self.ox.bulk_load(_nquads(self.store), format=ox.RdfFormat.N_QUADS)
             self.ox.bulk_load(load().graph.serialize(format="nt").encode("utf-8"), format=ox.RdfFormat.N_TRIPLES,
                               to_graph=ONTOLOGY_GRAPH)
-            state = {"digest": digest, "inferred": []}
+            state = {"digest": digest, "layout": LAYOUT, "inferred": []}
             self._save_state(state)
             self.reloads += 1
             reloaded = True
