@@ -143,3 +143,30 @@ def test_the_void_describes_each_dataset_graph_and_its_load(loaded):
         assert (URIRef(f"{BASE}graph/derived"), PROV.wasDerivedFrom, graph) in g
     curated = g.value(URIRef(f"{BASE}dataset/curated"), VOID.triples).toPython()
     assert curated == len(ds.default_graph)
+
+
+def test_a_streamed_load_reads_the_dataset_graphs_back_too(loaded, tmp_path):
+    """The streaming reader (N-Quads, bounded memory) names graphs in N-Triples form: it reads the
+    dataset graphs back as the default graph like the normal one (`Codec.graph_value_nt`)."""
+    from peninsula import api
+    from peninsula.graph.store import open_store
+
+    path = tmp_path / "export.nq"
+    text = export(loaded, "nquads")
+    path.write_text(text, encoding="utf-8")
+    with open_store(f"embedded:{tmp_path / 'streamed.db'}") as again:
+        api.load(again, path, stream=True)
+        assert checksum(again) == checksum(loaded) and export(again, "nquads") == text
+
+
+def test_one_function_names_each_graph():
+    from peninsula.graph.named_graphs import derived_apart
+    from peninsula.graph.sparql import derived_graph
+    from peninsula.loaders.codec import codec, dataset_graph_iri, derived_graph_iri
+    from peninsula.loaders.rdf import NamedGraphs
+
+    assert derived_graph().value == derived_graph_iri() == str(derived_apart(NamedGraphs())) == f"{BASE}graph/derived"
+    assert dataset_graph_iri("ftm:a b") == f"{BASE}graph/dataset/ftm:a%20b"  # a name an IRI cannot hold as is
+    c = codec()
+    assert c.graph_value(URIRef(dataset_graph_iri("cns:x"))) is None and c.graph_value(URIRef(f"{BASE}graph/other"))
+    assert c.graph_value_nt(f"<{dataset_graph_iri('cns:x')}>") is None
