@@ -101,6 +101,7 @@ def prepare_rdf(against, graph, path: Path | str) -> tuple[list, list]:
       reference found neither in the file nor in the store is named as such."""
     from rdflib import RDF, Graph, URIRef
 
+    from peninsula.loaders.codec import codec
     from peninsula.loaders.mapping import key_of, node_quads, node_triples, quads_of
     from peninsula.ontology import PEN, ValidationError
     from peninsula.ontology.model import load
@@ -168,6 +169,7 @@ def prepare_rdf(against, graph, path: Path | str) -> tuple[list, list]:
             continue  # not the file's; or said above, by name
         problems.append(line)
     if problems:
+        codec().refuse_foreign_base(triples, str(path))  # the cause, when the file has another base
         raise ValidationError(sorted(set(problems)))
 
     # a triple both stored and in the file is one triple (a store quad in another graph than the

@@ -6,10 +6,9 @@ import os
 import tempfile
 from pathlib import Path
 
-from rdflib import Graph, URIRef
+from rdflib import Graph
 
 from peninsula.graph.files import replacing
-from peninsula.loaders.codec import DERIVED_GRAPH
 from peninsula.loaders.formats import export_format
 from peninsula.loaders.mapping import edge_quads, node_quads
 from peninsula.loaders.rdf import NamedGraphs, to_dataset
@@ -49,24 +48,6 @@ def to_graph(store, keys: set | None = None) -> Graph:
             for q in edge_quads(edge["src"], edge["type"], edge["dst"], edge["props"], ont, graph_of.get(edge["src"])):
                 g.add_quad(*q)
     return g
-
-
-def derived_apart(g: NamedGraphs) -> URIRef:
-    """Move what Peninsula derived from the default graph to its own named graph (codec.DERIVED_GRAPH):
-    every triple of a `pen:derived` property (network scores, the asserted CAN_REACH triple) and the
-    statements of derived relationships, so the default graph holds only curated facts. Returns the
-    graph's name. Loads read it back as the default graph (`Codec.graph_value`)."""
-    from rdflib import RDF
-
-    ont = load()
-    derived = {p.iri for p in ont.properties.values() if p.derived}
-    statements = {s for p in ont.properties.values() if p.derived and p.kind == "object"
-                  for s in g.subjects(RDF.predicate, p.iri)}
-    graph = URIRef(base_iri() + DERIVED_GRAPH)
-    for t in [(s, p, o) for s, p, o in g if (p in derived or s in statements) and not g.graphs_of.get((s, p, o))]:
-        g.remove(t)
-        g.add_quad(*t, graph)
-    return graph
 
 
 def serialize(graph: Graph, fmt: str) -> str:
@@ -138,10 +119,11 @@ def json_ld_context() -> dict:
 
 def export(store, fmt: str, out: Path | str | None = None, keys: set | None = None) -> str:
     """The store (or the subgraph on `keys`) in format `fmt`; formats with named graphs (TriG, N-Quads)
-    hold derived knowledge apart in ``<base>graph/derived`` (`derived_apart`)."""
-    graph = to_graph(store, keys)
-    if export_format(fmt).named_graphs:
-        derived_apart(graph)
+    hold derived knowledge apart in ``<base>graph/derived`` (`derived_apart`) and each loaded dataset's
+    contribution in ``<base>graph/dataset/NAME`` (`datasets_apart`)."""
+    from peninsula.graph.named_graphs import to_named_graphs
+
+    graph = to_named_graphs(store, keys) if export_format(fmt).named_graphs else to_graph(store, keys)
     text = serialize(graph, fmt)
     if out is not None:
         from peninsula.graph.files import write_text_safely

@@ -8,6 +8,8 @@ change and kept too. What the copy holds, as named graphs:
 - the data's own default graph and named graphs (TriG/N-Quads loads keep theirs);
 - ``<…/graph/derived>``: what `build` and `analyze` derived (CAN_REACH, network scores), with its
   PROV description, apart from the curated facts;
+- ``<…/graph/dataset/NAME>``: each loaded dataset's contribution (``cns:missile-tests``), with its PROV
+  description (graph/named_graphs.py `datasets_apart` says which triples);
 - the ontology's IRI (``PEN``, ``https://peninsula.invalid/ontology#`` unless moved): peninsula.ttl, so
   ``?x a/rdfs:subClassOf* pen:Agreement`` reaches every subclass;
 - ``<…/graph/inferred-rdfs>`` and ``<…/graph/inferred-owlrl>``: what RDFS or OWL 2 RL rules add
@@ -39,6 +41,7 @@ RESULT_FORMATS = {  # SELECT / ASK: name -> (pyoxigraph format, media type)
 }
 GRAPH_MEDIA = {f.name: f.media_type for f in RDF_FORMATS.values()}  # CONSTRUCT / DESCRIBE: format -> media type
 ONTOLOGY_GRAPH = ox.NamedNode(str(PEN))
+LAYOUT = 2  # how the copy's graphs are laid out (2: a graph per loaded dataset); a copy of another is reloaded
 
 
 def inferred_graph(level: str) -> ox.NamedNode:
@@ -68,30 +71,25 @@ def store_digest(store) -> str:
 
 
 def derived_graph() -> ox.NamedNode:
-    from peninsula.loaders.codec import DERIVED_GRAPH
+    from peninsula.loaders.codec import derived_graph_iri
 
-    return ox.NamedNode(base_iri() + DERIVED_GRAPH)
+    return ox.NamedNode(derived_graph_iri())
 
 
 def _nquads(store) -> bytes:
-    """The store's RDF as N-Quads, with what `build` and `analyze` derived (CAN_REACH with its
-    statements, the network scores) moved from the default graph to the named graph
-    ``<…/graph/derived>``, described with PROV."""
-    from rdflib import RDF, Literal, URIRef
-    from rdflib.namespace import PROV
-
-    from peninsula.graph.export import derived_apart, to_graph
+    """The store's RDF as N-Quads in the named graphs of the exports (`named_graphs.to_named_graphs`): the
+    curated facts in the default graph, what `build` and `analyze` derived in ``<…/graph/derived>``,
+    each loaded dataset's contribution in ``<…/graph/dataset/NAME>``; each named graph holds its own
+    VoID + PROV description (`metadata.graph_descriptions`)."""
+    from peninsula.graph.metadata import graph_descriptions
+    from peninsula.graph.named_graphs import to_named_graphs
     from peninsula.loaders.rdf import to_dataset
 
-    g = to_graph(store)
-    graph = derived_apart(g)
-    activity = URIRef(f"{base_iri()}dataset/derivation")
-    for t in [(graph, RDF.type, PROV.Entity), (graph, PROV.wasGeneratedBy, activity), (activity, RDF.type, PROV.Activity),
-              (activity, PROV.used, URIRef(str(PEN))),
-              (graph, URIRef("http://www.w3.org/2000/01/rdf-schema#comment"), Literal(
-                  "Derived, not curated: CAN_REACH (range estimates against WGS84 geodesic distances from DPRK launch "
-                  "sites, by peninsula build) and network scores (networkx, by peninsula analyze).", lang="en"))]:
-        g.add_quad(*t, graph)
+    g = to_named_graphs(store)
+    for name, description in graph_descriptions(g):
+        if name is not None:  # the curated facts' description stays out of the curated graph
+            for t in description:
+                g.add_quad(*t, name)
     return to_dataset(g).serialize(format="nquads").encode("utf-8")
 
 
@@ -134,13 +132,13 @@ class SparqlStore:
         digest = store_digest(self.store)
         state = self._state()
         reloaded = False
-        if state.get("digest") != digest:
+        if state.get("digest") != digest or state.get("layout") != LAYOUT:
             self._save_state({})  # a crash from here on leaves a copy marked stale
             self.ox.clear()
             self.ox.bulk_load(_nquads(self.store), format=ox.RdfFormat.N_QUADS)
             self.ox.bulk_load(load().graph.serialize(format="nt").encode("utf-8"), format=ox.RdfFormat.N_TRIPLES,
                               to_graph=ONTOLOGY_GRAPH)
-            state = {"digest": digest, "inferred": []}
+            state = {"digest": digest, "layout": LAYOUT, "inferred": []}
             self._save_state(state)
             self.reloads += 1
             reloaded = True

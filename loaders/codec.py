@@ -54,6 +54,10 @@ GENID = ".well-known/genid/"
 # and its statements, network scores). A load reads it back as the default graph: the store keeps
 # derived facts apart by the ontology's pen:derived mark, not by a graph name.
 DERIVED_GRAPH = "graph/derived"
+# Under the base: the named graphs quad exports put each loaded dataset's contribution in, one per
+# dataset (``graph/dataset/cns:missile-tests``; graph/named_graphs.py `datasets_apart`). A load reads them
+# back as the default graph too: the store keeps a dataset's facts by their `dataset` and `loaded`.
+DATASET_GRAPH = "graph/dataset/"
 TRIPLE = "triple/"
 LANG_SUFFIX = re.compile(r"^[a-z]{1,8}(_[a-z0-9]{1,8})*$")
 RDF_TYPE, SAME_AS = str(RDF.type), str(OWL.sameAs)
@@ -107,7 +111,8 @@ class Codec:
     def __init__(self, ont: Ontology, base: str):
         self.ont, self.base = ont, base
         self.skolem = base + GENID
-        self.derived_graph = base + DERIVED_GRAPH
+        self.derived_graph = derived_graph_iri(base)
+        self.dataset_graphs = base + DATASET_GRAPH
         self.rules: dict[str, Rule | None] = {}
         self.handlers: dict[str, Handler] = {}
         self.many: dict[str, bool] = {}  # graph key -> multi-valued (collapse's cache of the rules)
@@ -150,9 +155,11 @@ class Codec:
     # ------------------------------------------------------------------ graph names
     def graph_value(self, name) -> str | None:
         """A graph name (rdflib IRI or blank node; None or the default-graph id) -> GRAPH_KEY value."""
-        if name is None or name == DATASET_DEFAULT_GRAPH_ID or str(name) == self.derived_graph:
+        if name is None or name == DATASET_DEFAULT_GRAPH_ID:
             return None
-        return self.skolem + str(name) if isinstance(name, BNode) else str(name)
+        if isinstance(name, BNode):
+            return self.skolem + str(name)
+        return None if self.read_as_default(str(name)) else str(name)
 
     def graph_value_nt(self, name: str) -> str | None:
         """A graph name in N-Triples form ('' for the default graph) -> GRAPH_KEY value."""
@@ -160,13 +167,48 @@ class Codec:
             return None
         if name[0] == "_":
             return self.skolem + name[2:]
-        return None if name[1:-1] == self.derived_graph else name[1:-1]
+        return None if self.read_as_default(name[1:-1]) else name[1:-1]
+
+    def read_as_default(self, iri: str) -> bool:
+        """A graph the exports make of facts the store keeps by their properties, not by a graph name:
+        the derived graph (the ontology's pen:derived) and the datasets' (`dataset`, `loaded`)."""
+        return iri == self.derived_graph or iri.startswith(self.dataset_graphs)
 
     def graph_name(self, value: str | None):
         """The inverse of `graph_value`: None for the default graph."""
         if value is None:
             return None
         return BNode(value[len(self.skolem):]) if value.startswith(self.skolem) else URIRef(value)
+
+    def foreign_base(self, triples) -> str | None:
+        """The base IRI the typed subjects of `triples` are under, when none is under this base and
+        they look like Peninsula's (``<B>state/PRK``, ``<B>stmt/...``): a file exported under another
+        PENINSULA_BASE. None otherwise."""
+        from collections import Counter
+
+        spaces = {c.key_prefix for c in self.ont.classes.values() if c.key_prefix} | {"stmt", "triple"}
+        found: Counter = Counter()
+        for s, p, _o in triples:
+            if p != RDF.type or not isinstance(s, URIRef):
+                continue
+            iri = str(s)
+            if iri.startswith(self.base):
+                return None
+            start = iri.find("://") + 3
+            at = max((iri.rfind(f"{sep}{space}/") for space in spaces for sep in "/#"), default=-1)
+            if start > 2 and at > start:
+                found[iri[:at + 1]] += 1
+        return found.most_common(1)[0][0] if found else None
+
+    def refuse_foreign_base(self, triples, where: str) -> None:
+        """Refuse, naming both bases, a file exported under another PENINSULA_BASE (`foreign_base`):
+        the checks would otherwise fail for want of what it names under this base ("relationship
+        cites no source")."""
+        found = self.foreign_base(triples)
+        if found is not None:
+            raise InputError(f"the file's entities are under the base IRI <{found}>, but this store's base "
+                             f"(PENINSULA_BASE) is <{self.base}>: it was exported under another base; load it "
+                             f"with PENINSULA_BASE={found}, or export it again under <{self.base}>", where=where)
 
     def one_graph(self, key: str, values: set, statement: bool, where: str):
         """The one GRAPH_KEY value of a subject's triples: a node or relationship keeps one graph,
@@ -359,6 +401,19 @@ class Codec:
             text = parse(prop, value, where)
             return self.term_of(str(text))
         return parse(prop, value, where)
+
+
+def derived_graph_iri(base: str | None = None) -> str:
+    """The IRI of the named graph of derived knowledge: ``<base>graph/derived``."""
+    return (base_iri() if base is None else base) + DERIVED_GRAPH
+
+
+def dataset_graph_iri(dataset: str, base: str | None = None) -> str:
+    """The IRI of one loaded dataset's named graph: ``<base>graph/dataset/cns:missile-tests`` (the
+    name percent-encoded where an IRI needs it)."""
+    from urllib.parse import quote
+
+    return (base_iri() if base is None else base) + DATASET_GRAPH + quote(dataset, safe=":@!$&'()*+,;=-._~")
 
 
 def triple_key(src: str, name: str, dst: str) -> str:

@@ -109,3 +109,20 @@ def test_data_under_the_packaged_base_is_refused_after_a_move(moved, tmp_path):
     out = _run(tmp_path, "load", str(old), env=env, check=False)
     assert out.returncode != 0
     assert "old.ttl" in out.stderr
+
+
+@pytest.mark.parametrize("fmt", ["turtle", "trig", "ntriples"])
+def test_an_export_under_another_base_is_refused_naming_both_bases(moved, tmp_path, fmt):
+    """Loaded without its PENINSULA_BASE, an export's relationships cite no source the store knows:
+    `load` (and `validate`) say the bases differ instead, and what to set."""
+    _tmp, _env, files = moved
+    for args in (["load", str(files[fmt])], ["validate", "--alone", str(files[fmt])]):
+        out = _run(tmp_path, *args, check=False)
+        assert out.returncode == 2, out.stderr
+        assert f"under the base IRI <{BASE}>" in out.stderr and f"is <{PACKAGED}id/>" in out.stderr, out.stderr
+        assert f"PENINSULA_BASE={BASE}" in out.stderr and "cites no source" not in out.stderr
+        assert files[fmt].name in out.stderr
+    from peninsula.graph.store import open_store
+
+    with open_store(f"embedded:{tmp_path / 'kg.db'}") as store:  # refused: the store unchanged (empty)
+        assert store.query("MATCH (n) RETURN count(n) AS n")[0]["n"] == 0

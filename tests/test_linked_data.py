@@ -139,8 +139,16 @@ def test_void_and_dcat_description(tmp_path):
     pen = Namespace("https://peninsula.invalid/ontology#")
     parts = {g.value(p, VOID["class"]): g.value(p, VOID.entities).toPython() for p in g.objects(ds, VOID.classPartition)}
     assert parts[pen.State] == 1 and parts[pen.Source] == 1
-    derived = list(g.objects(ds, VOID.subset))
-    assert len(derived) == 2 and all(g.value(d, URIRef("http://www.w3.org/ns/prov#wasGeneratedBy")) for d in derived)
+    prov = Namespace("http://www.w3.org/ns/prov#")
+    curated, derived = (URIRef(f"https://peninsula.invalid/id/{p}") for p in ("dataset/curated", "graph/derived"))
+    assert set(g.objects(ds, VOID.subset)) == {curated, derived}  # no dataset loaded: no dataset graph
+    assert g.value(curated, VOID.triples) == Literal(total)  # all curated: the store has nothing derived
+    assert g.value(derived, prov.wasDerivedFrom) == curated and g.value(derived, VOID.triples) == Literal(0)
+    parts = list(g.objects(derived, VOID.subset))
+    assert len(parts) == 2 and all(g.value(d, prov.wasGeneratedBy) for d in parts)
+    plans = {g.value(a, prov.hadPlan) for d in parts for a in g.objects(g.value(d, prov.wasGeneratedBy),
+                                                                          prov.qualifiedAssociation)}
+    assert {str(p).rsplit("/", 1)[-1] for p in plans} == {"can-reach", "network-scores"}
 
 
 def test_export_void_through_the_cli(tmp_path):
