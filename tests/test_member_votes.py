@@ -44,6 +44,8 @@ def test_counts_agree_with_the_recorded_tally(built):
 
 def test_vetoing_members_of_the_2022_and_2024_drafts(built):
     votes = _by_instrument(_rows(built))
+    for key in ("unscr/2627", "sanction/draft-2022-05", "unscr/2680", "sanction/draft-2024-03"):
+        assert len(votes[key]) == 15, f"{key}: the data holds all fifteen members of 2022-2024"
     vetoed = {key: sorted(m for m, r in votes[key].items() if r["vetoed"])
               for key in ("sanction/draft-2022-05", "sanction/draft-2024-03")}
     assert vetoed == {"sanction/draft-2022-05": ["CHN", "RUS"], "sanction/draft-2024-03": ["RUS"]}
