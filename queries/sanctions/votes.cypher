@@ -1,5 +1,5 @@
 // title: Who voted how in the Security Council
-// description: Every Security Council resolution and vetoed draft on the DPRK up to the date, with the tally (in favour-against-abstentions), the members that voted against or abstained (VOTED_ON, from the UN record) and who vetoed; a tally of 15-0-0 means every member voted in favour.
+// description: Every Security Council resolution and vetoed draft on the DPRK up to the date, with the tally (in favour-against-abstentions), the members that voted against or abstained (VOTED_ON, from the UN record) and who vetoed; a tally of 15-0-0 means every member voted in favour. sanctions/member_votes gives one row per member and instrument.
 // audience: analyst
 // param as_of: date = 2025-12-31
 MATCH (s:Sanction)
