@@ -46,7 +46,7 @@ from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
 
-from rdflib import RDF
+from rdflib import RDF, URIRef
 
 from peninsula.loaders import ntlines
 from peninsula.loaders.codec import DATA, KEYREF, LINK, SAMEAS, TYPE, Edge, Node, codec
@@ -149,6 +149,8 @@ class _Mapper:
             elif code == TYPE:
                 cls = c.class_name(o[1:-1]) if not _is_literal(o) and o[0] == "<" else None
                 if cls is None:
+                    if s[0] == "<":  # the cause, when the file was exported under another PENINSULA_BASE
+                        c.refuse_foreign_base([(URIRef(s[1:-1]), RDF.type, None)], where(s))
                     raise InputError(f"unknown class {o}", where=where(s), field="rdf:type")
                 classes.append(cls)
             else:
