@@ -7,6 +7,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from peninsula.graph.dialects import falkordb_hint
+from peninsula.graph.falkor_params import params_header
 from peninsula.graph.store import GRAPH_NAME, Capabilities, Counters, Store, is_write, redact
 from peninsula.ontology import QueryError, ReadOnlyError, StoreError, load
 
@@ -91,7 +92,7 @@ class _FalkorStore(Store):
         graph = self.graph
         try:
             reply = graph.execute_command("GRAPH.QUERY" if write else "GRAPH.RO_QUERY", graph.name,
-                                          graph._build_params_header(params) + cypher, "--compact")
+                                          params_header(params) + cypher, "--compact")
             _raise_in(reply)
             rows = self._rows(reply) if len(reply) > 2 else []
         except Exception as exc:  # the client raises redis errors of several kinds
