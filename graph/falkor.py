@@ -124,12 +124,12 @@ class _FalkorStore(Store):
             return float(v)
         if t == 4:
             return v == "true"
-        if t == 6:
+        if t == 6:  # array: its strings, integers and nulls as they are (most lists are of keys)
             value = self._value
-            return [value(a, b) for a, b in v]
+            return [b if a < 4 else value(a, b) for a, b in v]
         if t == 10:
             value = self._value
-            return {v[i]: value(*v[i + 1]) for i in range(0, len(v), 2)}
+            return {v[i]: v[i + 1][1] if v[i + 1][0] < 4 else value(*v[i + 1]) for i in range(0, len(v), 2)}
         if t == 8:  # node: [id, [label ids], [[key id, type, value], ...]]
             node = {"_id": v[0], "_labels": [self._name("labels", i) for i in v[1]]}
             node.update(self._props(v[2]))
