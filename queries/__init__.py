@@ -33,6 +33,11 @@ no source gives carries `end_unknown = true`; `holds` still counts it (nothing s
 stopped), and as-of answers show its `until` as 'unknown' rather than 'open'
 (`coalesce(r.valid_to, CASE WHEN r.end_unknown THEN 'unknown' ELSE 'open' END)`).
 Parameters of type key or iso3 must name something in the store (`check_anchors`).
+
+A type followed by `?` is optional: `// param state: iso3? = any`. The value `any` (the default when
+none is written; matched case-insensitively) binds as `'any'` and means no filter (`$state = 'any' OR
+...`); any other value is checked as the type, so a misspelt code or key is an error naming the
+parameter and the value, never an empty answer.
 """
 
 from __future__ import annotations
@@ -46,8 +51,9 @@ from peninsula.ontology import QueryError
 from peninsula.ontology.temporal import expand, partial_date
 
 HEADER = re.compile(r"^//\s*(\w+)(?:\s+(\w+))?\s*:\s*(.*)$")
-PARAM = re.compile(r"^(\w+)\s*(?:=\s*(.*?))?(?:\s+in\s+(\S+))?\s*$")
+PARAM = re.compile(r"^(\w+\??)\s*(?:=\s*(.*?))?(?:\s+in\s+(\S+))?\s*$")
 TYPES = ("date", "string", "int", "float", "bool", "iso3", "key")
+ANY = "any"  # the value of an optional parameter (`type?`) that means no filter
 
 
 
@@ -118,8 +124,15 @@ class Param:
     default: object = None
     required: bool = False
     choices: tuple[str, ...] = ()
+    optional: bool = False
+
+    def is_any(self, value) -> bool:
+        """Whether `value` is the `any` of an optional parameter (no filter)."""
+        return self.optional and str(value).strip().lower() == ANY
 
     def convert(self, value):
+        if self.is_any(value):
+            return ANY
         try:
             value = CONVERT[self.type](value)
         except (ValueError, TypeError) as exc:
@@ -135,7 +148,7 @@ class Param:
     @property
     def signature(self) -> str:
         """How `peninsula queries` shows it: name:type[=default][ in a|b|c]."""
-        text = f"{self.name}:{self.type}" + (f"={self.default}" if self.default is not None else "")
+        text = f"{self.name}:{self.type}{'?' if self.optional else ''}" + (f"={self.default}" if self.default is not None else "")
         return text + (f" in {'|'.join(self.choices)}" if self.choices else "")
 
 
@@ -192,13 +205,15 @@ def parse(pack: str, name: str, text: str, variants: dict | None = None) -> Quer
         if word == "param" and arg:
             pm = PARAM.match(value)
             type_, default, spec = (pm.group(1), pm.group(2), pm.group(3)) if pm else (value, None, None)
+            optional = type_.endswith("?")
+            type_ = type_.rstrip("?")
             if type_ not in TYPES:
                 raise QueryError(f"{pack}/{name}: parameter {arg} has unknown type {type_!r} (one of {', '.join(TYPES)})")
-            default = (default or "").strip() or None
+            default = (default or "").strip() or (ANY if optional else None)
             choices = _choices(spec, f"{pack}/{name}: parameter {arg}") if spec else ()
             if choices and type_ != "string":
                 raise QueryError(f"{pack}/{name}: parameter {arg} lists choices but is {type_}; only string takes them")
-            param = Param(arg, type_, default, required=default is None, choices=choices)
+            param = Param(arg, type_, default, required=default is None, choices=choices, optional=optional)
             if default is not None:
                 try:
                     param.convert(default)
@@ -268,7 +283,7 @@ def check_anchors(store, q: Query, bound: dict) -> None:
 
     for p in q.params.values():
         value = bound.get(p.name)
-        if p.type not in ANCHOR_CHECKS or value is None:
+        if p.type not in ANCHOR_CHECKS or value is None or p.is_any(value):
             continue
         if store.query(ANCHOR_CHECKS[p.type], {"value": value})[0]["found"]:
             continue

@@ -463,6 +463,36 @@ def test_termination_year_only(dated, as_of, status):
     assert (("state/AAA", "treaty/t") in _pairs(in_force)) is (status == "in force")
 
 
+def test_unrecorded_entry_into_force_is_not_the_signature(dated):
+    """A treaty signed on a known day whose entry into force no source gives: in force from its
+    signature as of a date, but its in-force date is null and marked unknown, never the signature."""
+    rows = queries.run(dated, "alliances/treaties_in_force", {"as_of": "1970"})
+    row = next(r for r in rows if r["to"] == "treaty/t")
+    assert (row["signed"], row["in_force_since"], row["entry_into_force"]) == ("1961-07-06", None, "unknown")
+    assert not queries.run(dated, "alliances/treaties_in_force", {"as_of": "1961-07-05"})
+
+
+@pytest.mark.parametrize("as_of, shared", [("1961-07-10", []), ("1961-07-11", ["treaty/u"]), ("1961", ["treaty/u"])])
+def test_defense_commitments_count_an_unrecorded_entry_into_force_from_signature(store, as_of, shared):
+    """A treaty with no recorded entry into force is shared from its signature, not from the start of time."""
+    store.write([node("src/ok", "Source"), node("state/AAA", "State", iso3="AAA"), node("state/BBB", "State", iso3="BBB"),
+                 node("treaty/u", "Treaty", date_signed="1961-07-11")],
+                [edge("state/AAA", "ALLIED_WITH", "state/BBB", "stmt/ab", valid_from="1950"),
+                 edge("state/BBB", "ALLIED_WITH", "state/AAA", "stmt/ba", valid_from="1950"),
+                 edge("state/AAA", "PARTY_TO", "treaty/u", "stmt/pa"), edge("state/BBB", "PARTY_TO", "treaty/u", "stmt/pb")])
+    rows = queries.run(store, "alliances/defense_commitments", {"state": "AAA", "as_of": as_of})
+    assert [(r["to"], r["treaties"]) for r in rows] == [("state/BBB", shared)]
+
+
+def test_prc_dprk_treaty_shows_no_invented_entry_into_force(built):
+    rows = [r for r in queries.run(built, "alliances/treaties_in_force") if r["to"] == "agreement/prc-dprk-treaty-1961"]
+    assert rows and all(r["in_force_since"] is None and r["entry_into_force"] == "unknown" for r in rows)
+    anpo = [r for r in queries.run(built, "alliances/treaties_in_force")
+            if r["to"] == "agreement/us-japan-security-treaty-1960"]
+    assert {(r["signed"], r["in_force_since"], r["entry_into_force"]) for r in anpo} == \
+        {("1960-01-19", "1960-06-23", "recorded")}
+
+
 @pytest.mark.parametrize("start, end, changes", [
     ("2003-02-28", "2003-03-31", {"ended"}), ("2003-03-01", "2003-12-31", set()), ("2000-05-31", "2000-05-31", {"formed"}),
     ("2000", "2000", {"formed"}), ("1999-01-01", "2000-04-30", set()), ("2000-06", "2003-01", set()),

@@ -12,7 +12,7 @@ WHERE {{holds(r)}}
 WITH s, ally, min(r.valid_from) AS since, collect(DISTINCT r.note) AS notes
 WITH s, collect([ally, since, notes]) AS allies
 OPTIONAL MATCH (s)-[:PARTY_TO]->(t:Treaty)<-[:PARTY_TO]-(party:State)
-WHERE {{holds(t.date_in_force, t.date_terminated)}}
+WHERE {{holds(coalesce(t.date_in_force, t.date_signed), t.date_terminated)}}
 WITH s, allies, party, t ORDER BY t.key
 WITH s, allies, collect(DISTINCT [party, t.key]) AS shared
 UNWIND allies AS a
