@@ -46,6 +46,10 @@ COPY_HOSTS = {
     "outlookseries.com": "copies of FBI statements",
     "aicoin.com": "a crypto-exchange feed retelling FBI notices",
     "watcher.guru": "a crypto news feed retelling FBI notices",
+    "urdupoint.com": "reposts of APP and AFP copy",
+    "myanmaritv.com": "reposts of Yonhap copy",
+    "devdiscourse.com": "an auto-generated feed of agency copy",
+    "eastcoastdaily.in": "rewrites of agency copy",
 }
 
 
