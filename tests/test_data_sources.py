@@ -50,6 +50,7 @@ COPY_HOSTS = {
     "myanmaritv.com": "reposts of Yonhap copy",
     "devdiscourse.com": "an auto-generated feed of agency copy",
     "eastcoastdaily.in": "rewrites of agency copy",
+    "world-today-journal.com": "rewrites of Kyodo and MTI copy",
 }
 
 
