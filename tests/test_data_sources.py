@@ -22,6 +22,48 @@ UNRELIABLE_HOST = re.compile(
     r"|quora\.com")
 WIKI_NAME = re.compile(r"wiki", re.IGNORECASE)
 
+# Hosts that republish other outlets' reports (content farms, aggregators, syndication feeds):
+# cite the outlet that wrote the report, or the document it reports on, instead.
+COPY_HOSTS = {
+    "batonrougegazette.com": "unattributed reposts of CNN and wire copy",
+    "ustimetoday.com": "unattributed reposts of Reuters copy",
+    "tedmontgomery.com": "a personal site's copies of UN press releases",
+    "korean-vibe.com": "reposts of Yonhap photos and copy",
+    "heraldk.com": "reposts of Yonhap copy",
+    "inform.kz": "Kazinform's reposts of Yonhap and TASS copy",
+    "socialnews.xyz": "an auto-generated feed of IANS copy",
+    "day.kyiv.ua": "Den's reposts of UNN and Reuters copy",
+    "dailyfinland.fi": "reposts of Xinhua copy",
+    "gmw.cn": "Guangming Online's reposts of Xinhua copy",
+    "newsghana.com.gh": "reposts of Xinhua copy",
+    "keyanhelp.cn": "an unrelated site serving China Daily pages",
+    "arabstoday.net": "reposts of Yonhap copy",
+    "1913intel.com": "copies of 38 North articles",
+    "defense-aerospace.com": "reposts of government and agency releases",
+    "defence-point.com": "reposts of Yonhap and Kyodo copy",
+    "gulfnews.com": "a report retelling a Chosun Ilbo story",
+    "today.az": "reposts of Trend and TASS copy",
+    "outlookseries.com": "copies of FBI statements",
+    "aicoin.com": "a crypto-exchange feed retelling FBI notices",
+    "watcher.guru": "a crypto news feed retelling FBI notices",
+    "urdupoint.com": "reposts of APP and AFP copy",
+    "myanmaritv.com": "reposts of Yonhap copy",
+    "devdiscourse.com": "an auto-generated feed of agency copy",
+    "eastcoastdaily.in": "rewrites of agency copy",
+    "world-today-journal.com": "rewrites of Kyodo and MTI copy",
+}
+
+
+def copy_host(url: str) -> str | None:
+    """The copy host a URL is on (also inside an archive or proxy URL), or None."""
+    inner = re.findall(r"(?<=/)https?:/{1,2}[^\s]+", url)
+    hosts = [urlsplit(u).hostname or "" for u in [url, *inner]]
+    for host in hosts:
+        for copy in COPY_HOSTS:
+            if host.lower() == copy or host.lower().endswith("." + copy):
+                return copy
+    return None
+
 
 def sources() -> list[tuple[str, dict]]:
     """Every Source in data/*.yaml with the file it is defined in."""
@@ -111,3 +153,21 @@ def test_the_host_check_catches_wikis_copies_and_forums(url):
 ])
 def test_the_host_check_passes_official_and_archived_pages(url):
     assert not unreliable(url)
+
+
+def test_no_source_is_a_copy_of_another_outlets_report():
+    bad = [(file, s["id"], s.get("url")) for file, s in sources() if s.get("url") and copy_host(s["url"])]
+    assert not bad, "cite the original report or the document it reports on:\n" + "\n".join(map(str, bad))
+
+
+@pytest.mark.parametrize(("url", "host"), [
+    ("https://batonrougegazette.com/uncategorized/north-korea-says-it-conducted-new-icbm-test", "batonrougegazette.com"),
+    ("https://en.inform.kz/news/n-korea-fires-irbm-over-japan-s-korean-military_a3986563/", "inform.kz"),
+    ("http://m.keyanhelp.cn/world/2010-02/11/content_19412484.htm", "keyanhelp.cn"),
+    ("https://web.archive.org/web/2017/https://tedmontgomery.com/remarks/17.7-12/NKorea/x.html", "tedmontgomery.com"),
+    ("https://en.yna.co.kr/view/AEN20230824001151325", None),
+    ("https://www.gulf-times.com/story/1", None),
+    ("https://notwatcher.guru.example.org/", None),
+])
+def test_the_copy_host_check(url, host):
+    assert copy_host(url) == host
