@@ -197,7 +197,8 @@ def tag_additions(store, dataset: str, nodes: list[dict], edges: list[dict]) -> 
       export of the curated graph tags nothing) or it is derived (CAN_REACH);
     - one the store holds keeps its stored `dataset` unless the file says one; what the file adds to
       an entity the store holds (a property it lacks, a source) is written down in its `loaded`
-      entries, as the source formats do, so `unload` takes it off again;
+      entries, as the source formats do, so `unload` takes it off again, unless the file's own
+      `loaded` entries say which dataset added it (an export of a store);
     - the first entity so tagged (else so enriched) says when: `DATASET at TIME`, unless the store
       has it already (a reload changes nothing)."""
     from peninsula.loaders.sources import _curated
@@ -231,11 +232,12 @@ def tag_additions(store, dataset: str, nodes: list[dict], edges: list[dict]) -> 
                 props["dataset"] = old["dataset"]
             entries = set(old.get("loaded") or []) | set(props.get("loaded") or [])
             if dataset not in (props.get("dataset") or []):
+                said = {" ".join(e.split(" ")[1:]) for e in props.get("loaded") or []}  # the file's own ledger
                 new = {f"{dataset} {k}" for k, v in props.items()
                        if v is not None and old.get(k) is None and k not in ("sources", "loaded", "dataset")
-                       and k not in derived}
+                       and k not in derived and k not in said}
                 new |= {f"{dataset} sources {s}" for s in _as_list(props.get("sources"))
-                        if s not in _as_list(old.get("sources"))}
+                        if s not in _as_list(old.get("sources")) and f"sources {s}" not in said}
                 if new - entries:
                     enriched.append(n["key"])
                 entries |= new
