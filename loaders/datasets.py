@@ -186,6 +186,12 @@ def rdf_dataset(path) -> str:
     return dataset_name("rdf", path)
 
 
+def tagged(dataset: str, nodes: list[dict], edges: list[dict]) -> bool:
+    """Whether `dataset` created or enriched any of these nodes and relationships."""
+    return any(dataset in (x["props"].get("dataset") or []) for x in nodes + edges) or any(
+        e.startswith(dataset + " ") for n in nodes for e in n["props"].get("loaded") or [])
+
+
 def tag_additions(store, dataset: str, nodes: list[dict], edges: list[dict]) -> tuple[list, list]:
     """An RDF file's nodes and relationships with its additions to `store` tagged as `dataset`, so
     `unload` removes exactly them and the exports put them in the dataset's own graph. The rule:

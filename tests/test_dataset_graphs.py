@@ -300,3 +300,27 @@ def test_an_export_of_the_curated_graph_tags_nothing(curated, tmp_path, into):
     with open_store(f"embedded:{tmp_path / 'empty.db'}") as empty:
         load_rdf(empty, path)
         assert checksum(empty) == before
+
+
+def test_the_cli_names_the_dataset_of_an_rdf_load_and_unloads_it(tmp_path):
+    from click.testing import CliRunner
+
+    from peninsula.graph.build import build
+    from peninsula.graph.cli import main
+    from peninsula.graph.store import open_store
+
+    uri = f"embedded:{tmp_path / 'kb.db'}"
+    with open_store(uri) as s:
+        build(s, derive=False)
+        before = checksum(s)
+    path = tmp_path / "additions.ttl"
+    path.write_text(ADDITIONS, encoding="utf-8")
+    runner = CliRunner()
+    loaded = runner.invoke(main, ["--store", uri, "load", str(path)], catch_exceptions=False)
+    assert loaded.exit_code == 0 and "dataset: rdf:additions (remove it with `peninsula unload rdf:additions`)" \
+        in loaded.output, loaded.output
+    unloaded = runner.invoke(main, ["--store", uri, "unload", "rdf:additions"], catch_exceptions=False)
+    assert unloaded.exit_code == 0 and "unloaded rdf:additions: 2 entities and 1 relationships deleted" \
+        in unloaded.output, unloaded.output
+    with open_store(uri) as s:
+        assert checksum(s) == before
