@@ -214,8 +214,13 @@ def tag_additions(store, dataset: str, nodes: list[dict], edges: list[dict]) -> 
         return nodes, edges
     ont = load()
     derived = set(ont.derived) | {p.key for p in ont.properties.values() if p.derived}
-    c_nodes, c_edges = _curated()
-    curated = {n["key"] for n in c_nodes} | {e["key"] for e in c_edges if e.get("key")}
+    curated: set = set()
+
+    def is_curated(key: str) -> bool:  # data/ read only when the file has something new and untagged
+        if not curated:
+            c_nodes, c_edges = _curated()
+            curated.update({n["key"] for n in c_nodes} | {e["key"] for e in c_edges if e.get("key")})
+        return key in curated
     keys = sorted({n["key"] for n in nodes} | {k for e in edges for k in (e["src"], e["dst"])})
     held = {r["key"]: r for r in store.query("MATCH (n:Entity) WHERE n.key IN $keys RETURN n.key AS key, "
                                              "labels(n) AS labels, properties(n) AS props", {"keys": keys})}
@@ -230,7 +235,7 @@ def tag_additions(store, dataset: str, nodes: list[dict], edges: list[dict]) -> 
     for n in nodes:
         props, old = dict(n["props"]), (held.get(n["key"]) or {}).get("props")
         if old is None:
-            if not props.get("dataset") and n["key"] not in curated:
+            if not props.get("dataset") and not is_curated(n["key"]):
                 props["dataset"] = [dataset]
                 created.append(n["key"])
         else:
@@ -254,7 +259,7 @@ def tag_additions(store, dataset: str, nodes: list[dict], edges: list[dict]) -> 
     for e in edges:
         props, old = dict(e["props"]), held_edges.get(e["key"])
         if old is None:
-            if not props.get("dataset") and e["key"] not in curated and e["type"] not in derived:
+            if not props.get("dataset") and e["type"] not in derived and not is_curated(e["key"]):
                 props["dataset"] = [dataset]
                 linked.append(e["src"])
         elif not props.get("dataset") and old.get("dataset"):
