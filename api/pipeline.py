@@ -131,6 +131,10 @@ def prepare(path, fmt: str | None = None, *, store=None, context=None, stream: b
     from peninsula.loaders import read_rdf
 
     nodes, edges = prepare_rdf(context, read_rdf(path, fmt), path)
+    if store is not None:  # what the file adds to the store is its dataset (loaders/datasets.py)
+        from peninsula.loaders.datasets import rdf_dataset, tag_additions
+
+        nodes, edges = tag_additions(store, rdf_dataset(path), nodes, edges)
     return Prepared("rdf", [path], nodes, edges, context.name, fmt)
 
 

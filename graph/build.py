@@ -70,11 +70,14 @@ def build(store: Store, data_dir: Path | str | None = None, *, derive: bool = Tr
 def load_rdf(store: Store, path: Path | str, fmt: str | None = None, *, progress=None) -> Report:
     """Load an RDF file (any format `export` writes): parse, validate with the store as context, map, write.
 
-    The file may add facts about entities the store already holds: see prepare_rdf. Everything is
-    validated and mapped before anything is written, so a refused file leaves the store unchanged."""
+    The file may add facts about entities the store already holds: see prepare_rdf. What it adds is
+    its dataset, `rdf:STEM` (loaders/datasets.py `tag_additions`). Everything is validated and mapped
+    before anything is written, so a refused file leaves the store unchanged."""
     from peninsula.graph.context import StoreContext
+    from peninsula.loaders.datasets import rdf_dataset, tag_additions
 
     nodes, edges = prepare_rdf(StoreContext(store), read_rdf(path, fmt), path)
+    nodes, edges = tag_additions(store, rdf_dataset(path), nodes, edges)
     counters = store.write(nodes, edges, progress=progress)
     return Report(nodes=len(nodes), edges=len(edges), counters=counters, files=[str(path)], classes=classes_of(nodes))
 

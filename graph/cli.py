@@ -172,6 +172,11 @@ def load(app, path, fmt, all_regimes, encoding, stream, dry_run, judgements):
                f"{c.properties_set} properties set")
     if not options:
         print_classes(report.classes)
+    if prepared is not None and prepared.kind == "rdf":
+        from peninsula.loaders.datasets import rdf_dataset, tagged
+
+        if tagged(name := rdf_dataset(path), prepared.nodes, prepared.edges):
+            click.echo(f"dataset: {name} (remove it with `peninsula unload {name}`)")
 
 
 @main.command()

@@ -10,10 +10,17 @@ carry neither. So:
 - `unload(store, DATASET)` deletes the relationships and entities only that dataset created,
   takes it out of `dataset` where others created them too, and removes from other entities the
   properties and sources its `loaded` entries name.
+
+When a dataset was loaded is one more `loaded` entry, `DATASET at TIME` (UTC, xsd:dateTime, such as
+`cns:missile-tests at 2026-12-06T19:07:51Z`), on one entity of the load: the dataset's file Source
+for a source format, the first entity an RDF file added (`tag_additions`) otherwise. It is written
+by the first load of the dataset and kept by the next (a reload changes nothing); `unload` removes
+it with the rest, and the PROV of the dataset's graph says it as prov:endedAtTime (graph/metadata.py).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 _FIND_NODES = ("MATCH (n:Entity) WHERE n.dataset IS NOT NULL OR n.loaded IS NOT NULL "
@@ -52,7 +59,9 @@ def keep_loaded(store, nodes: list[dict]) -> list[dict]:
         added_sources = []
         for entry in old["loaded"]:
             parts = entry.split(" ")
-            if len(parts) == 3 and parts[1] == "sources":
+            if is_stamp(entry):
+                entries.append(entry)
+            elif len(parts) == 3 and parts[1] == "sources":
                 if parts[2] not in (props.get("sources") or []):
                     added_sources.append(parts[2])
                     entries.append(entry)
@@ -110,6 +119,8 @@ def unload(store, dataset: str) -> Unloaded:
             changed = True
             for entry in mine:
                 parts = entry.split(" ")
+                if is_stamp(entry):
+                    continue
                 if len(parts) == 3:
                     props["sources"] = [s for s in props.get("sources") or [] if s != parts[2]]
                 else:
@@ -133,3 +144,136 @@ def unload(store, dataset: str) -> Unloaded:
     store.write(keep_nodes, keep_edges)
     report.nodes_changed, report.relationships_changed = len(keep_nodes), len(keep_edges)
     return report
+
+
+# ---------------------------------------------------------------------------- when a dataset was loaded
+def now() -> str:
+    """The current UTC time as an xsd:dateTime to the second: `2026-12-06T19:07:51Z`."""
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def stamp(dataset: str, when: str | None = None) -> str:
+    """The `loaded` entry saying when `dataset` was loaded: `DATASET at TIME`."""
+    return f"{dataset} at {when or now()}"
+
+
+def is_stamp(entry: str) -> bool:
+    parts = entry.split(" ")
+    return len(parts) == 3 and parts[1] == "at"
+
+
+def load_times(entries) -> dict[str, str]:
+    """dataset -> when it was loaded (the latest, should there be two), from `loaded` entries."""
+    out: dict[str, str] = {}
+    for entry in entries:
+        if is_stamp(str(entry)):
+            dataset, _, when = str(entry).split(" ")
+            out[dataset] = max(out.get(dataset, when), when)
+    return out
+
+
+def stamped(entries_of, dataset: str) -> bool:
+    """Whether any of the `loaded` lists in `entries_of` already says when `dataset` was loaded."""
+    return any(is_stamp(e) and e.startswith(dataset + " ") for entries in entries_of for e in entries or [])
+
+
+# ---------------------------------------------------------------------------- RDF additions
+def rdf_dataset(path) -> str:
+    """The dataset of an RDF file's additions: `rdf:` and the file's name, as the source formats
+    name theirs (`cns:missile-tests`): `peninsula load additions.ttl` is `rdf:additions`."""
+    from peninsula.loaders.sources import dataset_name
+
+    return dataset_name("rdf", path)
+
+
+def tagged(dataset: str, nodes: list[dict], edges: list[dict]) -> bool:
+    """Whether `dataset` created or enriched any of these nodes and relationships."""
+    return any(dataset in (x["props"].get("dataset") or []) for x in nodes + edges) or any(
+        e.startswith(dataset + " ") for n in nodes for e in n["props"].get("loaded") or [])
+
+
+def tag_additions(store, dataset: str, nodes: list[dict], edges: list[dict]) -> tuple[list, list]:
+    """An RDF file's nodes and relationships with its additions to `store` tagged as `dataset`, so
+    `unload` removes exactly them and the exports put them in the dataset's own graph. The rule:
+
+    - into an empty store nothing is tagged: the file is the whole graph (a restore, such as an
+      export loaded into a new store) and keeps what it says, `pen:dataset` and `pen:loaded` included;
+    - an entity or relationship new to the store gets `dataset`, unless it carries one already (an
+      export of a store keeps the datasets it carries), it is in the curated data (data/: an
+      export of the curated graph tags nothing) or it is derived (CAN_REACH);
+    - one the store holds keeps its stored `dataset` unless the file says one; what the file adds to
+      an entity the store holds (a property it lacks, a source) is written down in its `loaded`
+      entries, as the source formats do, so `unload` takes it off again, unless the file's own
+      `loaded` entries say which dataset added it (an export of a store);
+    - the first entity so tagged (else so enriched) says when: `DATASET at TIME`, unless the store
+      has it already (a reload changes nothing)."""
+    from peninsula.loaders.sources import _curated
+    from peninsula.ontology import load
+
+    if not nodes and not edges or not store.query("MATCH (n:Entity) RETURN n.key AS key LIMIT 1"):
+        return nodes, edges
+    ont = load()
+    derived = set(ont.derived) | {p.key for p in ont.properties.values() if p.derived}
+    curated: set = set()
+
+    def is_curated(key: str) -> bool:  # data/ read only when the file has something new and untagged
+        if not curated:
+            c_nodes, c_edges = _curated()
+            curated.update({n["key"] for n in c_nodes} | {e["key"] for e in c_edges if e.get("key")})
+        return key in curated
+    keys = sorted({n["key"] for n in nodes} | {k for e in edges for k in (e["src"], e["dst"])})
+    held = {r["key"]: r for r in store.query("MATCH (n:Entity) WHERE n.key IN $keys RETURN n.key AS key, "
+                                             "labels(n) AS labels, properties(n) AS props", {"keys": keys})}
+    held_edges = {}
+    for rel_type in sorted({e["type"] for e in edges}):
+        rows = [{"key": e["key"], "src": e["src"], "dst": e["dst"]} for e in edges if e["type"] == rel_type]
+        held_edges.update({r["key"]: r["props"] for r in store.query(
+            f"UNWIND $rows AS row MATCH (:Entity {{key: row.src}})-[r:`{rel_type}`]->(:Entity {{key: row.dst}}) "
+            "WHERE r.key = row.key RETURN r.key AS key, properties(r) AS props", {"rows": rows})})
+    created, enriched, linked = [], [], []  # keys: entities created, enriched; ends of relationships added
+    out_nodes = []
+    for n in nodes:
+        props, old = dict(n["props"]), (held.get(n["key"]) or {}).get("props")
+        if old is None:
+            if not props.get("dataset") and not is_curated(n["key"]):
+                props["dataset"] = [dataset]
+                created.append(n["key"])
+        else:
+            if not props.get("dataset") and old.get("dataset"):
+                props["dataset"] = old["dataset"]
+            entries = set(old.get("loaded") or []) | set(props.get("loaded") or [])
+            if dataset not in (props.get("dataset") or []):
+                said = {" ".join(e.split(" ")[1:]) for e in props.get("loaded") or []}  # the file's own ledger
+                new = {f"{dataset} {k}" for k, v in props.items()
+                       if v is not None and old.get(k) is None and k not in ("sources", "loaded", "dataset")
+                       and k not in derived and k not in said}
+                new |= {f"{dataset} sources {s}" for s in _as_list(props.get("sources"))
+                        if s not in _as_list(old.get("sources")) and f"sources {s}" not in said}
+                if new - entries:
+                    enriched.append(n["key"])
+                entries |= new
+            if entries:
+                props["loaded"] = sorted(entries)
+        out_nodes.append({**n, "props": props})
+    out_edges = []
+    for e in edges:
+        props, old = dict(e["props"]), held_edges.get(e["key"])
+        if old is None:
+            if not props.get("dataset") and e["type"] not in derived and not is_curated(e["key"]):
+                props["dataset"] = [dataset]
+                linked.append(e["src"])
+        elif not props.get("dataset") and old.get("dataset"):
+            props["dataset"] = old["dataset"]
+        out_edges.append({**e, "props": props})
+    target = min(created or enriched or linked) if created or enriched or linked else None
+    if target is not None and not stamped((r["props"].get("loaded") for r in store.query(_FIND_NODES)), dataset):
+        node = next((n for n in out_nodes if n["key"] == target), None)
+        if node is None:  # the source entity of a relationship the file added, held by the store
+            node = {"key": target, "labels": held[target]["labels"], "props": dict(held[target]["props"])}
+            out_nodes.append(node)
+        node["props"]["loaded"] = sorted(set(node["props"].get("loaded") or []) | {stamp(dataset)})
+    return out_nodes, out_edges
+
+
+def _as_list(v) -> list:
+    return [] if v is None else v if isinstance(v, list) else [v]

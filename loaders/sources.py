@@ -23,6 +23,7 @@ from pathlib import Path
 from rdflib import RDF, Graph
 
 from peninsula.loaders.curated import _values
+from peninsula.loaders.datasets import stamp
 from peninsula.loaders.formats import SOURCE_FORMATS
 from peninsula.loaders.mapping import key_of, node_triples, statement_key, term_of, to_property_graph
 from peninsula.loaders.reader import Audit
@@ -300,6 +301,7 @@ class Batch:
             raise ValidationError(problems)
         nodes, edges = to_property_graph(full, self.ont, where=self.where)
         self.report.stats["matched"] = len(self.touched - self.owned)
+        when = self._stamp_on(nodes)
         out = []
         for n in nodes:
             key = n["key"]
@@ -310,6 +312,8 @@ class Batch:
                 new = {**n["props"], "dataset": _with(old and old.get("dataset"), self.dataset)}
                 if old and old.get("loaded"):
                     new["loaded"] = old["loaded"]
+                if key == when:  # when the dataset was loaded (loaders/datasets.py)
+                    new["loaded"] = sorted(set(new.get("loaded") or []) | {stamp(self.dataset)})
             else:
                 new = {**old, **n["props"]} if old is not None else n["props"]
                 if old is not None:
@@ -321,6 +325,19 @@ class Batch:
             old = self.kb.edge_props.get(e["key"]) or {}
             e["props"] = {**e["props"], "dataset": _with(old.get("dataset"), self.dataset)}
         return out, edges
+
+    def _stamp_on(self, nodes: list[dict]) -> str | None:
+        """The entity that says when this dataset was loaded (`DATASET at TIME` in its `loaded`): the
+        Source of the file (titled `... (FILE)`), else the first entity the file defines; None when
+        a load of the dataset said it already (a reload changes nothing)."""
+        from peninsula.loaders.datasets import stamped
+
+        if stamped((p.get("loaded") for p in self.kb.nodes.values()), self.dataset):
+            return None
+        owned = sorted(n["key"] for n in nodes if n["key"] in self.owned)
+        files = [n["key"] for n in nodes if n["key"] in self.owned and "Source" in _as_list(n["props"].get("class"))
+                 and str(n["props"].get("title", "")).endswith(f"({Path(self.path).name})")]
+        return min(files or owned or [None], key=lambda k: k or "")
 
     def _ledger(self, old: dict, new: dict) -> dict:
         """What this dataset added to an entity it does not own, written down in `loaded`

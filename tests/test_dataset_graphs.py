@@ -4,6 +4,8 @@ and the SPARQL copy, is described with PROV in the VoID, and comes back from a l
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pyoxigraph as ox
 import pytest
 from rdflib import RDF, Dataset, Literal, Namespace, URIRef
@@ -17,6 +19,7 @@ PROV = Namespace("http://www.w3.org/ns/prov#")
 VOID = Namespace("http://rdfs.org/ns/void#")
 CNS, UN = f"{BASE}graph/dataset/cns:matching", f"{BASE}graph/dataset/un-xml:matching"
 SUFFIX = {"trig": "trig", "nquads": "nq"}
+STARTED = dt.datetime.now(dt.UTC).replace(microsecond=0)  # every load of these tests is after this
 
 
 @pytest.fixture(scope="module")
@@ -170,3 +173,154 @@ def test_one_function_names_each_graph():
     c = codec()
     assert c.graph_value(URIRef(dataset_graph_iri("cns:x"))) is None and c.graph_value(URIRef(f"{BASE}graph/other"))
     assert c.graph_value_nt(f"<{dataset_graph_iri('cns:x')}>") is None
+
+
+# ---------------------------------------------------------------------------- when each dataset was loaded
+def _when(text) -> dt.datetime:
+    """An xsd:dateTime in UTC (`...Z`), read strictly."""
+    assert str(text).endswith("Z"), text
+    return dt.datetime.fromisoformat(str(text))
+
+
+def test_the_prov_of_each_dataset_says_when_it_was_loaded(loaded):
+    from rdflib import XSD
+
+    from peninsula.graph.metadata import describe
+
+    g = describe(loaded)
+    for name in (CNS, UN):
+        ended = g.value(g.value(URIRef(name), PROV.wasGeneratedBy), PROV.endedAtTime)
+        assert ended is not None and ended.datatype == XSD.dateTime
+        assert STARTED <= _when(ended) <= dt.datetime.now(dt.UTC)
+    # kept on the dataset's file Source, in its graph
+    entries = _node(loaded, "src/un-consolidated-matching")["loaded"]
+    assert [e for e in entries if e.startswith("un-xml:matching at ")] == [f"un-xml:matching at {ended}"]
+    trig = _parsed(export(loaded, "trig"), "trig")
+    stamps = [o for o in trig.graph(URIRef(CNS)).objects(URIRef(f"{BASE}src/cns-matching"), PEN.loaded)
+              if str(o).startswith("cns:matching at ")]
+    assert len(stamps) == 1 and (None, PEN.loaded, stamps[0]) not in trig.default_graph
+
+
+def test_a_reload_keeps_the_first_time_and_changes_nothing(loaded):
+    from peninsula.loaders.sources import load_source
+
+    before = checksum(loaded)
+    report = load_source(loaded, "cns", SAMPLES / "cns" / "matching.csv")
+    assert not report.counters.changed and checksum(loaded) == before
+
+
+# ---------------------------------------------------------------------------- RDF additions
+ADDITIONS = f"""@base <{BASE}> .
+@prefix pen: <{PEN}> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+<src/sample-a> a pen:Source ; pen:publisher "Sample Publisher" ; pen:title "Sample title" ;
+    pen:date "2017-09-11"^^xsd:date ; pen:symbol "S/RES/9997 (2017)" ; pen:sourceKind "official" .
+<state/XXA> a pen:State ; pen:name "Sample Republic"@en ; pen:iso3 "XXA" ; pen:source <src/sample-a> ;
+    pen:supports <state/PRK> .
+<state/PRK> pen:source <src/sample-a> .
+"""
+
+
+@pytest.fixture
+def curated(tmp_path):
+    """The curated graph alone (no derivation), in a store of this test's own."""
+    from peninsula.graph.build import build
+    from peninsula.graph.store import open_store
+
+    with open_store(f"embedded:{tmp_path / 'curated.db'}") as s:
+        build(s, derive=False)
+        yield s
+
+
+def test_rdf_additions_are_a_dataset_that_unload_removes_exactly(curated, tmp_path):
+    """`peninsula load additions.ttl` over the curated graph: what it adds is dataset rdf:additions,
+    in its own graph of the exports, with its time of load; `unload` gives the store back as it was."""
+    from rdflib import XSD
+
+    from peninsula.graph.build import load_rdf
+    from peninsula.graph.metadata import describe
+    from peninsula.loaders.datasets import unload
+
+    before = checksum(curated)
+    path = tmp_path / "additions.ttl"
+    path.write_text(ADDITIONS, encoding="utf-8")
+    load_rdf(curated, path)
+    assert _node(curated, "state/XXA")["dataset"] == ["rdf:additions"]
+    assert _node(curated, "src/sample-a")["dataset"] == ["rdf:additions"]
+    rel = curated.query("MATCH (:State {key: 'state/XXA'})-[r:SUPPORTS]->(:State {key: 'state/PRK'}) "
+                        "RETURN r.dataset AS d")
+    assert rel == [{"d": ["rdf:additions"]}]
+    prk = _node(curated, "state/PRK")
+    assert "dataset" not in prk and "rdf:additions sources src/sample-a" in prk["loaded"]
+    assert not load_rdf(curated, path).counters.changed  # a reload changes nothing, its time included
+
+    graph = URIRef(f"{BASE}graph/dataset/rdf:additions")
+    ds = _parsed(export(curated, "trig"), "trig")
+    added, default = ds.graph(graph), ds.default_graph
+    xxa, prk_iri = URIRef(f"{BASE}state/XXA"), URIRef(f"{BASE}state/PRK")
+    assert (xxa, RDF.type, PEN.State) in added and not list(default.predicate_objects(xxa))
+    assert (xxa, PEN.supports, prk_iri) in added and (xxa, PEN.supports, prk_iri) not in default
+    assert (prk_iri, PEN.source, URIRef(f"{BASE}src/sample-a")) in added
+    assert (prk_iri, PEN.source, URIRef(f"{BASE}src/sample-a")) not in default and (prk_iri, RDF.type, None) in default
+    activity = describe(curated).value(graph, PROV.wasGeneratedBy)
+    ended = describe(curated).value(activity, PROV.endedAtTime)
+    assert ended.datatype == XSD.dateTime and STARTED <= _when(ended) <= dt.datetime.now(dt.UTC)
+
+    report = unload(curated, "rdf:additions")
+    assert (report.nodes_deleted, report.relationships_deleted, report.nodes_changed) == (2, 1, 1)
+    assert checksum(curated) == before
+
+
+@pytest.mark.parametrize("fmt", ["trig", "nquads"])
+def test_an_export_of_a_store_loaded_over_the_curated_graph_keeps_its_datasets(loaded, curated, tmp_path, fmt):
+    """Its entities carry their datasets already: none is re-tagged with the file's name, and the
+    store becomes the one exported (times of load included)."""
+    from peninsula.graph.build import load_rdf
+
+    path = tmp_path / f"export.{SUFFIX[fmt]}"
+    path.write_text(export(loaded, fmt), encoding="utf-8")
+    load_rdf(curated, path)
+    assert checksum(curated) == checksum(loaded)
+    assert not curated.query("MATCH (n:Entity) WHERE any(d IN n.dataset WHERE d STARTS WITH 'rdf:') "
+                             "RETURN n.key AS k")
+
+
+@pytest.mark.parametrize("into", ["empty", "curated"])
+def test_an_export_of_the_curated_graph_tags_nothing(curated, tmp_path, into):
+    """Loaded into an empty store (a restore) or over the curated graph, the curated facts stay curated."""
+    from peninsula.graph.build import load_rdf
+    from peninsula.graph.store import open_store
+
+    path = tmp_path / "curated.trig"
+    path.write_text(export(curated, "trig"), encoding="utf-8")
+    before = checksum(curated)
+    if into == "curated":
+        assert not load_rdf(curated, path).counters.changed and checksum(curated) == before
+        return
+    with open_store(f"embedded:{tmp_path / 'empty.db'}") as empty:
+        load_rdf(empty, path)
+        assert checksum(empty) == before
+
+
+def test_the_cli_names_the_dataset_of_an_rdf_load_and_unloads_it(tmp_path):
+    from click.testing import CliRunner
+
+    from peninsula.graph.build import build
+    from peninsula.graph.cli import main
+    from peninsula.graph.store import open_store
+
+    uri = f"embedded:{tmp_path / 'kb.db'}"
+    with open_store(uri) as s:
+        build(s, derive=False)
+        before = checksum(s)
+    path = tmp_path / "additions.ttl"
+    path.write_text(ADDITIONS, encoding="utf-8")
+    runner = CliRunner()
+    loaded = runner.invoke(main, ["--store", uri, "load", str(path)], catch_exceptions=False)
+    assert loaded.exit_code == 0 and "dataset: rdf:additions (remove it with `peninsula unload rdf:additions`)" \
+        in loaded.output, loaded.output
+    unloaded = runner.invoke(main, ["--store", uri, "unload", "rdf:additions"], catch_exceptions=False)
+    assert unloaded.exit_code == 0 and "unloaded rdf:additions: 2 entities and 1 relationships deleted" \
+        in unloaded.output, unloaded.output
+    with open_store(uri) as s:
+        assert checksum(s) == before
