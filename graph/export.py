@@ -189,10 +189,9 @@ class _NTriples:
 RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 
 
-def _prefetched(store, ranges=None, depth: int = 4):
-    """("node", node)... then ("edge", edge)... (of the nodes in the id `ranges`, if given, and the
-    relationships leaving them) read by a thread while the caller formats them, so the engine's
-    work overlaps ours; at most `depth` chunks of 2,000 wait (memory stays flat)."""
+def _prefetched(store, ids=None, depth: int = 4):
+    """("node", node)... then ("edge", edge)... read by a thread while the caller formats them, so
+    the engine's work overlaps ours; at most `depth` chunks of 2,000 wait (memory stays flat)."""
     import queue
     import threading
 
@@ -201,9 +200,9 @@ def _prefetched(store, ranges=None, depth: int = 4):
 
     def read():
         try:
-            for kind, scan in (("node", store.scan_nodes), ("edge", store.scan_edges)):
+            for kind, items in (("node", store.scan_nodes(ids=ids)), ("edge", store.scan_edges(ids=ids))):
                 chunk = []
-                for item in (x for ids in ranges or [None] for x in scan(ids=ids)):
+                for item in items:
                     chunk.append((kind, item))
                     if len(chunk) == 2000:
                         chunks.put(chunk)
@@ -232,14 +231,14 @@ def _prefetched(store, ranges=None, depth: int = 4):
         thread.join()
 
 
-def _write_lines(store, f, ranges=None, progress=None) -> int:
-    """Write the N-Triples of the store (of the nodes in the id `ranges`, and the relationships
+def _write_lines(store, f, ids=None, progress=None) -> int:
+    """Write the N-Triples of the store (of the nodes in the id range `ids`, and the relationships
     leaving them) to the text file `f`; returns the number of lines."""
     # a scan that gives each source's relationships together needs to remember only the last sources'
     writer = _NTriples(load(), recent=4096 if store.capabilities.edges_by_source else None)
     n = 0
     lines: list[str] = []
-    for kind, element in _prefetched(store, ranges):
+    for kind, element in _prefetched(store, ids):
         writer.node(element["props"], lines) if kind == "node" else writer.edge(element, lines)
         if len(lines) > 20000:
             f.write("".join(lines))
@@ -253,12 +252,12 @@ def _write_lines(store, f, ranges=None, progress=None) -> int:
     return n + len(lines)
 
 
-def _forked_half(store, ranges, fd: int, conn) -> None:
+def _forked_half(store, ids, fd: int, conn) -> None:
     """In a forked process: one half of the export into the open (unnamed) file `fd`; the line
     count (or the error) to `conn`."""
     try:
         with os.fdopen(os.dup(fd), "w", encoding="utf-8", newline="\n") as f:
-            conn.send(("ok", _write_lines(store, f, ranges)))
+            conn.send(("ok", _write_lines(store, f, ids)))
     except BaseException as exc:  # noqa: BLE001 - reported by the parent
         conn.send(("error", f"{type(exc).__name__}: {exc}"))
     finally:
@@ -266,26 +265,6 @@ def _forked_half(store, ranges, fd: int, conn) -> None:
 
 
 FORK_ABOVE = 20000  # nodes: above, write_ntriples splits the work with a forked process
-BUCKETS = 256  # id ranges the work is split into, to share it between the two processes
-
-
-def _shares(store, lo: int, hi: int) -> tuple[list, list]:
-    """The node id ranges of the two processes, of about equal work (a node's lines, and each of its
-    relationships' lines): nodes are made in key order, so a few ranges (the states, which hold most
-    relationships) carry most of the work and two halves of the ids gave one process 3x the other's.
-    The engine counts relationships by range; the heaviest ranges are shared out first."""
-    width = max(1, -(-(hi - lo) // BUCKETS))
-    rels = {r["b"]: r["c"] for r in store.query(
-        "MATCH (n:Entity)-[r]->() RETURN (id(n) - $lo) / $w AS b, count(r) AS c", {"lo": lo, "w": width})}
-    ranges = [(lo + b * width, min(hi, lo + (b + 1) * width), b) for b in range(-(-(hi - lo) // width))]
-    ranges.sort(key=lambda r: -(r[1] - r[0] + rels.get(r[2], 0)))
-    shares: tuple[list, list] = ([], [])
-    work = [0, 0]
-    for a, z, b in ranges:
-        i = 0 if work[0] <= work[1] else 1
-        shares[i].append((a, z))
-        work[i] += z - a + rels.get(b, 0)
-    return sorted(shares[0]), sorted(shares[1])
 
 
 def _can_fork(store) -> bool:
@@ -327,8 +306,8 @@ def write_ntriples(store, out: Path | str, *, progress=None, sort: bool = True) 
 
 def _write_store(store, f, folder: Path, progress=None) -> int:
     """The store's N-Triples lines into the open text file `f`, in the store's order. On a store that
-    scans by ranges of internal ids and survives a fork (FalkorDB) a forked process writes about half
-    of the work (`_shares`: ranges of node ids, with their relationships) meanwhile, into an unnamed temporary file in
+    scans by ranges of internal ids and survives a fork (FalkorDB) a forked process writes the second
+    half of the node ids (and their relationships) meanwhile, into an unnamed temporary file in
     `folder`: reading and decoding the store's answers is most of the work, and the engine serves
     both (`progress` hears of the forked half's lines all at once when it is done)."""
     import shutil
@@ -340,18 +319,18 @@ def _write_store(store, f, folder: Path, progress=None) -> int:
             import multiprocessing
 
             ctx = multiprocessing.get_context("fork")
-            ours, theirs = _shares(store, lo, hi)
+            mid = (lo + hi) // 2
             with tempfile.TemporaryFile(dir=folder) as part:  # no name: nothing to plant a link at
                 conn, child_conn = ctx.Pipe(duplex=False)
-                child = ctx.Process(target=_forked_half, args=(store, theirs, part.fileno(), child_conn),
+                child = ctx.Process(target=_forked_half, args=(store, (mid, hi), part.fileno(), child_conn),
                                     daemon=True)
                 child.start()
                 child_conn.close()
-                n = _write_lines(store, f, ours, progress)
+                n = _write_lines(store, f, (lo, mid), progress)
                 status, value = conn.recv()
                 child.join()
                 if status != "ok":
-                    raise StoreError(f"export: the forked process failed: {value}")
+                    raise StoreError(f"export: the second half failed: {value}")
                 f.flush()
                 part.seek(0)
                 shutil.copyfileobj(part, f.buffer, 1 << 22)

@@ -364,23 +364,6 @@ def test_mapping_in_worker_processes_equals_mapping_here(small, monkeypatch, tmp
     assert "m.nt:5" in str(exc.value)
 
 
-def test_export_shares_cover_every_node_once_and_split_the_work_evenly(loaded):
-    """The two exporting processes get node id ranges of about equal work, nodes plus relationships
-    (two halves of the ids gave one process 3x the other's: the states hold most relationships)."""
-    from peninsula.graph import export
-
-    lo, hi = loaded.id_range()
-    ours, theirs = export._shares(loaded, lo, hi)
-    ids = sorted(i for a, z in ours + theirs for i in range(a, z))
-    assert ids == list(range(lo, hi))
-
-    def work(ranges):
-        return sum(sum(1 for _ in loaded.scan_nodes(ids=r)) + sum(1 for _ in loaded.scan_edges(ids=r)) for r in ranges)
-
-    total, heaviest = work([(lo, hi)]), max(work([r]) for r in ours + theirs)
-    assert abs(work(ours) - work(theirs)) <= heaviest < total / 2
-
-
 def test_ntriples_export_split_with_a_forked_process_is_the_same_file(loaded, tmp_path, monkeypatch):
     from peninsula.graph import export
 
