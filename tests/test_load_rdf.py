@@ -67,7 +67,17 @@ def test_the_example_additions_load_into_the_curated_store_once(kb):
     report = load_rdf(kb, EXAMPLE)
     c = report.counters
     assert (c.nodes_created, c.relationships_created) == (0, 1)
-    assert nodes_of(kb) == before  # context (org/iaea, the sources) and the extended state/PRK untouched
+    after_nodes = nodes_of(kb)
+    # context (org/iaea, the sources) and the extended state/PRK untouched, but for the `loaded`
+    # entries that say which dataset (the file's, rdf:NAME) added what, and when (datasets.tag_additions)
+    added = {k: sorted(set(v[1].get("loaded") or []) - set(before[k][1].get("loaded") or []))
+             for k, v in after_nodes.items() if k in before}
+    assert all(e.startswith("rdf:") for entries in added.values() for e in entries)
+
+    def without_loaded(nodes):
+        return {k: (labels, {f: v for f, v in props.items() if f != "loaded"}) for k, (labels, props) in nodes.items()}
+
+    assert without_loaded(after_nodes) == without_loaded(before)
     rows = kb.query("MATCH (a:Entity {key: $a})-[r:MEMBER_OF]->(b:Entity {key: $b}) RETURN r.key AS key, "
                     "r.valid_from AS f, r.sources AS s", {"a": STATE, "b": ORG})
     assert [(r["key"], r["f"]) for r in rows] == [("stmt/example-prk-iaea-membership", "1974")]
