@@ -31,9 +31,9 @@ from pathlib import Path
 
 from peninsula.graph.build import Report
 from peninsula.graph.context import StoreContext
-from peninsula.graph.store import Counters, Store
+from peninsula.graph.store import Counters, Store, checked_groups
 from peninsula.loaders.stream import stream_batches, stream_graph
-from peninsula.ontology import InputError, StoreError, load
+from peninsula.ontology import InputError, StoreError
 
 BATCH = 10000
 
@@ -149,13 +149,8 @@ def _differing(store: Store, kind: str, rows: list[dict]) -> list[dict]:
             "RETURN row.key AS key",
             {"rows": [{"key": n["key"], "labels": list(n["labels"]), "props": n["props"]} for n in rows]})}
         return [n for n in rows if n["key"] in differ]
-    ont, groups = load(), {}
-    for e in rows:
-        groups.setdefault(e["type"], []).append(e)
     out = []
-    for rel_type, group in groups.items():
-        if rel_type not in ont.rel_types:
-            raise StoreError(f"refusing to write unknown relationship type {rel_type!r}")
+    for rel_type, group in checked_groups(rows, "type").items():
         differ = {r["key"] for r in store.query(
             f"UNWIND $rows AS row OPTIONAL MATCH (a)-[r:`{rel_type}` {{key: row.key}}]->(b) "
             "WITH row, a, r, b WHERE r IS NULL OR a.key <> row.src OR b.key <> row.dst "

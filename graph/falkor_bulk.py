@@ -7,7 +7,7 @@ import struct
 import time
 from pathlib import Path
 
-from peninsula.graph.store import Counters
+from peninsula.graph.store import Counters, checked_groups
 from peninsula.ontology import InputError, StoreError, load
 
 _I64, _F64, _U32 = struct.Struct("<q").pack, struct.Struct("<d").pack, struct.Struct("<I").pack
@@ -69,29 +69,14 @@ def encode(kind: str, rows: list[dict]):
     records (the ends become node ids where they are sent). Pure and picklable: the streamed load runs
     it in the processes that map the file (loaders.stream.stream_batches), so the encoding, the
     largest part of a write, runs in parallel and the dicts never travel between processes."""
-    ont = load()
-    groups: dict = {}
-    if kind == "node":
-        for n in rows:
-            groups.setdefault(tuple(n["labels"]), []).append(n)
-        out = []
-        for labels, group in groups.items():
-            for label in labels:
-                if label not in ont.classes:
-                    raise StoreError(f"refusing to write unknown label {label!r}")
-            columns = _columns(group)
-            out.append((_header(":".join(labels), columns) + b"".join(_records(group, columns)),
-                        [n["key"] for n in group]))
-        return out
-    for e in rows:
-        groups.setdefault(e["type"], []).append(e)
     out = []
-    for rel_type, group in groups.items():
-        if rel_type not in ont.rel_types:
-            raise StoreError(f"refusing to write unknown relationship type {rel_type!r}")
+    for name, group in checked_groups(rows, "labels" if kind == "node" else "type").items():
         columns = _columns(group)
-        out.append((rel_type, _header(rel_type, columns), [(e["src"], e["dst"]) for e in group],
-                    _records(group, columns)))
+        if kind == "node":
+            out.append((_header(":".join(name), columns) + b"".join(_records(group, columns)),
+                        [n["key"] for n in group]))
+        else:
+            out.append((name, _header(name, columns), [(e["src"], e["dst"]) for e in group], _records(group, columns)))
     return out
 
 

@@ -121,15 +121,9 @@ class Store(ABC):
 
     # -- writing batches, grouped by label set / relationship type
     def write(self, nodes: list[dict], edges: list[dict], batch: int = BATCH, progress=None) -> Counters:
-        ont = load()
         total = Counters()
-        groups: dict = defaultdict(list)
-        for n in nodes:
-            groups[tuple(n["labels"])].append({"key": n["key"], "props": n["props"]})
+        groups, egroups = _grouped(nodes, "labels"), _grouped(edges, "type")
         for labels, rows in groups.items():
-            for label in labels:
-                if label not in ont.classes:
-                    raise StoreError(f"refusing to write unknown label {label!r}")
             extra = "".join(f":`{label}`" for label in labels if label != "Entity")
             cypher = ("UNWIND $rows AS row MERGE (n:Entity {key: row.key})"
                       + (f" SET n{extra}" if extra else "")
@@ -138,12 +132,7 @@ class Store(ABC):
                 total.add(self.execute(cypher, {"rows": rows[i:i + batch]}))
                 if progress:
                     progress(len(rows[i:i + batch]))
-        egroups: dict = defaultdict(list)
-        for e in edges:
-            egroups[e["type"]].append({"key": e["key"], "src": e["src"], "dst": e["dst"], "props": e["props"]})
         for rel_type, rows in egroups.items():
-            if rel_type not in ont.rel_types:
-                raise StoreError(f"refusing to write unknown relationship type {rel_type!r}")
             cypher = (f"UNWIND $rows AS row MATCH (a:Entity {{key: row.src}}) MATCH (b:Entity {{key: row.dst}}) "
                       f"MERGE (a)-[r:`{rel_type}` {{key: row.key}}]->(b) "
                       "WITH r, row WHERE properties(r) <> row.props SET r = row.props")
@@ -158,19 +147,13 @@ class Store(ABC):
         """Write elements the caller knows are not in the store yet (no MERGE, no lookup).
 
         A relationship whose end is missing is not created: compare relationships_created."""
-        ont = load()
         total = Counters()
         for labels, rows in _grouped(nodes, "labels").items():
-            for label in labels:
-                if label not in ont.classes:
-                    raise StoreError(f"refusing to write unknown label {label!r}")
             spec = ":Entity" + "".join(f":`{label}`" for label in labels if label != "Entity")
             for i in range(0, len(rows), batch):
                 total.add(self.execute(f"UNWIND $rows AS row CREATE (n{spec}) SET n = row.props",
                                        {"rows": rows[i:i + batch]}))
         for rel_type, rows in _grouped(edges, "type").items():
-            if rel_type not in ont.rel_types:
-                raise StoreError(f"refusing to write unknown relationship type {rel_type!r}")
             cypher = ("UNWIND $rows AS row MATCH (a:Entity {key: row.src}) MATCH (b:Entity {key: row.dst}) "
                       f"CREATE (a)-[r:`{rel_type}`]->(b) SET r = row.props")
             for i in range(0, len(rows), batch):
@@ -183,7 +166,6 @@ class Store(ABC):
         The comparison runs in the engine (the batch goes in, only the keys of new or changed
         elements come back), so an unchanged batch costs one round trip and no reading back.
         Returns the counters and how many new relationships were asked for (to check ends)."""
-        ont = load()
         new_nodes, changed_nodes = [], []
         for i in range(0, len(nodes), batch):
             chunk = nodes[i:i + batch]
@@ -197,8 +179,6 @@ class Store(ABC):
                     (new_nodes if differ[n["key"]] else changed_nodes).append(n)
         new_edges, changed_edges = [], []
         for rel_type, rows in _grouped(edges, "type").items():
-            if rel_type not in ont.rel_types:
-                raise StoreError(f"refusing to write unknown relationship type {rel_type!r}")
             for i in range(0, len(rows), batch):
                 chunk = rows[i:i + batch]
                 differ = {r["key"]: r["new"] for r in self.query(
@@ -285,13 +265,25 @@ class Store(ABC):
         return redact(self.uri)
 
 
-def _grouped(items: list[dict], by: str) -> dict:
-    """Rows grouped by label set (nodes) or relationship type (edges), as write() groups them."""
+def checked_groups(items: list[dict], by: str) -> dict:
+    """Nodes grouped by label set (`by="labels"`) or relationships by type (`by="type"`), in order;
+    a label or type the ontology does not have is refused (StoreError), before anything is written."""
+    ont = load()
     groups: dict = defaultdict(list)
     for item in items:
-        row = {k: item[k] for k in ("key", "src", "dst", "props") if k in item}
-        groups[tuple(item[by]) if by == "labels" else item[by]].append(row)
+        groups[tuple(item[by]) if by == "labels" else item[by]].append(item)
+    for name in groups:
+        for one in (name if by == "labels" else (name,)):
+            if one not in (ont.classes if by == "labels" else ont.rel_types):
+                what = "label" if by == "labels" else "relationship type"
+                raise StoreError(f"refusing to write unknown {what} {one!r}")
     return groups
+
+
+def _grouped(items: list[dict], by: str) -> dict:
+    """`checked_groups` as rows for the engine (key, ends and properties only), as write() sends them."""
+    return {name: [{k: item[k] for k in ("key", "src", "dst", "props") if k in item} for item in group]
+            for name, group in checked_groups(items, by).items()}
 
 
 def open_store(uri: str | None = None, **options) -> Store:
