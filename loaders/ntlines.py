@@ -144,11 +144,17 @@ def _slow_rows(data: bytes, path: Path, quads: bool = False) -> list:
 def subject_chunks(stream, chunk: int = CHUNK) -> Iterator[bytes]:
     """Sorted N-Triples in pieces of about CHUNK bytes, each cut where a subject's lines begin
     (so every subject's triples are in one piece; a subject larger than CHUNK makes a larger one)."""
+    return _chunks(stream, chunk, _last_subject_start)
+
+
+def _chunks(stream, chunk: int, group_start) -> Iterator[bytes]:
+    """Whole lines in pieces of about `chunk` bytes, each cut where `group_start(data, end)` says the
+    group of the last complete line (ending at `end`) begins, so no group is split."""
     rest = b""
     while data := stream.read(chunk):
         data = rest + data
         end = data.rfind(b"\n") + 1
-        cut = _last_subject_start(data, end) if end else 0
+        cut = group_start(data, end) if end else 0
         if cut == 0:
             rest = data
             continue
@@ -189,18 +195,7 @@ def chunk_rows(data: bytes, path: Path, quads: bool = False) -> list:
 def record_chunks(stream, chunk: int = CHUNK) -> Iterator[bytes]:
     """The join's sorted tab-separated records in pieces of about `chunk` bytes, each cut where a
     triple's records begin (so all records of one triple are in one piece)."""
-    rest = b""
-    while data := stream.read(chunk):
-        data = rest + data
-        end = data.rfind(b"\n") + 1
-        cut = _last_triple_start(data, end) if end else 0
-        if cut == 0:
-            rest = data
-            continue
-        yield data[:cut]
-        rest = data[cut:]
-    if rest:
-        yield rest
+    return _chunks(stream, chunk, _last_triple_start)
 
 
 def _last_triple_start(data: bytes, end: int) -> int:
