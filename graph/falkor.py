@@ -45,6 +45,18 @@ def _is_query_error(exc: Exception) -> bool:
     return type(exc) is ResponseError and not str(exc).lower().startswith(_SERVER_REPLIES)
 
 
+def _part_filter(var: str, part: tuple[int, int] | None) -> str:
+    """The condition keeping one of n interleaved parts of the internal ids (k modulo n), or none. Every
+    range of ids falls about evenly into the parts, where the nodes made together (such as the states,
+    which hold most relationships) would fall into one contiguous range."""
+    if part is None:
+        return ""
+    k, n = (int(x) for x in part)
+    if not 0 <= k < n:
+        raise ValueError(f"part {k} of {n}: k must be in 0..n-1")
+    return f" AND id({var}) % {n} = {k}" if n > 1 else ""
+
+
 def _raise_in(reply) -> None:
     """A compact reply may carry the engine's error as its first or last element instead of raising it."""
     from redis.exceptions import ResponseError
@@ -150,23 +162,26 @@ class _FalkorStore(Store):
         top = self.query("MATCH (n) RETURN max(id(n)) AS m")[0]["m"]
         return 0, (-1 if top is None else top) + 1
 
-    def scan_nodes(self, page: int = 10000, ids: tuple[int, int] | None = None):
+    def scan_nodes(self, page: int = 10000, ids: tuple[int, int] | None = None, part: tuple[int, int] | None = None):
         """Every node as `nodes()` gives them, in no particular order: by ranges of internal ids (a
-        seek, no sort; only those in `ids`, a half-open range, if given). For exports."""
+        seek, no sort; only those in `ids`, a half-open range, if given, and only those whose id is k
+        modulo n if `part` is (k, n)). For exports."""
         start, stop = ids or self.id_range()
+        where = _part_filter("n", part)
         for lo in range(start, stop, page):
-            rows = self._compact_rows("MATCH (n:Entity) WHERE id(n) >= $lo AND id(n) < $hi "
+            rows = self._compact_rows(f"MATCH (n:Entity) WHERE id(n) >= $lo AND id(n) < $hi{where} "
                                       "RETURN n.key, labels(n), properties(n)", lo, min(lo + page, stop))
             yield from ({"key": r[0], "labels": r[1], "props": r[2]} for r in rows)
 
-    def scan_edges(self, page: int = 10000, ids: tuple[int, int] | None = None):
+    def scan_edges(self, page: int = 10000, ids: tuple[int, int] | None = None, part: tuple[int, int] | None = None):
         """Every relationship as `edges()` gives them, in no particular order: those leaving a range
         of internal node ids at a time (the range shrinks where degrees are high; only sources in
-        `ids` if given)."""
+        `ids`, and in `part`, as for `scan_nodes`)."""
         lo, stop = ids or self.id_range()
         width = max(1, page // 4)  # ids per range (a page below 4 still moves on)
+        where = _part_filter("a", part)
         while lo < stop:
-            rows = self._compact_rows("MATCH (a:Entity)-[r]->(b:Entity) WHERE id(a) >= $lo AND id(a) < $hi "
+            rows = self._compact_rows(f"MATCH (a:Entity)-[r]->(b:Entity) WHERE id(a) >= $lo AND id(a) < $hi{where} "
                                       "RETURN a.key, type(r), b.key, properties(r)", lo, min(lo + width, stop))
             yield from ({"type": r[1], "key": r[3].get("key"), "src": r[0], "dst": r[2], "props": r[3]}
                         for r in rows)

@@ -56,7 +56,7 @@ class Capabilities:
     never the engine's name; the defaults are the honest answers for an engine with nothing more."""
 
     bulk_insert: bool = False  # bulk_writer(path): a faster protocol than Cypher into an empty store
-    id_ranges: bool = False  # id_range(), and scan_nodes / scan_edges(ids=(lo, hi)) over internal ids
+    id_ranges: bool = False  # id_range(), and scan_nodes / scan_edges(ids=(lo, hi), part=(k, n)) over internal ids
     fork_safe: bool = False  # a forked process may go on using the open store (its client reconnects)
     edges_by_source: bool = False  # scan_edges() gives each source node's relationships together
 
@@ -236,14 +236,21 @@ class Store(ABC):
             yield from ({"type": rel_type, "key": None, "src": r["src"], "dst": r["dst"], "props": dict(r["props"])}
                         for r in rows)
 
-    def scan_nodes(self, page: int = 10000, ids=None):
+    def scan_nodes(self, page: int = 10000, ids=None, part=None):
         """Every node as `nodes()` gives them, in no particular order (for exports, which need none).
-        A store may read faster without the order (FalkorDB: by ranges of internal ids, `ids`)."""
+        A store may read faster without the order (FalkorDB: by ranges of internal ids, `ids`, and
+        interleaved parts of them, `part`; see Capabilities.id_ranges)."""
+        self._whole(ids, part)
         yield from self.nodes(page)
 
-    def scan_edges(self, page: int = 10000, ids=None):
+    def scan_edges(self, page: int = 10000, ids=None, part=None):
         """Every relationship as `edges()` gives them, in no particular order (see scan_nodes)."""
+        self._whole(ids, part)
         yield from self.edges(page)
+
+    def _whole(self, ids, part) -> None:
+        if ids is not None or part is not None:
+            self.id_range()  # refuses: this store scans only the whole graph
 
     def clear(self) -> None:
         self.execute("MATCH (n) DETACH DELETE n")

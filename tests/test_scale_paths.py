@@ -295,6 +295,15 @@ def test_scans_and_key_paging_give_every_element_once(loaded):
     assert sorted(loaded.scan_edges(page=40), key=key) == sorted(edges, key=key)
 
 
+def test_the_export_s_two_parts_share_the_relationships_evenly(loaded):
+    """The forked N-Triples export splits the nodes into odd and even internal ids: the sources of
+    most relationships (the states, made together) have neighbouring ids, which two halves of the id
+    range gave to one process (3x the other's lines at 1M triples)."""
+    counts = [sum(1 for _ in loaded.scan_edges(part=(k, 2))) for k in (0, 1)]
+    assert sum(counts) == sum(1 for _ in loaded.edges())
+    assert 0.4 < counts[0] / sum(counts) < 0.6, counts
+
+
 def test_bulk_load_reports_counts_and_keeps_indexes(small, tmp_path):
     """Into an empty embedded store the load goes through GRAPH.BULK: counters, key lookups by
     label (the per-label indexes) and a second load (compared in the engine) that writes nothing."""

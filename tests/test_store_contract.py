@@ -238,9 +238,17 @@ def test_each_capability_a_store_declares_works_and_the_others_are_refused(any_s
         assert sorted(halves) == sorted(n["key"] for n in nodes + more)
         assert sorted(e["key"] for ids in ((lo, mid), (mid, hi)) for e in any_store.scan_edges(ids=ids)) == \
             sorted(e["key"] for e in edges)
+        parts = [[n["key"] for n in any_store.scan_nodes(part=(k, 2))] for k in (0, 1)]
+        assert sorted(parts[0] + parts[1]) == sorted(n["key"] for n in nodes + more) and all(parts)
+        assert sorted(e["key"] for k in (0, 1) for e in any_store.scan_edges(part=(k, 2))) == \
+            sorted(e["key"] for e in edges)
+        with pytest.raises(ValueError, match="part 2 of 2"):
+            list(any_store.scan_nodes(part=(2, 2)))
     else:
         with pytest.raises(StoreError):
             any_store.id_range()
+        with pytest.raises(StoreError):
+            list(any_store.scan_edges(part=(0, 2)))
     if can.edges_by_source:
         sources = [e["src"] for e in any_store.scan_edges(page=1)]
         assert len(sources) == 4 and sources == sorted(sources, key=sources.index)  # each source's together
