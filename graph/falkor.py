@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -175,19 +176,45 @@ class _FalkorStore(Store):
 
     def scan_edges(self, page: int = 10000, ids: tuple[int, int] | None = None, part: tuple[int, int] | None = None):
         """Every relationship as `edges()` gives them, in no particular order: those leaving a range
-        of internal node ids at a time (the range shrinks where degrees are high; only sources in
-        `ids`, and in `part`, as for `scan_nodes`)."""
+        of internal node ids at a time (only sources in `ids`, and in `part`, as for `scan_nodes`),
+        never more than two pages in one reply. Nodes made together (the states) can hold most of
+        the graph's relationships, and one reply of all of them would hold them all in memory and
+        could outlast the client's timeout: a range whose reply is cut at the limit goes on from its
+        last source node (the engine reads a range in id order; where it did not, the range is
+        narrowed instead), and a single node with more than the limit is read page by page."""
         lo, stop = ids or self.id_range()
-        width = max(1, page // 4)  # ids per range (a page below 4 still moves on)
-        where = _part_filter("a", part)
+        width, limit = max(1, page // 4), max(2, 2 * page)  # ids per range (a page below 4 still moves on)
+        match = f"MATCH (a:Entity)-[r]->(b:Entity) WHERE id(a) >= $lo AND id(a) < $hi{_part_filter('a', part)} "
+        ret = "RETURN id(a), a.key, type(r), b.key, properties(r)"
         while lo < stop:
-            rows = self._compact_rows(f"MATCH (a:Entity)-[r]->(b:Entity) WHERE id(a) >= $lo AND id(a) < $hi{where} "
-                                      "RETURN a.key, type(r), b.key, properties(r)", lo, min(lo + width, stop))
-            yield from ({"type": r[1], "key": r[3].get("key"), "src": r[0], "dst": r[2], "props": r[3]}
+            hi = min(lo + width, stop)
+            rows = self._compact_rows(f"{match}{ret} LIMIT {limit}", lo, hi)
+            if len(rows) == limit:  # cut: keep the sources read whole, if the reply came in id order
+                last = rows[-1][0]
+                if hi - lo == 1:
+                    rows = self._edges_of_one(match, ret, lo, limit)
+                elif last > lo and all(a[0] <= b[0] for a, b in pairwise(rows)):
+                    rows, hi = [r for r in rows if r[0] < last], last
+                else:
+                    width = max(1, (hi - lo) // 4)
+                    continue
+                width = max(1, (hi - lo) // 2)
+            elif len(rows) < page // 2:
+                width = min(width * 2, page)
+            yield from ({"type": r[2], "key": r[4].get("key"), "src": r[1], "dst": r[3], "props": r[4]}
                         for r in rows)
-            lo += width
-            width = max(1, width // 2) if len(rows) > 2 * page else min(width * 2, page) if len(rows) < page // 2 \
-                else width
+            lo = hi
+
+    def _edges_of_one(self, match: str, ret: str, node: int, limit: int):
+        """The relationships leaving one node with more than `limit` of them, a page at a time in
+        relationship id order."""
+        skip = 0
+        while True:
+            got = self._compact_rows(f"{match}{ret} ORDER BY id(r) SKIP {skip} LIMIT {limit}", node, node + 1)
+            yield from got
+            if len(got) < limit:
+                return
+            skip += limit
 
     def _compact_rows(self, cypher: str, lo: int, hi: int) -> list[list]:
         """A read query over an id range, its rows as lists, decoded as `_run` decodes (errors the

@@ -9,6 +9,7 @@ import importlib.util
 import re
 import subprocess
 import sys
+from collections import Counter
 
 import pytest
 from support import ROOT, require
@@ -293,6 +294,13 @@ def test_scans_and_key_paging_give_every_element_once(loaded):
     assert list(loaded.edges(page=5)) == edges
     assert sorted(loaded.scan_nodes(page=50), key=lambda n: n["key"]) == sorted(nodes, key=lambda n: n["key"])
     assert sorted(loaded.scan_edges(page=40), key=key) == sorted(edges, key=key)
+    # a reply cut at two pages goes on from its last source; a node with more is read page by page
+    assert max(Counter(e["src"] for e in edges).values()) > 6
+    for page in (1, 3):
+        scanned = list(loaded.scan_edges(page=page))
+        assert sorted(scanned, key=key) == sorted(edges, key=key)
+        sources = [e["src"] for e in scanned]
+        assert sources == sorted(sources, key=sources.index)  # each source's relationships together
 
 
 def test_the_export_s_two_parts_share_the_relationships_evenly(loaded):
