@@ -32,7 +32,7 @@ from pathlib import Path
 from peninsula.graph.build import Report
 from peninsula.graph.context import StoreContext
 from peninsula.graph.store import Counters, Store, checked_groups
-from peninsula.loaders.stream import stream_batches, stream_graph
+from peninsula.loaders.stream import grouped_first, stream_batches, stream_graph
 from peninsula.ontology import InputError, StoreError
 
 BATCH = 10000
@@ -162,6 +162,18 @@ def _differing(store: Store, kind: str, rows: list[dict]) -> list[dict]:
 
 def check_stream(context, path: Path | str, fmt: str | None = None, *, batch: int = BATCH, store: Store | None = None,
                  spill=None) -> dict:
+    """See `_check_stream`: the file read as it is where its subjects' lines are together, else sorted."""
+    def attempt(grouped: bool) -> dict:
+        if spill is not None:
+            spill.seek(0)
+            spill.truncate()
+        return _check_stream(context, path, fmt, batch=batch, store=store, spill=spill, grouped=grouped)
+
+    return grouped_first(attempt, path, fmt)
+
+
+def _check_stream(context, path: Path | str, fmt: str | None = None, *, batch: int = BATCH, store: Store | None = None,
+                  spill=None, grouped: bool = False) -> dict:
     """Every check of a streamed load, and no write: the first pass of a load into a store with
     data, and what `validate` runs on a file `load` would stream.
 
@@ -194,7 +206,7 @@ def check_stream(context, path: Path | str, fmt: str | None = None, *, batch: in
             if differing:
                 pickle.dump((kind, differing), spill, protocol=pickle.HIGHEST_PROTOCOL)
 
-    counts = _write_all(_batches(stream_graph(path, fmt), batch), check)
+    counts = _write_all(_batches(stream_graph(path, fmt, grouped), batch), check)
     _missing_in(context, ends, path)
     return counts
 
@@ -211,6 +223,25 @@ def _spilled(spill):
 
 def load_stream(store: Store, path: Path | str, fmt: str | None = None, *, batch: int = BATCH,
                 progress=None) -> Report:
+    """See `_load_stream`: the file read as it is where its subjects' lines are together (what a
+    first reading wrote is undone if they are not, and `progress` goes back to 0), else sorted."""
+    told = [0]
+
+    def tell(n: int) -> None:
+        told[0] += n
+        progress(n)
+
+    def attempt(grouped: bool) -> Report:
+        if told[0]:
+            progress(-told[0])
+            told[0] = 0
+        return _load_stream(store, path, fmt, batch=batch, progress=tell if progress else None, grouped=grouped)
+
+    return grouped_first(attempt, path, fmt)
+
+
+def _load_stream(store: Store, path: Path | str, fmt: str | None = None, *, batch: int = BATCH,
+                 progress=None, grouped: bool = False) -> Report:
     """Stream an RDF file into the store: bounded memory, CREATE for new elements, MERGE otherwise.
 
     All or nothing. Into an empty store mapping and writing overlap, and any failure empties the
@@ -253,10 +284,10 @@ def load_stream(store: Store, path: Path | str, fmt: str | None = None, *, batch
 
     try:
         if bulk is not None:
-            counts = _write_all(((kind, (payload, n)) for kind, payload, n in stream_batches(path, fmt, bulk.encode)),
+            counts = _write_all(((kind, (payload, n)) for kind, payload, n in stream_batches(path, fmt, bulk.encode, grouped)),
                                 send, size=lambda encoded: encoded[1])
         else:
-            counts = _write_all(_batches(stream_graph(path, fmt), batch), create)
+            counts = _write_all(_batches(stream_graph(path, fmt, grouped), batch), create)
         if bulk is not None:
             bulk.finish()
     except BaseException as exc:

@@ -28,6 +28,12 @@ solved by sorting on disk, never by holding the graph:
    the encoding runs in parallel and no dict crosses between processes. The workers are forked
    before either sort starts, so none holds a pipe of the other processes.
 
+5. A file whose subjects' lines are already together (Peninsula's exports are sorted, and most
+   writers group by subject) need not wait for the first sort, which reads the whole file before
+   the first chunk comes out: `grouped_first` reads it as it is, remembering each run's subject
+   by a hash, and reads it again sorted if a subject comes back (or an input error comes up while
+   the nodes are mapped); the caller undoes what the first reading wrote.
+
 So nodes stream out first (all of them), then relationships; memory is the sort buffers plus
 a few chunks. What cannot be checked in bounded memory here is left to the store: a
 relationship whose end is not a node is reported by the writer (``peninsula.graph.bulk``).
@@ -200,14 +206,21 @@ class _Mapper:
         return [{"type": prop.rel_type, "key": e["key"], "src": src, "dst": dst, "props": e} for e in stmts]
 
 
-def _map_rows(mapper: _Mapper, rows: list, dumps, quads: bool = False) -> tuple[list[Node], list[str]]:
+def _map_rows(mapper: _Mapper, rows: list, dumps, quads: bool = False,
+              subjects: list | None = None) -> tuple[list[Node], list[str]]:
     """Rows of whole subjects -> their nodes, and the join records (a statement with its
     annotations, or an asserted relationship triple) for the second sort. N-Quads rows (`quads`):
-    each subject's graph is kept (GRAPH_KEY), the asserted record carries it for a plain relationship."""
+    each subject's graph is kept (GRAPH_KEY), the asserted record carries it for a plain relationship.
+    Rows read from the file as it is (not sorted, so not made unique): pass `subjects`, which gets
+    the hash of each run's subject, and a line given twice in a run counts once."""
     nodes, records = [], []
     graph = None
     for s, group in groupby(rows, key=_first):
         triples = list(group)
+        if subjects is not None:
+            subjects.append(hash(s))
+            if len(triples) > 1:
+                triples = list(dict.fromkeys(triples))
         if quads:
             graph = mapper.graph(s, triples)
             triples = [r[:3] for r in triples]
@@ -241,11 +254,13 @@ def _mapper(path: str) -> _Mapper:
     return mapper
 
 
-def _map_chunk(mapper: _Mapper | str, data: bytes, quads: bool, encode) -> tuple:
-    """One chunk of whole subjects -> (its nodes, encoded; how many; the join records)."""
+def _map_chunk(mapper: _Mapper | str, data: bytes, quads: bool, encode, grouped: bool = False) -> tuple:
+    """One chunk of whole subjects -> (its nodes, encoded; how many; the join records; the hashes of
+    its runs' subjects if the chunk is `grouped`, read from the file as it is, else None)."""
     mapper = _mapper(mapper) if isinstance(mapper, str) else mapper
-    nodes, records = _map_rows(mapper, ntlines.chunk_rows(data, mapper.path, quads), _DUMPS, quads)
-    return encode("node", nodes), len(nodes), "".join(records).encode()
+    subjects = [] if grouped else None
+    nodes, records = _map_rows(mapper, ntlines.chunk_rows(data, mapper.path, quads), _DUMPS, quads, subjects)
+    return encode("node", nodes), len(nodes), "".join(records).encode(), subjects
 
 
 def _join_chunk(mapper: _Mapper | str, data: bytes, quads: bool, encode) -> tuple:
@@ -313,7 +328,32 @@ class _Chunks:
             self.pool.shutdown(wait=True, cancel_futures=True)
 
 
-def stream_batches(path: Path | str, fmt: str | RdfFormat | None = None, encode=_identity) -> Iterator[tuple[str, object, int]]:
+class NotGrouped(Exception):
+    """A stream read `grouped` met a subject in two runs of lines, or an error that a run cut from
+    the rest of its subject could cause: read the file again, sorted (`grouped_first` does)."""
+
+
+def may_be_grouped(path: Path | str, fmt: str | RdfFormat | None = None) -> bool:
+    """Whether the file is read as it is first (`stream_batches(grouped=True)`): N-Triples and
+    N-Quads, whose lines `sort` would read as they are."""
+    return guess_format(Path(path), fmt).line_based
+
+
+def grouped_first(attempt, path: Path | str, fmt: str | RdfFormat | None = None):
+    """`attempt(grouped)`, first reading the file as it is where it may be grouped by subject (as
+    Peninsula's exports, which are sorted, and most writers' are), and sorted if that meets a
+    subject twice: the first `sort` reads the whole file before the mapping can start (10 s of a
+    10M-triple load). `attempt` must leave everything as it found it when it raises."""
+    if may_be_grouped(path, fmt):
+        try:
+            return attempt(True)
+        except NotGrouped:
+            pass
+    return attempt(False)
+
+
+def stream_batches(path: Path | str, fmt: str | RdfFormat | None = None, encode=_identity,
+                   grouped: bool = False) -> Iterator[tuple[str, object, int]]:
     """Yield ("node", nodes, count) for every chunk of entities, then ("edge", relationships, count):
     the dicts of ``to_property_graph``, or what `encode(kind, elements)` makes of them. `encode`
     runs where the chunk is mapped (in the worker processes for a large file), so a writer can have
@@ -322,6 +362,13 @@ def stream_batches(path: Path | str, fmt: str | RdfFormat | None = None, encode=
     Memory stays bounded whatever the file size. TriG and N-Quads keep their named graphs as
     ``to_property_graph`` does (GRAPH_KEY; a subject or statement with triples in several graphs
     is refused).
+
+    `grouped` (N-Triples and N-Quads only): the file is read as it is, not sorted first, on the
+    promise that each subject's lines are together. A subject met in a second run of lines, or an
+    input error while the nodes are mapped (a run without the rest of its subject may cause it),
+    raises NotGrouped, after nodes may have been yielded: the caller undoes them and reads again
+    sorted (`grouped_first`). Each subject's run is remembered by a hash (8 bytes or so a subject;
+    two subjects with one hash only cost the sorted reading).
     """
     path = Path(path)
     fmt = guess_format(path, fmt)
@@ -330,17 +377,31 @@ def stream_batches(path: Path | str, fmt: str | RdfFormat | None = None, encode=
                          where=str(path))
     if not path.is_file():
         raise InputError("no such file", where=str(path))
+    if grouped and not fmt.line_based:
+        raise ValueError(f"only line-based formats are read as they are, not {fmt.name}")
     chunks = _Chunks(_Mapper(path), _workers(path))
     with chunks, tempfile.TemporaryDirectory(prefix="peninsula-sort-") as tmp:
         join = subprocess.Popen(ntlines.sort_cmd(tmp), stdin=subprocess.PIPE,
                                 stdout=subprocess.PIPE, env=ntlines.sort_env())
         try:
             out = join.stdin
-            with ntlines.sorted_lines(path, fmt, tmp) as lines:
-                for nodes, n, records in chunks.map(_map_chunk, ntlines.subject_chunks(lines, CHUNK),
-                                                    fmt.named_graphs, encode):
-                    out.write(records)
-                    yield "node", nodes, n
+            seen: set[int] = set()
+            with (path.open("rb") if grouped else ntlines.sorted_lines(path, fmt, tmp)) as lines:
+                try:
+                    for nodes, n, records, subjects in chunks.map(_map_chunk, ntlines.subject_chunks(lines, CHUNK),
+                                                                  fmt.named_graphs, encode, grouped):
+                        if grouped:
+                            size = len(seen)
+                            seen.update(subjects)
+                            if len(seen) - size != len(subjects):
+                                raise NotGrouped(f"{path}: a subject's lines are not together")
+                        out.write(records)
+                        yield "node", nodes, n
+                except InputError as exc:
+                    if grouped:
+                        raise NotGrouped(f"{path}: {exc}") from exc
+                    raise
+            seen.clear()
             out.close()
             for edges, n in chunks.map(_join_chunk, ntlines.record_chunks(join.stdout, CHUNK), fmt.named_graphs, encode):
                 yield "edge", edges, n
@@ -353,9 +414,9 @@ def stream_batches(path: Path | str, fmt: str | RdfFormat | None = None, encode=
             join.wait()
 
 
-def stream_graph(path: Path | str, fmt: str | RdfFormat | None = None) -> Iterator[tuple[str, dict]]:
+def stream_graph(path: Path | str, fmt: str | RdfFormat | None = None, grouped: bool = False) -> Iterator[tuple[str, dict]]:
     """Yield ("node", node) for every entity, then ("edge", edge) for every relationship
     (`stream_batches`, one element at a time)."""
-    for kind, elements, _ in stream_batches(path, fmt):
+    for kind, elements, _ in stream_batches(path, fmt, grouped=grouped):
         for element in elements:
             yield kind, element
