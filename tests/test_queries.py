@@ -124,7 +124,7 @@ def test_golden_on_neo4j(built_neo4j, query_id):
 
 
 # Quality queries whose findings on the curated data are a known to-do list, pinned by their golden instead.
-NOT_CLEAN_YET = {"quality/weak_sources": "4 reference-only citations (Washington and Osan coordinates) still to replace (issue 14); the golden pins them, so a fact that becomes weak again fails test_golden",
+NOT_CLEAN_YET = {"quality/weak_sources": "6 weak citations still to replace (issue 14): Osan Air Base's coordinates and country (a reference work), San Francisco's and Seattle's (a copy of 47 CFR, not the official edition); the golden pins them, so a fact that becomes weak again fails test_golden",
                  "quality/unknown_ends": "Biden's calibrated, practical approach open past his term: no source found gives the day his pursuit ended (a term's end bounds it, it need not be it); the golden pins it"}
 
 
