@@ -28,6 +28,8 @@ COPY_HOSTS = {
     "batonrougegazette.com": "unattributed reposts of CNN and wire copy",
     "ustimetoday.com": "unattributed reposts of Reuters copy",
     "tedmontgomery.com": "a personal site's copies of UN press releases",
+    "hallikainen.com": "a personal copy of the FCC rules (47 CFR); cite the GPO/govinfo edition",
+    "hallikainen.org": "a personal copy of the FCC rules (47 CFR); cite the GPO/govinfo edition",
     "korean-vibe.com": "reposts of Yonhap photos and copy",
     "heraldk.com": "reposts of Yonhap copy",
     "inform.kz": "Kazinform's reposts of Yonhap and TASS copy",
