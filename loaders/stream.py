@@ -333,10 +333,20 @@ class NotGrouped(Exception):
     the rest of its subject could cause: read the file again, sorted (`grouped_first` does)."""
 
 
+GROUPED_SAMPLE = CHUNK  # bytes at the start of a file (the first chunk) in which no subject may come back
+
+
 def may_be_grouped(path: Path | str, fmt: str | RdfFormat | None = None) -> bool:
     """Whether the file is read as it is first (`stream_batches(grouped=True)`): N-Triples and
-    N-Quads, whose lines `sort` would read as they are."""
-    return guess_format(Path(path), fmt).line_based
+    N-Quads, whose lines `sort` would read as they are, unless a subject already comes back in
+    their first chunk (a file scattered from the start goes straight to the sorted reading)."""
+    path = Path(path)
+    if not guess_format(path, fmt).line_based:
+        return False
+    with path.open("rb") as f:
+        lines = f.read(GROUPED_SAMPLE).split(b"\n")[:-1]
+    runs = [s for s, _ in groupby(line.split(None, 1)[0] for line in lines if line.strip())]
+    return len(set(runs)) == len(runs)
 
 
 def grouped_first(attempt, path: Path | str, fmt: str | RdfFormat | None = None):

@@ -60,10 +60,18 @@ def test_a_scattered_file_is_refused_by_the_grouped_reading(files):
         _elements(files["scattered"], True)
 
 
+def test_a_file_scattered_in_its_first_chunk_goes_straight_to_the_sorted_reading(files, tmp_path):
+    assert stream.may_be_grouped(files["grouped"]) and not stream.may_be_grouped(files["scattered"])
+    ttl = tmp_path / "g.ttl"
+    ttl.write_text("", encoding="utf-8")
+    assert not stream.may_be_grouped(ttl)  # pyoxigraph writes other formats to `sort`
+
+
 def test_a_subject_coming_back_after_batches_were_written_loads_as_sorted(files, tmp_path, monkeypatch):
     """Small chunks: the nodes of many chunks are in the store when the subject comes back; they
     go, and the sorted reading loads the file as a clean store does."""
     monkeypatch.setattr(stream, "CHUNK", 2048)
+    monkeypatch.setattr(stream, "GROUPED_SAMPLE", 2048)  # the subject comes back after the sample
     lines = files["grouped"].read_text(encoding="utf-8").splitlines()
     first = lines[0].split(" ", 1)[0]
     late = tmp_path / "late.nt"
