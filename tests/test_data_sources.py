@@ -53,6 +53,9 @@ COPY_HOSTS = {
     "devdiscourse.com": "an auto-generated feed of agency copy",
     "eastcoastdaily.in": "rewrites of agency copy",
     "world-today-journal.com": "rewrites of Kyodo and MTI copy",
+    "bellenews.com": "rewrites of BBC News copy",
+    "theorientnews.com": "reposts of the wire report CNA carried",
+    "saxafimedia.com": "reposts of Kahawatungu copy",
 }
 
 
