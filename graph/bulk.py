@@ -32,7 +32,7 @@ from pathlib import Path
 from peninsula.graph.build import Report
 from peninsula.graph.context import StoreContext
 from peninsula.graph.store import Counters, Store, checked_groups
-from peninsula.loaders.stream import grouped_first, stream_batches, stream_graph
+from peninsula.loaders.stream import presorted_first, stream_batches, stream_graph
 from peninsula.ontology import InputError, StoreError
 
 BATCH = 10000
@@ -163,17 +163,17 @@ def _differing(store: Store, kind: str, rows: list[dict]) -> list[dict]:
 def check_stream(context, path: Path | str, fmt: str | None = None, *, batch: int = BATCH, store: Store | None = None,
                  spill=None) -> dict:
     """See `_check_stream`: the file read as it is where its subjects' lines are together, else sorted."""
-    def attempt(grouped: bool) -> dict:
+    def attempt(presorted: bool) -> dict:
         if spill is not None:
             spill.seek(0)
             spill.truncate()
-        return _check_stream(context, path, fmt, batch=batch, store=store, spill=spill, grouped=grouped)
+        return _check_stream(context, path, fmt, batch=batch, store=store, spill=spill, presorted=presorted)
 
-    return grouped_first(attempt, path, fmt)
+    return presorted_first(attempt, path, fmt)
 
 
 def _check_stream(context, path: Path | str, fmt: str | None = None, *, batch: int = BATCH, store: Store | None = None,
-                  spill=None, grouped: bool = False) -> dict:
+                  spill=None, presorted: bool = False) -> dict:
     """Every check of a streamed load, and no write: the first pass of a load into a store with
     data, and what `validate` runs on a file `load` would stream.
 
@@ -206,7 +206,7 @@ def _check_stream(context, path: Path | str, fmt: str | None = None, *, batch: i
             if differing:
                 pickle.dump((kind, differing), spill, protocol=pickle.HIGHEST_PROTOCOL)
 
-    counts = _write_all(_batches(stream_graph(path, fmt, grouped), batch), check)
+    counts = _write_all(_batches(stream_graph(path, fmt, presorted), batch), check)
     _missing_in(context, ends, path)
     return counts
 
@@ -231,17 +231,17 @@ def load_stream(store: Store, path: Path | str, fmt: str | None = None, *, batch
         told[0] += n
         progress(n)
 
-    def attempt(grouped: bool) -> Report:
+    def attempt(presorted: bool) -> Report:
         if told[0]:
             progress(-told[0])
             told[0] = 0
-        return _load_stream(store, path, fmt, batch=batch, progress=tell if progress else None, grouped=grouped)
+        return _load_stream(store, path, fmt, batch=batch, progress=tell if progress else None, presorted=presorted)
 
-    return grouped_first(attempt, path, fmt)
+    return presorted_first(attempt, path, fmt)
 
 
 def _load_stream(store: Store, path: Path | str, fmt: str | None = None, *, batch: int = BATCH,
-                 progress=None, grouped: bool = False) -> Report:
+                 progress=None, presorted: bool = False) -> Report:
     """Stream an RDF file into the store: bounded memory, CREATE for new elements, MERGE otherwise.
 
     All or nothing. Into an empty store mapping and writing overlap, and any failure empties the
@@ -284,10 +284,10 @@ def _load_stream(store: Store, path: Path | str, fmt: str | None = None, *, batc
 
     try:
         if bulk is not None:
-            counts = _write_all(((kind, (payload, n)) for kind, payload, n in stream_batches(path, fmt, bulk.encode, grouped)),
+            counts = _write_all(((kind, (payload, n)) for kind, payload, n in stream_batches(path, fmt, bulk.encode, presorted)),
                                 send, size=lambda encoded: encoded[1])
         else:
-            counts = _write_all(_batches(stream_graph(path, fmt, grouped), batch), create)
+            counts = _write_all(_batches(stream_graph(path, fmt, presorted), batch), create)
         if bulk is not None:
             bulk.finish()
     except BaseException as exc:
