@@ -8,7 +8,9 @@ where it has one (`Store.capabilities.bulk_insert`: FalkorDB's binary `GRAPH.BUL
 graph/falkor_bulk.py, the indexes built once at the end), else with CREATE (Neo4j). Otherwise
 each batch is compared in the engine with what it holds (only the keys of new or changed
 elements come back): new ones are created, changed ones merged, unchanged ones skipped, so a
-reload of the same file writes nothing.
+reload of the same file writes nothing. What the file adds to a store with data is its dataset,
+`rdf:STEM`, by the rule of the normal load (loaders/datasets.py `tag_additions`, applied to each
+batch the comparison finds new or changed); into an empty store nothing is tagged (a restore).
 
 Unlike `build.load_rdf` this path does not run pySHACL (which needs the whole graph in memory);
 it checks what the mapping checks (classes, properties, datatypes, statements), and that every
@@ -32,6 +34,7 @@ from pathlib import Path
 from peninsula.graph.build import Report
 from peninsula.graph.context import StoreContext
 from peninsula.graph.store import Counters, Store, checked_groups
+from peninsula.loaders.datasets import Additions, rdf_dataset
 from peninsula.loaders.stream import stream_batches, stream_graph
 from peninsula.ontology import InputError, StoreError
 
@@ -161,7 +164,7 @@ def _differing(store: Store, kind: str, rows: list[dict]) -> list[dict]:
 
 
 def check_stream(context, path: Path | str, fmt: str | None = None, *, batch: int = BATCH, store: Store | None = None,
-                 spill=None) -> dict:
+                 spill=None, additions=None) -> dict:
     """Every check of a streamed load, and no write: the first pass of a load into a store with
     data, and what `validate` runs on a file `load` would stream.
 
@@ -170,8 +173,10 @@ def check_stream(context, path: Path | str, fmt: str | None = None, *, batch: in
     define. With `store` and `spill`, while the next batch is mapped, a thread compares each batch
     with the store (read-only) and pickles the elements that are new or changed to `spill`, a
     private temporary file the writing pass reads back (cheaper than mapping again; a reload of
-    the same file spills nothing). Memory holds a few batches and the set of node keys. Returns
-    the counts of nodes and relationships."""
+    the same file spills nothing). With `additions` (loaders/datasets.py), the elements spilled are
+    first tagged with the file's dataset by the rule of the normal load; the others are as the store
+    holds them already (an element the file adds is never one of those). Memory holds a few batches
+    and the set of node keys. Returns the counts of nodes and relationships."""
     path = Path(path)
     keys: set[str] = set()
     ends: dict[str, dict] = {}  # ends not defined in the file, still to look up in the store
@@ -191,6 +196,9 @@ def check_stream(context, path: Path | str, fmt: str | None = None, *, batch: in
                 _missing_in(context, ends, path)
         if spill is not None:
             differing = _differing(store, kind, rows)
+            if differing and additions is not None:
+                nodes, edges = additions.tag(*((differing, []) if kind == "node" else ([], differing)))
+                differing = nodes if kind == "node" else edges
             if differing:
                 pickle.dump((kind, differing), spill, protocol=pickle.HIGHEST_PROTOCOL)
 
@@ -230,10 +238,16 @@ def load_stream(store: Store, path: Path | str, fmt: str | None = None, *, batch
             if progress:
                 progress(len(rows))
 
+        additions = Additions(store, rdf_dataset(path))  # what the file adds is its dataset, as in load_rdf
         with tempfile.TemporaryFile(prefix="peninsula-load-") as spill:
-            counts = check_stream(StoreContext(store), path, fmt, batch=batch, store=store, spill=spill)
+            counts = check_stream(StoreContext(store), path, fmt, batch=batch, store=store, spill=spill,
+                                  additions=additions)
+            when = additions.target is not None and not additions.stamped()
             _write_all(_spilled(spill), upsert)
-        return Report(nodes=counts["node"], edges=counts["edge"], counters=total, files=[str(path)])
+        if when:
+            total.add(additions.write_stamp())
+        return Report(nodes=counts["node"], edges=counts["edge"], counters=total, files=[str(path)],
+                      dataset=additions.dataset if additions.target is not None else None)
 
     bulk = store.bulk_writer(path) if store.capabilities.bulk_insert else None
 
