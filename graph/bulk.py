@@ -142,22 +142,37 @@ def _missing_in(context, ends: dict[str, dict], path: Path) -> None:
                      f"{where}", where=str(path), field=edge["type"])
 
 
-def _differing(store: Store, kind: str, rows: list[dict]) -> list[dict]:
+# With the dataset ledger (`ledger=True` below): a row that says no `dataset` (or no `loaded`) is
+# compared as if it said the stored one, which is what tagging it would make of it (loaders/datasets.py).
+_LEDGER = ("WITH row, {more}{x}, row.props AS p0 "
+           "WITH row, {more}{x}, CASE WHEN p0.dataset IS NULL AND {x}.dataset IS NOT NULL "
+           "THEN p0 {{.*, dataset: {x}.dataset}} ELSE p0 END AS p1 "
+           "WITH row, {more}{x}, CASE WHEN p1.loaded IS NULL AND {x}.loaded IS NOT NULL "
+           "THEN p1 {{.*, loaded: {x}.loaded}} ELSE p1 END AS props ")
+
+
+def _differing(store: Store, kind: str, rows: list[dict], ledger: bool = False) -> list[dict]:
     """The rows a write would change (new, or not as the store holds them), found read-only in the
-    engine by the comparison `Store.upsert` makes; the others need no write."""
+    engine by the comparison `Store.upsert` makes; the others need no write. With `ledger`, a row
+    that does not say its `dataset` or `loaded` entries is compared as if it said the stored ones
+    (a reload of a tagged file finds nothing to tag or write)."""
     if kind == "node":
+        props = "props" if ledger else "row.props"
         differ = {r["key"] for r in store.query(
-            "UNWIND $rows AS row OPTIONAL MATCH (n:Entity {key: row.key}) WITH row, n "
-            "WHERE n IS NULL OR properties(n) <> row.props OR any(l IN row.labels WHERE NOT l IN labels(n)) "
+            "UNWIND $rows AS row OPTIONAL MATCH (n:Entity {key: row.key}) "
+            + (_LEDGER.format(x="n", more="") if ledger else "WITH row, n ")
+            + f"WHERE n IS NULL OR properties(n) <> {props} OR any(l IN row.labels WHERE NOT l IN labels(n)) "
             "RETURN row.key AS key",
             {"rows": [{"key": n["key"], "labels": list(n["labels"]), "props": n["props"]} for n in rows]})}
         return [n for n in rows if n["key"] in differ]
     out = []
     for rel_type, group in checked_groups(rows, "type").items():
+        props = "props" if ledger else "row.props"
         differ = {r["key"] for r in store.query(
             f"UNWIND $rows AS row OPTIONAL MATCH (a)-[r:`{rel_type}` {{key: row.key}}]->(b) "
-            "WITH row, a, r, b WHERE r IS NULL OR a.key <> row.src OR b.key <> row.dst "
-            "OR properties(r) <> row.props RETURN row.key AS key",
+            + (_LEDGER.format(x="r", more="a, b, ") if ledger else "WITH row, a, r, b ")
+            + f"WHERE r IS NULL OR a.key <> row.src OR b.key <> row.dst OR properties(r) <> {props} "
+            "RETURN row.key AS key",
             {"rows": [{"key": e["key"], "src": e["src"], "dst": e["dst"], "props": e["props"]} for e in group]})}
         out.extend(e for e in group if e["key"] in differ)
     return out
@@ -195,7 +210,7 @@ def check_stream(context, path: Path | str, fmt: str | None = None, *, batch: in
             if len(ends) >= batch:
                 _missing_in(context, ends, path)
         if spill is not None:
-            differing = _differing(store, kind, rows)
+            differing = _differing(store, kind, rows, ledger=additions is not None)
             if differing and additions is not None:
                 nodes, edges = additions.tag(*((differing, []) if kind == "node" else ([], differing)))
                 differing = nodes if kind == "node" else edges

@@ -265,15 +265,16 @@ class Additions:
     def tag(self, nodes: list[dict], edges: list[dict]) -> tuple[list, list]:
         """These nodes and relationships of the file, tagged as the module's rule says."""
         store, dataset, derived = self.store, self.dataset, self.derived
-        held = {r["key"]: r["props"] for r in store.query(
-            "UNWIND $keys AS k MATCH (n:Entity {key: k}) RETURN n.key AS key, properties(n) AS props",
+        held = {r["key"]: r for r in store.query(  # what the rule reads of each held entity, no more
+            "UNWIND $keys AS k MATCH (n:Entity {key: k}) RETURN n.key AS key, keys(n) AS keys, "
+            "n.dataset AS dataset, n.loaded AS loaded, n.sources AS sources",
             {"keys": [n["key"] for n in nodes]})} if nodes else {}
         held_edges = {}
         for rel_type in sorted({e["type"] for e in edges}):
             rows = [{"key": e["key"], "src": e["src"], "dst": e["dst"]} for e in edges if e["type"] == rel_type]
-            held_edges.update({r["key"]: r["props"] for r in store.query(
+            held_edges.update({r["key"]: r for r in store.query(
                 f"UNWIND $rows AS row MATCH (:Entity {{key: row.src}})-[r:`{rel_type}`]->(:Entity {{key: row.dst}}) "
-                "WHERE r.key = row.key RETURN r.key AS key, properties(r) AS props", {"rows": rows})})
+                "WHERE r.key = row.key RETURN r.key AS key, r.dataset AS dataset", {"rows": rows})})
         created, enriched, linked = [], [], []  # keys: entities created, enriched; ends of relationships added
         out_nodes = []
         for n in nodes:
@@ -289,7 +290,7 @@ class Additions:
                 if dataset not in (props.get("dataset") or []):
                     said = {" ".join(e.split(" ")[1:]) for e in props.get("loaded") or []}  # the file's own ledger
                     new = {f"{dataset} {k}" for k, v in props.items()
-                           if v is not None and old.get(k) is None and k not in ("sources", "loaded", "dataset")
+                           if v is not None and k not in old["keys"] and k not in ("sources", "loaded", "dataset")
                            and k not in derived and k not in said}
                     new |= {f"{dataset} sources {s}" for s in _as_list(props.get("sources"))
                             if s not in _as_list(old.get("sources")) and f"sources {s}" not in said}

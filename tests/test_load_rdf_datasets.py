@@ -89,21 +89,39 @@ def test_what_a_file_adds_is_its_dataset_on_both_paths_and_unload_removes_it(cur
     path = additions_file(curated_db, tmp_path)
     report = load(kb, path, how)
     assert report.counters.nodes_created == 2 and report.counters.relationships_created == 1
-    supports = kb.query("MATCH (:State {key: 'state/XXA'})-[r:SUPPORTS]->(:State {key: 'state/PRK'}) "
-                        "RETURN r.key AS key")[0]["key"]
-    assert ledger(kb) == {
-        "src/sample-a": (["rdf:additions"], ["rdf:additions at TIME"]),  # the least key created says when
-        "state/XXA": (["rdf:additions"], []),
-        supports: (["rdf:additions"], []),
-        "state/PRK": (None, ["rdf:additions sources src/sample-a"]),
-        "org/council-of-the-eu": (None, ["rdf:additions alias"]),
-    }
+    assert ledger(kb) == added(kb)
     after = checksum(kb)
     again = load(kb, path, how)
     assert not again.counters.changed and checksum(kb) == after
     report = unload(kb, "rdf:additions")
     assert (report.nodes_deleted, report.relationships_deleted, report.nodes_changed) == (2, 1, 2)
     assert checksum(kb) == before
+
+
+def added(store) -> dict:
+    """The `ledger` of the curated graph with ADDITIONS loaded."""
+    supports = store.query("MATCH (:State {key: 'state/XXA'})-[r:SUPPORTS]->(:State {key: 'state/PRK'}) "
+                           "RETURN r.key AS key")[0]["key"]
+    return {
+        "src/sample-a": (["rdf:additions"], ["rdf:additions at TIME"]),  # the least key created says when
+        "state/XXA": (["rdf:additions"], []),
+        supports: (["rdf:additions"], []),
+        "state/PRK": (None, ["rdf:additions sources src/sample-a"]),
+        "org/council-of-the-eu": (None, ["rdf:additions alias"]),
+    }
+
+
+@pytest.mark.parametrize("how", PATHS)
+def test_neo4j_tags_what_a_file_adds_as_falkordb_does(curated_db, neo4j_store, tmp_path, how):
+    """The same rule in the other engine (its queries are also linted: conftest.SENT_TO_NEO4J)."""
+    api.build(neo4j_store, derive=False)
+    before = checksum(neo4j_store)
+    path = additions_file(curated_db, tmp_path)
+    load(neo4j_store, path, how)
+    assert ledger(neo4j_store) == added(neo4j_store)
+    assert not load(neo4j_store, path, how).counters.changed
+    unload(neo4j_store, "rdf:additions")
+    assert checksum(neo4j_store) == before
 
 
 @pytest.mark.parametrize("how", PATHS)
