@@ -153,28 +153,39 @@ _LEDGER = ("WITH row, {more}{x}, row.props AS p0 "
 
 def _differing(store: Store, kind: str, rows: list[dict], ledger: bool = False) -> list[dict]:
     """The rows a write would change (new, or not as the store holds them), found read-only in the
-    engine by the comparison `Store.upsert` makes; the others need no write. With `ledger`, a row
-    that does not say its `dataset` or `loaded` entries is compared as if it said the stored ones
-    (a reload of a tagged file finds nothing to tag or write)."""
+    engine by the comparison `Store.upsert` makes; the others need no write. With `ledger`, a held
+    row that differs is compared again as if it said the stored `dataset` and `loaded` entries where
+    it says none (so a reload of a tagged file finds nothing to tag or write); an unchanged or new
+    row costs no second comparison."""
+    differ = _compare(store, kind, rows)
+    if not ledger:
+        return [row for row, _ in differ]
+    again = {row["key"] for row, _ in _compare(store, kind, [row for row, new in differ if not new], ledger=True)}
+    return [row for row, new in differ if new or row["key"] in again]
+
+
+def _compare(store: Store, kind: str, rows: list[dict], ledger: bool = False) -> list[tuple[dict, bool]]:
+    """(row, whether it is new) for each row that is new or not as the store holds it (see _differing)."""
+    if not rows:
+        return []
+    props = "props" if ledger else "row.props"
     if kind == "node":
-        props = "props" if ledger else "row.props"
-        differ = {r["key"] for r in store.query(
+        differ = {r["key"]: r["new"] for r in store.query(
             "UNWIND $rows AS row OPTIONAL MATCH (n:Entity {key: row.key}) "
             + (_LEDGER.format(x="n", more="") if ledger else "WITH row, n ")
             + f"WHERE n IS NULL OR properties(n) <> {props} OR any(l IN row.labels WHERE NOT l IN labels(n)) "
-            "RETURN row.key AS key",
+            "RETURN row.key AS key, n IS NULL AS new",
             {"rows": [{"key": n["key"], "labels": list(n["labels"]), "props": n["props"]} for n in rows]})}
-        return [n for n in rows if n["key"] in differ]
+        return [(n, differ[n["key"]]) for n in rows if n["key"] in differ]
     out = []
     for rel_type, group in checked_groups(rows, "type").items():
-        props = "props" if ledger else "row.props"
-        differ = {r["key"] for r in store.query(
+        differ = {r["key"]: r["new"] for r in store.query(
             f"UNWIND $rows AS row OPTIONAL MATCH (a)-[r:`{rel_type}` {{key: row.key}}]->(b) "
             + (_LEDGER.format(x="r", more="a, b, ") if ledger else "WITH row, a, r, b ")
             + f"WHERE r IS NULL OR a.key <> row.src OR b.key <> row.dst OR properties(r) <> {props} "
-            "RETURN row.key AS key",
+            "RETURN row.key AS key, r IS NULL AS new",
             {"rows": [{"key": e["key"], "src": e["src"], "dst": e["dst"], "props": e["props"]} for e in group]})}
-        out.extend(e for e in group if e["key"] in differ)
+        out.extend((e, differ[e["key"]]) for e in group if e["key"] in differ)
     return out
 
 
