@@ -151,12 +151,15 @@ _LEDGER = ("WITH row, {more}{x}, row.props AS p0 "
            "THEN p1 {{.*, loaded: {x}.loaded}} ELSE p1 END AS props ")
 
 
-def _differing(store: Store, kind: str, rows: list[dict], ledger: bool = False) -> list[dict]:
+def _differing(store: Store, kind: str, rows: list[dict], ledger: str | None = None) -> list[dict]:
     """The rows a write would change (new, or not as the store holds them), found read-only in the
-    engine by the comparison `Store.upsert` makes; the others need no write. With `ledger`, a held
-    row that differs is compared again as if it said the stored `dataset` and `loaded` entries where
-    it says none (so a reload of a tagged file finds nothing to tag or write); an unchanged or new
-    row costs no second comparison."""
+    engine by the comparison `Store.upsert` makes; the others need no write. With `ledger`, a row
+    that says no `dataset` or `loaded` entries is compared as if it said the stored ones (so a
+    reload of a tagged file finds nothing to tag or write): at once (`ledger="only"`, for a reload
+    of a dataset), or only for the held rows the plain comparison finds different (`"again"`: an
+    unchanged or new row costs no second comparison)."""
+    if ledger == "only":
+        return [row for row, _ in _compare(store, kind, rows, ledger=True)]
     differ = _compare(store, kind, rows)
     if not ledger:
         return [row for row, _ in differ]
@@ -221,7 +224,7 @@ def check_stream(context, path: Path | str, fmt: str | None = None, *, batch: in
             if len(ends) >= batch:
                 _missing_in(context, ends, path)
         if spill is not None:
-            differing = _differing(store, kind, rows, ledger=additions is not None)
+            differing = _differing(store, kind, rows, ledger=additions and ("only" if additions.reload else "again"))
             if differing and additions is not None:
                 nodes, edges = additions.tag(*((differing, []) if kind == "node" else ([], differing)))
                 differing = nodes if kind == "node" else edges
@@ -268,7 +271,7 @@ def load_stream(store: Store, path: Path | str, fmt: str | None = None, *, batch
         with tempfile.TemporaryFile(prefix="peninsula-load-") as spill:
             counts = check_stream(StoreContext(store), path, fmt, batch=batch, store=store, spill=spill,
                                   additions=additions)
-            when = additions.target is not None and not additions.stamped()
+            when = additions.target is not None and not additions.reload
             _write_all(_spilled(spill), upsert)
         if when:
             total.add(additions.write_stamp())

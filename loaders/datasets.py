@@ -214,7 +214,7 @@ def tag_additions(store, dataset: str, nodes: list[dict], edges: list[dict]) -> 
     additions = Additions(store, dataset)
     out_nodes, out_edges = additions.tag(nodes, edges)
     target = additions.target
-    if target is not None and not additions.stamped():
+    if target is not None and not additions.reload:
         node = next((n for n in out_nodes if n["key"] == target), None)
         if node is None:  # the source entity of a relationship the file added, held by the store
             row = store.query("MATCH (n:Entity {key: $key}) RETURN labels(n) AS labels, properties(n) AS props",
@@ -235,7 +235,8 @@ class Additions:
     batches of the file's elements as it comes in (each looked up in the store in one query per
     kind). `target` is the entity that says when the dataset was loaded (the least key created, else
     enriched, else the least source of a relationship added); `write_stamp` writes that after a
-    load that wrote the batches as they were tagged."""
+    load that wrote the batches as they were tagged; `reload` says whether the dataset was loaded
+    before."""
 
     def __init__(self, store, dataset: str):
         from peninsula.ontology import load
@@ -245,6 +246,7 @@ class Additions:
         self.derived = set(ont.derived) | {p.key for p in ont.properties.values() if p.derived}
         self.curated: set | None = None  # keys of the curated data, read when first needed
         self.firsts: dict[str, str] = {}  # "created", "enriched", "linked" -> the least key so far
+        self.reload = self.stamped()  # the store says when the dataset was loaded: this load is a reload
 
     def is_curated(self, key: str) -> bool:
         if self.curated is None:  # data/ read only when the file has something new and untagged
