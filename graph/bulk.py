@@ -151,20 +151,21 @@ _LEDGER = ("WITH row, {more}{x}, row.props AS p0 "
            "THEN p1 {{.*, loaded: {x}.loaded}} ELSE p1 END AS props ")
 
 
-def _differing(store: Store, kind: str, rows: list[dict], ledger: str | None = None) -> list[dict]:
-    """The rows a write would change (new, or not as the store holds them), found read-only in the
-    engine by the comparison `Store.upsert` makes; the others need no write. With `ledger`, a row
+def _differing(store: Store, kind: str, rows: list[dict], ledger: str | None = None) -> list[tuple[dict, bool]]:
+    """The rows a write would change (new, or not as the store holds them), each with whether it is
+    new, found read-only in the engine by the comparison `Store.upsert` makes; the others need no
+    write. With `ledger`, a row
     that says no `dataset` or `loaded` entries is compared as if it said the stored ones (so a
     reload of a tagged file finds nothing to tag or write): at once (`ledger="only"`, for a reload
     of a dataset), or only for the held rows the plain comparison finds different (`"again"`: an
     unchanged or new row costs no second comparison)."""
     if ledger == "only":
-        return [row for row, _ in _compare(store, kind, rows, ledger=True)]
+        return _compare(store, kind, rows, ledger=True)
     differ = _compare(store, kind, rows)
     if not ledger:
-        return [row for row, _ in differ]
+        return differ
     again = {row["key"] for row, _ in _compare(store, kind, [row for row, new in differ if not new], ledger=True)}
-    return [row for row, new in differ if new or row["key"] in again]
+    return [(row, new) for row, new in differ if new or row["key"] in again]
 
 
 def _compare(store: Store, kind: str, rows: list[dict], ledger: bool = False) -> list[tuple[dict, bool]]:
@@ -224,9 +225,11 @@ def check_stream(context, path: Path | str, fmt: str | None = None, *, batch: in
             if len(ends) >= batch:
                 _missing_in(context, ends, path)
         if spill is not None:
-            differing = _differing(store, kind, rows, ledger=additions and ("only" if additions.reload else "again"))
-            if differing and additions is not None:
-                nodes, edges = additions.tag(*((differing, []) if kind == "node" else ([], differing)))
+            pairs = _differing(store, kind, rows, ledger=additions and ("only" if additions.reload else "again"))
+            differing = [row for row, _ in pairs]
+            if differing and additions is not None:  # those found new need no look-up in the store
+                new = {row["key"] for row, is_new in pairs if is_new}
+                nodes, edges = additions.tag(*((differing, []) if kind == "node" else ([], differing)), new=new)
                 differing = nodes if kind == "node" else edges
             if differing:
                 pickle.dump((kind, differing), spill, protocol=pickle.HIGHEST_PROTOCOL)

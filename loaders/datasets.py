@@ -264,16 +264,18 @@ class Additions:
         if keys:
             self.firsts[kind] = min(keys) if kind not in self.firsts else min(self.firsts[kind], *keys)
 
-    def tag(self, nodes: list[dict], edges: list[dict]) -> tuple[list, list]:
-        """These nodes and relationships of the file, tagged as the module's rule says."""
+    def tag(self, nodes: list[dict], edges: list[dict], new: set = frozenset()) -> tuple[list, list]:
+        """These nodes and relationships of the file, tagged as the module's rule says. `new`: keys of
+        those the caller knows the store does not hold (they are not looked up)."""
         store, dataset, derived = self.store, self.dataset, self.derived
+        keys = [n["key"] for n in nodes if n["key"] not in new]
         held = {r["key"]: r for r in store.query(  # what the rule reads of each held entity, no more
             "UNWIND $keys AS k MATCH (n:Entity {key: k}) RETURN n.key AS key, keys(n) AS keys, "
-            "n.dataset AS dataset, n.loaded AS loaded, n.sources AS sources",
-            {"keys": [n["key"] for n in nodes]})} if nodes else {}
+            "n.dataset AS dataset, n.loaded AS loaded, n.sources AS sources", {"keys": keys})} if keys else {}
         held_edges = {}
-        for rel_type in sorted({e["type"] for e in edges}):
-            rows = [{"key": e["key"], "src": e["src"], "dst": e["dst"]} for e in edges if e["type"] == rel_type]
+        for rel_type in sorted({e["type"] for e in edges if e["key"] not in new}):
+            rows = [{"key": e["key"], "src": e["src"], "dst": e["dst"]} for e in edges
+                    if e["type"] == rel_type and e["key"] not in new]
             held_edges.update({r["key"]: r for r in store.query(
                 f"UNWIND $rows AS row MATCH (:Entity {{key: row.src}})-[r:`{rel_type}`]->(:Entity {{key: row.dst}}) "
                 "WHERE r.key = row.key RETURN r.key AS key, r.dataset AS dataset", {"rows": rows})})
