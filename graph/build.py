@@ -21,6 +21,7 @@ class Report:
     files: list = field(default_factory=list)
     derived: dict = field(default_factory=dict)
     classes: Counter = field(default_factory=Counter)  # entities per class written
+    dataset: str | None = None  # a streamed RDF load: the dataset its additions were tagged with
 
 
 def default_data_dir() -> Path:

@@ -8,7 +8,9 @@ where it has one (`Store.capabilities.bulk_insert`: FalkorDB's binary `GRAPH.BUL
 graph/falkor_bulk.py, the indexes built once at the end), else with CREATE (Neo4j). Otherwise
 each batch is compared in the engine with what it holds (only the keys of new or changed
 elements come back): new ones are created, changed ones merged, unchanged ones skipped, so a
-reload of the same file writes nothing.
+reload of the same file writes nothing. What the file adds to a store with data is its dataset,
+`rdf:STEM`, by the rule of the normal load (loaders/datasets.py `tag_additions`, applied to each
+batch the comparison finds new or changed); into an empty store nothing is tagged (a restore).
 
 Unlike `build.load_rdf` this path does not run pySHACL (which needs the whole graph in memory);
 it checks what the mapping checks (classes, properties, datatypes, statements), and that every
@@ -32,6 +34,7 @@ from pathlib import Path
 from peninsula.graph.build import Report
 from peninsula.graph.context import StoreContext
 from peninsula.graph.store import Counters, Store, checked_groups
+from peninsula.loaders.datasets import Additions, rdf_dataset
 from peninsula.loaders.stream import presorted_first, stream_batches, stream_graph
 from peninsula.ontology import InputError, StoreError
 
@@ -139,41 +142,72 @@ def _missing_in(context, ends: dict[str, dict], path: Path) -> None:
                      f"{where}", where=str(path), field=edge["type"])
 
 
-def _differing(store: Store, kind: str, rows: list[dict]) -> list[dict]:
-    """The rows a write would change (new, or not as the store holds them), found read-only in the
-    engine by the comparison `Store.upsert` makes; the others need no write."""
+# With the dataset ledger (`ledger=True` below): a row that says no `dataset` (or no `loaded`) is
+# compared as if it said the stored one, which is what tagging it would make of it (loaders/datasets.py).
+_LEDGER = ("WITH row, {more}{x}, row.props AS p0 "
+           "WITH row, {more}{x}, CASE WHEN p0.dataset IS NULL AND {x}.dataset IS NOT NULL "
+           "THEN p0 {{.*, dataset: {x}.dataset}} ELSE p0 END AS p1 "
+           "WITH row, {more}{x}, CASE WHEN p1.loaded IS NULL AND {x}.loaded IS NOT NULL "
+           "THEN p1 {{.*, loaded: {x}.loaded}} ELSE p1 END AS props ")
+
+
+def _differing(store: Store, kind: str, rows: list[dict], ledger: str | None = None) -> list[tuple[dict, bool]]:
+    """The rows a write would change (new, or not as the store holds them), each with whether it is
+    new, found read-only in the engine by the comparison `Store.upsert` makes; the others need no
+    write. With `ledger`, a row
+    that says no `dataset` or `loaded` entries is compared as if it said the stored ones (so a
+    reload of a tagged file finds nothing to tag or write): at once (`ledger="only"`, for a reload
+    of a dataset), or only for the held rows the plain comparison finds different (`"again"`: an
+    unchanged or new row costs no second comparison)."""
+    if ledger == "only":
+        return _compare(store, kind, rows, ledger=True)
+    differ = _compare(store, kind, rows)
+    if not ledger:
+        return differ
+    again = {row["key"] for row, _ in _compare(store, kind, [row for row, new in differ if not new], ledger=True)}
+    return [(row, new) for row, new in differ if new or row["key"] in again]
+
+
+def _compare(store: Store, kind: str, rows: list[dict], ledger: bool = False) -> list[tuple[dict, bool]]:
+    """(row, whether it is new) for each row that is new or not as the store holds it (see _differing)."""
+    if not rows:
+        return []
+    props = "props" if ledger else "row.props"
     if kind == "node":
-        differ = {r["key"] for r in store.query(
-            "UNWIND $rows AS row OPTIONAL MATCH (n:Entity {key: row.key}) WITH row, n "
-            "WHERE n IS NULL OR properties(n) <> row.props OR any(l IN row.labels WHERE NOT l IN labels(n)) "
-            "RETURN row.key AS key",
+        differ = {r["key"]: r["new"] for r in store.query(
+            "UNWIND $rows AS row OPTIONAL MATCH (n:Entity {key: row.key}) "
+            + (_LEDGER.format(x="n", more="") if ledger else "WITH row, n ")
+            + f"WHERE n IS NULL OR properties(n) <> {props} OR any(l IN row.labels WHERE NOT l IN labels(n)) "
+            "RETURN row.key AS key, n IS NULL AS new",
             {"rows": [{"key": n["key"], "labels": list(n["labels"]), "props": n["props"]} for n in rows]})}
-        return [n for n in rows if n["key"] in differ]
+        return [(n, differ[n["key"]]) for n in rows if n["key"] in differ]
     out = []
     for rel_type, group in checked_groups(rows, "type").items():
-        differ = {r["key"] for r in store.query(
+        differ = {r["key"]: r["new"] for r in store.query(
             f"UNWIND $rows AS row OPTIONAL MATCH (a)-[r:`{rel_type}` {{key: row.key}}]->(b) "
-            "WITH row, a, r, b WHERE r IS NULL OR a.key <> row.src OR b.key <> row.dst "
-            "OR properties(r) <> row.props RETURN row.key AS key",
+            + (_LEDGER.format(x="r", more="a, b, ") if ledger else "WITH row, a, r, b ")
+            + f"WHERE r IS NULL OR a.key <> row.src OR b.key <> row.dst OR properties(r) <> {props} "
+            "RETURN row.key AS key, r IS NULL AS new",
             {"rows": [{"key": e["key"], "src": e["src"], "dst": e["dst"], "props": e["props"]} for e in group]})}
-        out.extend(e for e in group if e["key"] in differ)
+        out.extend((e, differ[e["key"]]) for e in group if e["key"] in differ)
     return out
 
 
 def check_stream(context, path: Path | str, fmt: str | None = None, *, batch: int = BATCH, store: Store | None = None,
-                 spill=None) -> dict:
-    """See `_check_stream`: the file read as it is where its subjects' lines are together, else sorted."""
+                 spill=None, additions=None) -> dict:
+    """See `_check_stream`: the file read as it is where it is sorted already, else sorted."""
     def attempt(presorted: bool) -> dict:
         if spill is not None:
             spill.seek(0)
             spill.truncate()
-        return _check_stream(context, path, fmt, batch=batch, store=store, spill=spill, presorted=presorted)
+        return _check_stream(context, path, fmt, batch=batch, store=store, spill=spill, additions=additions,
+                             presorted=presorted)
 
     return presorted_first(attempt, path, fmt)
 
 
 def _check_stream(context, path: Path | str, fmt: str | None = None, *, batch: int = BATCH, store: Store | None = None,
-                  spill=None, presorted: bool = False) -> dict:
+                  spill=None, additions=None, presorted: bool = False) -> dict:
     """Every check of a streamed load, and no write: the first pass of a load into a store with
     data, and what `validate` runs on a file `load` would stream.
 
@@ -182,8 +216,10 @@ def _check_stream(context, path: Path | str, fmt: str | None = None, *, batch: i
     define. With `store` and `spill`, while the next batch is mapped, a thread compares each batch
     with the store (read-only) and pickles the elements that are new or changed to `spill`, a
     private temporary file the writing pass reads back (cheaper than mapping again; a reload of
-    the same file spills nothing). Memory holds a few batches and the set of node keys. Returns
-    the counts of nodes and relationships."""
+    the same file spills nothing). With `additions` (loaders/datasets.py), the elements spilled are
+    first tagged with the file's dataset by the rule of the normal load; the others are as the store
+    holds them already (an element the file adds is never one of those). Memory holds a few batches
+    and the set of node keys. Returns the counts of nodes and relationships."""
     path = Path(path)
     keys: set[str] = set()
     ends: dict[str, dict] = {}  # ends not defined in the file, still to look up in the store
@@ -202,7 +238,12 @@ def _check_stream(context, path: Path | str, fmt: str | None = None, *, batch: i
             if len(ends) >= batch:
                 _missing_in(context, ends, path)
         if spill is not None:
-            differing = _differing(store, kind, rows)
+            pairs = _differing(store, kind, rows, ledger=additions and ("only" if additions.reload else "again"))
+            differing = [row for row, _ in pairs]
+            if differing and additions is not None:  # those found new need no look-up in the store
+                new = {row["key"] for row, is_new in pairs if is_new}
+                nodes, edges = additions.tag(*((differing, []) if kind == "node" else ([], differing)), new=new)
+                differing = nodes if kind == "node" else edges
             if differing:
                 pickle.dump((kind, differing), spill, protocol=pickle.HIGHEST_PROTOCOL)
 
@@ -261,10 +302,16 @@ def _load_stream(store: Store, path: Path | str, fmt: str | None = None, *, batc
             if progress:
                 progress(len(rows))
 
+        additions = Additions(store, rdf_dataset(path))  # what the file adds is its dataset, as in load_rdf
         with tempfile.TemporaryFile(prefix="peninsula-load-") as spill:
-            counts = check_stream(StoreContext(store), path, fmt, batch=batch, store=store, spill=spill)
+            counts = check_stream(StoreContext(store), path, fmt, batch=batch, store=store, spill=spill,
+                                  additions=additions)
+            when = additions.target is not None and not additions.reload
             _write_all(_spilled(spill), upsert)
-        return Report(nodes=counts["node"], edges=counts["edge"], counters=total, files=[str(path)])
+        if when:
+            total.add(additions.write_stamp())
+        return Report(nodes=counts["node"], edges=counts["edge"], counters=total, files=[str(path)],
+                      dataset=additions.dataset if additions.target is not None else None)
 
     bulk = store.bulk_writer(path) if store.capabilities.bulk_insert else None
 

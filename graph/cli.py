@@ -177,6 +177,8 @@ def load(app, path, fmt, all_regimes, encoding, stream, dry_run, judgements):
 
         if tagged(name := rdf_dataset(path), prepared.nodes, prepared.edges):
             click.echo(f"dataset: {name} (remove it with `peninsula unload {name}`)")
+    elif prepared is None and not options and report.dataset:  # a streamed load that added to the store
+        click.echo(f"dataset: {report.dataset} (remove it with `peninsula unload {report.dataset}`)")
 
 
 @main.command()

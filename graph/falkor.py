@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
@@ -32,6 +33,37 @@ def _plain(value):
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
     return value
+
+
+CONNECT_TIMEOUT = 5.0  # s: a store that takes no connection is reported this fast, whatever the query timeout
+QUERY_TIMEOUT = "PENINSULA_QUERY_TIMEOUT"  # the setting: seconds a query may take (unset or 0: no limit)
+
+
+def query_timeout() -> float | None:
+    """PENINSULA_QUERY_TIMEOUT: the seconds the client waits for one query's answer; unset, empty or 0:
+    as long as the engine takes (a whole-graph aggregate of 10M triples takes longer than redis-py's
+    own default of 5 s)."""
+    raw = os.environ.get(QUERY_TIMEOUT, "").strip()
+    try:
+        value = float(raw or 0)
+    except ValueError:
+        value = -1
+    if value < 0 or value != value or value == float("inf"):
+        raise StoreError(f"{QUERY_TIMEOUT}={raw!r}: expected a number of seconds (0 for no limit)")
+    return value or None
+
+
+def client_options() -> dict:
+    """Socket options of both FalkorDB clients: connections fail fast (CONNECT_TIMEOUT over TCP; the
+    embedded store's unix socket connects or fails at once), queries wait `query_timeout()`, and a
+    query that timed out is not sent again (redis-py's retries would run it in the engine once
+    more); a dropped connection is still retried, as redis-py does by default."""
+    from redis.backoff import ExponentialWithJitterBackoff
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.retry import Retry
+
+    return {"socket_timeout": query_timeout(), "socket_connect_timeout": CONNECT_TIMEOUT,
+            "retry": Retry(ExponentialWithJitterBackoff(base=0.01, cap=1), 3, supported_errors=(RedisConnectionError,))}
 
 
 # Replies of redis itself (not of the graph engine): the server, not the query, is at fault.
@@ -79,10 +111,18 @@ def _stats(lines) -> dict:
     return out
 
 
-def _mapped(exc: Exception, cypher: str = "") -> Exception:
+def _mapped(exc: Exception, cypher: str = "", timeout: float | None = None) -> Exception:
     """A redis error of a query -> ReadOnlyError, QueryError (the engine refused it; the message names
-    any Neo4j-only construct the query uses and the FalkorDB form) or StoreError."""
+    any Neo4j-only construct the query uses and the FalkorDB form) or StoreError (a timeout names
+    the setting that sets it)."""
+    from redis.exceptions import TimeoutError as RedisTimeoutError
+
     msg = str(exc)
+    if isinstance(exc, RedisTimeoutError):
+        limit = f"{timeout:g} s" if timeout else "the time allowed"
+        return StoreError(f"FalkorDB did not answer within {limit} ({QUERY_TIMEOUT}={os.environ.get(QUERY_TIMEOUT, '')}); "
+                          f"the engine may still be running the query. Set {QUERY_TIMEOUT} to more seconds, "
+                          "or to 0 to wait as long as it takes")
     if "read-only" in msg or "RO_QUERY" in msg:
         return ReadOnlyError("this query writes to the store; pass --write (write=True) if you mean it")
     if _is_query_error(exc):
@@ -95,6 +135,7 @@ class _FalkorStore(Store):
     # GRAPH.BULK; scans by internal id, each node's relationships together; redis-py reconnects in a fork
     capabilities = Capabilities(bulk_insert=True, id_ranges=True, fork_safe=True, edges_by_source=True)
     graph = None
+    timeout: float | None = None  # query_timeout() when the store was opened
 
     _names = None  # schema ids -> names: {"labels": [...], "relationshipTypes": [...], "propertyKeys": [...]}
 
@@ -109,7 +150,7 @@ class _FalkorStore(Store):
             _raise_in(reply)
             rows = self._rows(reply) if len(reply) > 2 else []
         except Exception as exc:  # the client raises redis errors of several kinds
-            raise _mapped(exc, cypher) from exc
+            raise _mapped(exc, cypher, self.timeout) from exc
         stats = _stats(reply[-1])
         counters = Counters(
             nodes_created=stats.get("Nodes created", 0),
@@ -225,7 +266,7 @@ class _FalkorStore(Store):
                                           f"CYPHER lo={int(lo)} hi={int(hi)} {cypher}", "--compact")
             _raise_in(reply)
         except Exception as exc:  # the client raises redis errors of several kinds
-            raise _mapped(exc) from exc
+            raise _mapped(exc, timeout=self.timeout) from exc
         if len(reply) <= 2:
             return []
         value = self._value
@@ -307,7 +348,7 @@ class _FalkorStore(Store):
 SHUTDOWN_WAIT = (0.2, 0.5, 1.0, 2.0, 4.0)  # s between tries to open a store whose server is exiting
 
 
-def _open_embedded(path: Path):
+def _open_embedded(path: Path, options: dict):
     """falkordblite's client for the store file: it joins the server another process runs for the
     file, or starts one. A server that is shutting down (its last client closed it) still has its
     settings and pid but no socket: wait for it to exit, then start a new one."""
@@ -318,7 +359,7 @@ def _open_embedded(path: Path):
 
     for pause in (*SHUTDOWN_WAIT, None):
         try:
-            return FalkorDB(str(path))
+            return FalkorDB(str(path), **options)
         except RedisConnectionError:
             if pause is None:
                 raise
@@ -331,9 +372,11 @@ class EmbeddedFalkorStore(_FalkorStore):
     def __init__(self, path: str, graph: str = GRAPH_NAME):
         path = Path(path).expanduser()
         self.uri = f"embedded:{path}"
+        options = client_options()
+        self.timeout = options["socket_timeout"]
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            self.db = _open_embedded(path)
+            self.db = _open_embedded(path, options)
         except Exception as exc:  # noqa: BLE001 - report any start-up failure the same way
             raise StoreError(f"could not start the embedded FalkorDB at {path}: {exc}. Check that the "
                              "directory is writable and that falkordblite is installed (make demo does it).") from exc
@@ -370,12 +413,14 @@ class FalkorServerStore(_FalkorStore):
         self.uri = uri
         parts = urlsplit(uri)
         graph = graph or (parts.path.strip("/") or GRAPH_NAME)
+        options = client_options()
+        self.timeout = options["socket_timeout"]
         try:
             from falkordb import FalkorDB
 
             self.db = FalkorDB(host=parts.hostname or "localhost", port=parts.port or 6379,
                                username=parts.username, password=parts.password,
-                               ssl=parts.scheme == "rediss")
+                               ssl=parts.scheme == "rediss", **options)
             self.db.connection.ping()
         except Exception as exc:  # noqa: BLE001
             raise StoreError(f"cannot reach the FalkorDB server at {redact(uri)}: {type(exc).__name__}. "

@@ -206,73 +206,133 @@ def tag_additions(store, dataset: str, nodes: list[dict], edges: list[dict]) -> 
       entries, as the source formats do, so `unload` takes it off again, unless the file's own
       `loaded` entries say which dataset added it (an export of a store);
     - the first entity so tagged (else so enriched) says when: `DATASET at TIME`, unless the store
-      has it already (a reload changes nothing)."""
-    from peninsula.loaders.sources import _curated
-    from peninsula.ontology import load
+      has it already (a reload changes nothing).
 
-    if not nodes and not edges or not store.query("MATCH (n:Entity) RETURN n.key AS key LIMIT 1"):
+    The streamed load applies the same rule batch by batch (`Additions`, graph/bulk.py)."""
+    if not nodes and not edges or is_empty(store):
         return nodes, edges
-    ont = load()
-    derived = set(ont.derived) | {p.key for p in ont.properties.values() if p.derived}
-    curated: set = set()
-
-    def is_curated(key: str) -> bool:  # data/ read only when the file has something new and untagged
-        if not curated:
-            c_nodes, c_edges = _curated()
-            curated.update({n["key"] for n in c_nodes} | {e["key"] for e in c_edges if e.get("key")})
-        return key in curated
-    keys = sorted({n["key"] for n in nodes} | {k for e in edges for k in (e["src"], e["dst"])})
-    held = {r["key"]: r for r in store.query("MATCH (n:Entity) WHERE n.key IN $keys RETURN n.key AS key, "
-                                             "labels(n) AS labels, properties(n) AS props", {"keys": keys})}
-    held_edges = {}
-    for rel_type in sorted({e["type"] for e in edges}):
-        rows = [{"key": e["key"], "src": e["src"], "dst": e["dst"]} for e in edges if e["type"] == rel_type]
-        held_edges.update({r["key"]: r["props"] for r in store.query(
-            f"UNWIND $rows AS row MATCH (:Entity {{key: row.src}})-[r:`{rel_type}`]->(:Entity {{key: row.dst}}) "
-            "WHERE r.key = row.key RETURN r.key AS key, properties(r) AS props", {"rows": rows})})
-    created, enriched, linked = [], [], []  # keys: entities created, enriched; ends of relationships added
-    out_nodes = []
-    for n in nodes:
-        props, old = dict(n["props"]), (held.get(n["key"]) or {}).get("props")
-        if old is None:
-            if not props.get("dataset") and not is_curated(n["key"]):
-                props["dataset"] = [dataset]
-                created.append(n["key"])
-        else:
-            if not props.get("dataset") and old.get("dataset"):
-                props["dataset"] = old["dataset"]
-            entries = set(old.get("loaded") or []) | set(props.get("loaded") or [])
-            if dataset not in (props.get("dataset") or []):
-                said = {" ".join(e.split(" ")[1:]) for e in props.get("loaded") or []}  # the file's own ledger
-                new = {f"{dataset} {k}" for k, v in props.items()
-                       if v is not None and old.get(k) is None and k not in ("sources", "loaded", "dataset")
-                       and k not in derived and k not in said}
-                new |= {f"{dataset} sources {s}" for s in _as_list(props.get("sources"))
-                        if s not in _as_list(old.get("sources")) and f"sources {s}" not in said}
-                if new - entries:
-                    enriched.append(n["key"])
-                entries |= new
-            if entries:
-                props["loaded"] = sorted(entries)
-        out_nodes.append({**n, "props": props})
-    out_edges = []
-    for e in edges:
-        props, old = dict(e["props"]), held_edges.get(e["key"])
-        if old is None:
-            if not props.get("dataset") and e["type"] not in derived and not is_curated(e["key"]):
-                props["dataset"] = [dataset]
-                linked.append(e["src"])
-        elif not props.get("dataset") and old.get("dataset"):
-            props["dataset"] = old["dataset"]
-        out_edges.append({**e, "props": props})
-    target = min(created or enriched or linked) if created or enriched or linked else None
-    if target is not None and not stamped((r["props"].get("loaded") for r in store.query(_FIND_NODES)), dataset):
+    additions = Additions(store, dataset)
+    out_nodes, out_edges = additions.tag(nodes, edges)
+    target = additions.target
+    if target is not None and not additions.reload:
         node = next((n for n in out_nodes if n["key"] == target), None)
         if node is None:  # the source entity of a relationship the file added, held by the store
-            node = {"key": target, "labels": held[target]["labels"], "props": dict(held[target]["props"])}
+            row = store.query("MATCH (n:Entity {key: $key}) RETURN labels(n) AS labels, properties(n) AS props",
+                              {"key": target})[0]
+            node = {"key": target, "labels": row["labels"], "props": dict(row["props"])}
             out_nodes.append(node)
         node["props"]["loaded"] = sorted(set(node["props"].get("loaded") or []) | {stamp(dataset)})
     return out_nodes, out_edges
+
+
+def is_empty(store) -> bool:
+    """A store without entities: a file loaded into it is a restore, and tags nothing (`tag_additions`)."""
+    return not store.query("MATCH (n:Entity) RETURN n.key AS key LIMIT 1")
+
+
+class Additions:
+    """The rule of `tag_additions` for one file and a store that is not empty, applied to as many
+    batches of the file's elements as it comes in (each looked up in the store in one query per
+    kind). `target` is the entity that says when the dataset was loaded (the least key created, else
+    enriched, else the least source of a relationship added); `write_stamp` writes that after a
+    load that wrote the batches as they were tagged; `reload` says whether the dataset was loaded
+    before."""
+
+    def __init__(self, store, dataset: str):
+        from peninsula.ontology import load
+
+        ont = load()
+        self.store, self.dataset = store, dataset
+        self.derived = set(ont.derived) | {p.key for p in ont.properties.values() if p.derived}
+        self.curated: set | None = None  # keys of the curated data, read when first needed
+        self.firsts: dict[str, str] = {}  # "created", "enriched", "linked" -> the least key so far
+        self.reload = self.stamped()  # the store says when the dataset was loaded: this load is a reload
+
+    def is_curated(self, key: str) -> bool:
+        if self.curated is None:  # data/ read only when the file has something new and untagged
+            from peninsula.loaders.sources import _curated
+
+            c_nodes, c_edges = _curated()
+            self.curated = {n["key"] for n in c_nodes} | {e["key"] for e in c_edges if e.get("key")}
+        return key in self.curated
+
+    @property
+    def target(self) -> str | None:
+        return next((self.firsts[k] for k in ("created", "enriched", "linked") if k in self.firsts), None)
+
+    def _first(self, kind: str, keys: list[str]) -> None:
+        if keys:
+            self.firsts[kind] = min(keys) if kind not in self.firsts else min(self.firsts[kind], *keys)
+
+    def tag(self, nodes: list[dict], edges: list[dict], new: set = frozenset()) -> tuple[list, list]:
+        """These nodes and relationships of the file, tagged as the module's rule says. `new`: keys of
+        those the caller knows the store does not hold (they are not looked up)."""
+        store, dataset, derived = self.store, self.dataset, self.derived
+        keys = [n["key"] for n in nodes if n["key"] not in new]
+        held = {r["key"]: r for r in store.query(  # what the rule reads of each held entity, no more
+            "UNWIND $keys AS k MATCH (n:Entity {key: k}) RETURN n.key AS key, keys(n) AS keys, "
+            "n.dataset AS dataset, n.loaded AS loaded, n.sources AS sources", {"keys": keys})} if keys else {}
+        held_edges = {}
+        for rel_type in sorted({e["type"] for e in edges if e["key"] not in new}):
+            rows = [{"key": e["key"], "src": e["src"], "dst": e["dst"]} for e in edges
+                    if e["type"] == rel_type and e["key"] not in new]
+            held_edges.update({r["key"]: r for r in store.query(
+                f"UNWIND $rows AS row MATCH (:Entity {{key: row.src}})-[r:`{rel_type}`]->(:Entity {{key: row.dst}}) "
+                "WHERE r.key = row.key RETURN r.key AS key, r.dataset AS dataset", {"rows": rows})})
+        created, enriched, linked = [], [], []  # keys: entities created, enriched; ends of relationships added
+        out_nodes = []
+        for n in nodes:
+            props, old = dict(n["props"]), held.get(n["key"])
+            if old is None:
+                if not props.get("dataset") and not self.is_curated(n["key"]):
+                    props["dataset"] = [dataset]
+                    created.append(n["key"])
+            else:
+                if not props.get("dataset") and old.get("dataset"):
+                    props["dataset"] = old["dataset"]
+                entries = set(old.get("loaded") or []) | set(props.get("loaded") or [])
+                if dataset not in (props.get("dataset") or []):
+                    said = {" ".join(e.split(" ")[1:]) for e in props.get("loaded") or []}  # the file's own ledger
+                    new = {f"{dataset} {k}" for k, v in props.items()
+                           if v is not None and k not in old["keys"] and k not in ("sources", "loaded", "dataset")
+                           and k not in derived and k not in said}
+                    new |= {f"{dataset} sources {s}" for s in _as_list(props.get("sources"))
+                            if s not in _as_list(old.get("sources")) and f"sources {s}" not in said}
+                    if new - entries:
+                        enriched.append(n["key"])
+                    entries |= new
+                if entries:
+                    props["loaded"] = sorted(entries)
+            out_nodes.append({**n, "props": props})
+        out_edges = []
+        for e in edges:
+            props, old = dict(e["props"]), held_edges.get(e["key"])
+            if old is None:
+                if not props.get("dataset") and e["type"] not in derived and not self.is_curated(e["key"]):
+                    props["dataset"] = [dataset]
+                    linked.append(e["src"])
+            elif not props.get("dataset") and old.get("dataset"):
+                props["dataset"] = old["dataset"]
+            out_edges.append({**e, "props": props})
+        self._first("created", created)
+        self._first("enriched", enriched)
+        self._first("linked", linked)
+        return out_nodes, out_edges
+
+    def stamped(self) -> bool:
+        """Whether the store already says when the dataset was loaded (one query in the engine)."""
+        return bool(self.store.query("MATCH (n:Entity) WHERE any(e IN n.loaded WHERE e STARTS WITH $at) "
+                                     "RETURN n.key AS key LIMIT 1", {"at": f"{self.dataset} at "}))
+
+    def write_stamp(self):
+        """After the tagged batches are written: the target's `DATASET at TIME` entry (one query;
+        nothing to write when nothing was added); returns the engine's counters, or None."""
+        key = self.target
+        if key is None:
+            return None
+        rows = self.store.query("MATCH (n:Entity {key: $key}) RETURN n.loaded AS loaded", {"key": key})
+        entries = sorted(set(_as_list(rows[0]["loaded"]) if rows else []) | {stamp(self.dataset)})
+        return self.store.execute("MATCH (n:Entity {key: $key}) SET n.loaded = $loaded", {"key": key, "loaded": entries})
 
 
 def _as_list(v) -> list:

@@ -32,16 +32,25 @@ def require(tool: str, why: str) -> str:
     return path
 
 
-def checksum(store) -> str:
+def checksum(store, times: bool = True) -> str:
     """SHA-256 of the whole graph: every node (labels, properties) and every relationship (type, end
-    keys, properties), each as canonical JSON, sorted. Equal checksums mean equal graphs."""
+    keys, properties), each as canonical JSON, sorted. Equal checksums mean equal graphs. With
+    `times=False` each `loaded` entry saying when a dataset was loaded counts without its time (two
+    stores loaded a second apart)."""
     import hashlib
     import json
+
+    from peninsula.loaders.datasets import is_stamp
 
     def canon(value) -> str:
         return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
 
-    nodes = sorted(canon([sorted(r["labels"]), r["props"]]) for r in store.query(
+    def timeless(props: dict) -> dict:
+        if times or not props.get("loaded"):
+            return props
+        return {**props, "loaded": [e.rsplit(" ", 1)[0] if is_stamp(e) else e for e in props["loaded"]]}
+
+    nodes = sorted(canon([sorted(r["labels"]), timeless(r["props"])]) for r in store.query(
         "MATCH (n) RETURN labels(n) AS labels, properties(n) AS props"))
     edges = sorted(canon([r["src"], r["type"], r["dst"], r["props"]]) for r in store.query(
         "MATCH (a)-[r]->(b) RETURN a.key AS src, type(r) AS type, b.key AS dst, properties(r) AS props"))
