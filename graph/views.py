@@ -20,7 +20,7 @@ import html
 import json
 import math
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -213,9 +213,14 @@ def render(nodes, edges, *, title: str, ontology=None, sources: dict | None = No
         by_key.setdefault(node["key"], node)
     edge_list = _once((e for e in edges if e["src"] in by_key and e["dst"] in by_key), ont)
     degree: Counter = Counter()
+    # what ranks and sizes a node is how many others it links, not how many links it has: a state's
+    # twelve Security Council terms are one neighbour, the Council
+    neighbours: dict[str, set] = defaultdict(set)
     for e in edge_list:
         degree[e["src"]] += 1
         degree[e["dst"]] += 1
+        neighbours[e["src"]].add(e["dst"])
+        neighbours[e["dst"]].add(e["src"])
     movable = positions is None
     if positions is None:
         positions = layout(list(by_key), ((e["src"], e["dst"]) for e in edge_list))
@@ -226,15 +231,16 @@ def render(nodes, edges, *, title: str, ontology=None, sources: dict | None = No
             value = props.get(name)
             if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
                 return float(value)
-        return float(degree[key])
+        return float(len(neighbours[key]))
 
     scores = {k: score(k, n.get("props") or {}) for k, n in by_key.items()}
     top = max(scores.values(), default=0.0) or 1.0
-    most = max(degree.values(), default=0) or 1
+    reach = {k: len(neighbours[k]) for k in by_key}
+    most = max(reach.values(), default=0) or 1
     radii = {k: round(12 + 26 * math.sqrt(max(scores[k], 0.0) / top), 1) for k in by_key}
     classes_of = {k: class_of(n, ont) for k, n in by_key.items()}
     # label rank: links in this view, and importance in the whole graph counted twice
-    rank = {k: (degree[k] / most + 2 * max(scores[k], 0.0) / top, degree[k]) for k in by_key}
+    rank = {k: (reach[k] / most + 2 * max(scores[k], 0.0) / top, reach[k]) for k in by_key}
     order = sorted(by_key, key=lambda k: (tuple(-v for v in rank[k]), k))
     actors = [k for k in order if ont.is_a(classes_of[k], "Actor")]
     states = set([k for k in actors if ont.is_a(classes_of[k], "State")][:MUST_STATES])
