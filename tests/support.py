@@ -110,3 +110,16 @@ def streamed(path):
     for kind, element in stream_graph(path):
         (nodes if kind == "node" else edges).append(element)
     return sorted(nodes, key=lambda n: n["key"]), sorted(edges, key=lambda e: e["key"])
+
+
+# RDF additions to the curated graph, in Turtle: a new source and state (with a relationship to a
+# curated one) and a source added to a curated state (tests of datasets and named graphs)
+RDF_ADDITIONS = """@base <https://peninsula.invalid/id/> .
+@prefix pen: <https://peninsula.invalid/ontology#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+<src/sample-a> a pen:Source ; pen:publisher "Sample Publisher" ; pen:title "Sample title" ;
+    pen:date "2017-09-11"^^xsd:date ; pen:symbol "S/RES/9997 (2017)" ; pen:sourceKind "official" .
+<state/XXA> a pen:State ; pen:name "Sample Republic"@en ; pen:iso3 "XXA" ; pen:source <src/sample-a> ;
+    pen:supports <state/PRK> .
+<state/PRK> pen:source <src/sample-a> .
+"""

@@ -9,7 +9,7 @@ import datetime as dt
 import pyoxigraph as ox
 import pytest
 from rdflib import RDF, Dataset, Literal, Namespace, URIRef
-from support import SAMPLES, checksum
+from support import RDF_ADDITIONS, SAMPLES, checksum
 
 from peninsula.graph.export import export
 
@@ -210,15 +210,7 @@ def test_a_reload_keeps_the_first_time_and_changes_nothing(loaded):
 
 
 # ---------------------------------------------------------------------------- RDF additions
-ADDITIONS = f"""@base <{BASE}> .
-@prefix pen: <{PEN}> .
-@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
-<src/sample-a> a pen:Source ; pen:publisher "Sample Publisher" ; pen:title "Sample title" ;
-    pen:date "2017-09-11"^^xsd:date ; pen:symbol "S/RES/9997 (2017)" ; pen:sourceKind "official" .
-<state/XXA> a pen:State ; pen:name "Sample Republic"@en ; pen:iso3 "XXA" ; pen:source <src/sample-a> ;
-    pen:supports <state/PRK> .
-<state/PRK> pen:source <src/sample-a> .
-"""
+ADDITIONS = RDF_ADDITIONS
 
 
 @pytest.fixture

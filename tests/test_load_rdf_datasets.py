@@ -11,7 +11,7 @@ import shutil
 import pytest
 from click.testing import CliRunner
 from rdflib import Graph
-from support import SAMPLES, checksum, store_checksum
+from support import RDF_ADDITIONS, SAMPLES, checksum, store_checksum
 
 from peninsula import api
 from peninsula.graph.export import export
@@ -24,16 +24,7 @@ PATHS = ["normal", "streamed"]
 # a new source and state (with a relationship to a curated one), a source added to a curated state
 # and an alias to a curated organization that has none; in N-Triples, after the whole curated export (which the
 # streamed load needs: every subject it reads is typed in the file)
-ADDITIONS = f"""@base <{BASE}> .
-@prefix pen: <{PEN}> .
-@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
-<src/sample-a> a pen:Source ; pen:publisher "Sample Publisher" ; pen:title "Sample title" ;
-    pen:date "2017-09-11"^^xsd:date ; pen:symbol "S/RES/9997 (2017)" ; pen:sourceKind "official" .
-<state/XXA> a pen:State ; pen:name "Sample Republic"@en ; pen:iso3 "XXA" ; pen:source <src/sample-a> ;
-    pen:supports <state/PRK> .
-<state/PRK> pen:source <src/sample-a> .
-<org/council-of-the-eu> pen:alias "test-only alias"@en .
-"""
+ADDITIONS = RDF_ADDITIONS + f'<org/council-of-the-eu> <{PEN}alias> "test-only alias"@en .\n'
 
 
 @pytest.fixture(scope="module")
