@@ -304,8 +304,8 @@ def _load_stream(store: Store, path: Path | str, fmt: str | None = None, *, batc
 
         additions = Additions(store, rdf_dataset(path))  # what the file adds is its dataset, as in load_rdf
         with tempfile.TemporaryFile(prefix="peninsula-load-") as spill:
-            counts = check_stream(StoreContext(store), path, fmt, batch=batch, store=store, spill=spill,
-                                  additions=additions)
+            counts = _check_stream(StoreContext(store), path, fmt, batch=batch, store=store, spill=spill,
+                                   additions=additions, presorted=presorted)  # NotSorted: load_stream reads again
             when = additions.target is not None and not additions.reload
             _write_all(_spilled(spill), upsert)
         if when:
