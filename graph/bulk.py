@@ -34,6 +34,7 @@ from pathlib import Path
 from peninsula.graph.build import Report
 from peninsula.graph.context import StoreContext
 from peninsula.graph.store import Counters, Store, checked_groups
+from peninsula.loaders.collector import without_collector
 from peninsula.loaders.datasets import Additions, rdf_dataset
 from peninsula.loaders.stream import presorted_first, stream_batches, stream_graph
 from peninsula.ontology import InputError, StoreError
@@ -262,6 +263,7 @@ def _spilled(spill):
             return
 
 
+@without_collector
 def load_stream(store: Store, path: Path | str, fmt: str | None = None, *, batch: int = BATCH,
                 progress=None) -> Report:
     """See `_load_stream`: the file read as it is where its subjects' lines are together (what a

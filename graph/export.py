@@ -9,6 +9,7 @@ from pathlib import Path
 from rdflib import Graph
 
 from peninsula.graph.files import replacing
+from peninsula.loaders.collector import without_collector
 from peninsula.loaders.formats import export_format
 from peninsula.loaders.mapping import edge_quads, node_quads
 from peninsula.loaders.rdf import NamedGraphs, to_dataset
@@ -233,6 +234,7 @@ def _prefetched(store, part=None, depth: int = 4):
         thread.join()
 
 
+@without_collector
 def _write_lines(store, f, part=None, progress=None) -> int:
     """Write the N-Triples of the store (of the nodes in `part`, as for `_prefetched`, and the
     relationships leaving them) to the text file `f`; returns the number of lines."""
@@ -278,6 +280,7 @@ def _can_fork(store) -> bool:
             and threading.active_count() == 1)
 
 
+@without_collector
 def write_ntriples(store, out: Path | str, *, progress=None, sort: bool = True) -> int:
     """The whole store as N-Triples, page by page (memory flat in the store's size); returns the
     number of lines, one per triple (an asserted triple shared by parallel relationships, each with
