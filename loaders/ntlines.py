@@ -211,9 +211,3 @@ def _last_triple_start(data: bytes, end: int) -> int:
             break
         start = prev
     return start
-
-
-def record_rows(data: bytes) -> list[list[str]]:
-    """Whole records -> their fields: subject key, predicate IRI, object key, kind (A or S), and the
-    asserted triple's graph or the statement's annotations."""
-    return [line.split("\t", 4) for line in data.decode("utf-8").split("\n") if line]

@@ -70,7 +70,6 @@ PARALLEL_ABOVE = 16_000_000  # bytes: larger files are mapped in worker processe
 TYPE_IRI, STATEMENT_NT = str(RDF.type), f"<{RDF.Statement}>"
 REIFY = {str(RDF.subject): 0, str(RDF.predicate): 1, str(RDF.object): 2}
 _first = itemgetter(0)
-_spo = itemgetter(0, 1, 2)
 
 
 def _is_literal(o) -> bool:
@@ -87,6 +86,7 @@ class _Mapper:
         self.path = path
         self.handlers = self.codec.handlers
         self.keys: dict = {}  # N-Triples term -> node key
+        self.rel: dict = {}  # predicate IRI -> its relationship property (the join's)
 
     def where(self, term: str) -> str:
         return f"{self.path} {term}"
@@ -193,21 +193,42 @@ class _Mapper:
         a, b = parts[0][0], parts[2][0]
         return (keys.get(a) or self.key(a), parts[1][0][1:-1], keys.get(b) or self.key(b)), eprops
 
-    def edges(self, spo: tuple, records: list) -> list[Edge]:
-        """The join of one triple: its asserted record (if any; with its subject's graph, if named)
-        and its statements."""
+    def edges(self, data: bytes) -> list[Edge]:
+        """The join of whole triples' sorted records: per triple, its asserted record (A, with its
+        subject's graph, if named) and its statements (S, each one relationship), in one pass. A
+        triple's records are together and its A sorts before its S (the kind follows the triple)."""
+        loads = _loads
+        out: list[Edge] = []
+        spo = asserted = None  # the triple of the last A record, and its graph field ('' if none)
+        stmts: list = []
+        for line in data.decode("utf-8").split("\n"):
+            if not line:
+                continue
+            f = line.split("\t", 4)
+            if f[3] == "A":
+                if spo is not None:
+                    self._flush(spo, asserted, stmts, out)
+                spo, asserted, stmts = f[:3], f[4] if len(f) > 4 else "", []
+            elif spo is not None and f[:3] == spo:
+                stmts.append(loads(f[4]))
+            else:
+                raise InputError(f"statement about a triple that is not asserted: {f[0]} <{f[1]}> {f[2]}",
+                                 where=f"{self.path} <{loads(f[4])['key']}>")
+        if spo is not None:
+            self._flush(spo, asserted, stmts, out)
+        return out
+
+    def _flush(self, spo: list, graph: str, stmts: list, out: list) -> None:
+        """One triple's relationships: one per statement (by key), or one plain relationship."""
         src, p, dst = spo
-        asserted = next((r for r in records if r[0] == "A"), None)
-        stmts = [json.loads(r[1]) for r in records if r[0] == "S"]
-        if asserted is None:
-            raise InputError(f"statement about a triple that is not asserted: {src} <{p}> {dst}",
-                             where=f"{self.path} <{stmts[0]['key']}>")
-        prop = self.codec.handler(p).prop
+        prop = self.rel.get(p) or self.rel.setdefault(p, self.codec.handler(p).prop)
         if not stmts:
-            return [self.codec.plain_edge(src, prop, dst, asserted[1] if len(asserted) > 1 and asserted[1] else None)]
+            out.append(self.codec.plain_edge(src, prop, dst, graph or None))
+            return
         if len(stmts) > 1:
             stmts.sort(key=lambda e: e["key"])
-        return [{"type": prop.rel_type, "key": e["key"], "src": src, "dst": dst, "props": e} for e in stmts]
+        rel_type = prop.rel_type
+        out += [{"type": rel_type, "key": e["key"], "src": src, "dst": dst, "props": e} for e in stmts]
 
 
 def _map_rows(mapper: _Mapper, rows: list, dumps, quads: bool = False,
@@ -240,6 +261,15 @@ def _map_rows(mapper: _Mapper, rows: list, dumps, quads: bool = False,
 
 
 _DUMPS = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
+_SCAN = json.JSONDecoder().scan_once  # the C scanner: `json.loads` matches whitespace around it first
+
+
+def _loads(text: str):
+    """One record's annotations (`_DUMPS` wrote them: no space around) -> the dict."""
+    value, end = _SCAN(text, 0)
+    if end != len(text):
+        raise ValueError(f"extra data in a join record: {text[end:end + 40]!r}")
+    return value
 _WORKER_MAPPER: dict = {}
 
 
@@ -276,9 +306,7 @@ def _map_chunk(mapper: _Mapper | str, data: bytes, quads: bool, encode, presorte
 def _join_chunk(mapper: _Mapper | str, data: bytes, quads: bool, encode) -> tuple:
     """One chunk of the join's sorted records (whole triples) -> (its relationships, encoded; how many)."""
     mapper = _mapper(mapper) if isinstance(mapper, str) else mapper
-    edges = []
-    for spo, group in groupby(ntlines.record_rows(data), key=_spo):
-        edges.extend(mapper.edges(spo, [r[3:] for r in group]))
+    edges = mapper.edges(data)
     return encode("edge", edges), len(edges)
 
 
