@@ -87,6 +87,7 @@ class _Mapper:
         self.handlers = self.codec.handlers
         self.keys: dict = {}  # N-Triples term -> node key
         self.rel: dict = {}  # predicate IRI -> its relationship property (the join's)
+        self.statement_table: dict = dict(REIFY)  # predicate IRI -> its place in a statement, or its handler
 
     def where(self, term: str) -> str:
         return f"{self.path} {term}"
@@ -175,17 +176,30 @@ class _Mapper:
         c = self.codec
         parts: list = [[], [], []]
         multi: dict = {}
-        handlers, keys = self.handlers, self.keys
+        table, keys, where = self.statement_table, self.keys, self.where
         for _, p, o in rows:
-            if p in REIFY:
-                parts[REIFY[p]].append(o)
+            h = table.get(p)
+            if h is None:
+                h = table[p] = c.handler(p)
+            elif type(h) is int:  # rdf:subject, rdf:predicate or rdf:object
+                parts[h].append(o)
                 continue
-            h = handlers.get(p) or c.handler(p)
-            if h.code == TYPE:
+            code, prop = h[0], h[1]
+            if code == TYPE:
                 continue
-            if h.prop is None or not h.prop.on_relationship:
-                raise InputError(f"<{p}> cannot annotate a relationship", where=self.where(s), field=p)
-            self.values(h, p, o, s, multi)
+            if prop is None or not prop.on_relationship:
+                raise InputError(f"<{p}> cannot annotate a relationship", where=where(s), field=p)
+            if code == DATA:  # the common annotations (dates, numbers), as `values` does them
+                k, v = c.decode_nt(h, o, where, s)
+            elif code == KEYREF and not _is_literal(o):  # sources
+                k, v = prop.key, keys.get(o) or self.key(o)
+            else:
+                self.values(h, p, o, s, multi)
+                continue
+            if k in multi:
+                multi[k].append(v)
+            else:
+                multi[k] = [v]
         if any(len(x) != 1 for x in parts) or _is_literal(parts[1][0]):
             raise InputError("a statement needs exactly one rdf:subject, rdf:predicate and rdf:object",
                              where=self.where(s))
