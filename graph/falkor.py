@@ -230,10 +230,10 @@ class _FalkorStore(Store):
         lo, stop = ids or self.id_range()
         width, limit = max(1, page // 4), max(2, 2 * page)  # ids per range (a page below 4 still moves on)
         match = f"MATCH (a:Entity)-[r]->(b:Entity) WHERE id(a) >= $lo AND id(a) < $hi{_part_filter('a', part)} "
-        ret = "RETURN id(a), a.key, type(r), b.key, properties(r)"
+        ret = "RETURN a.key, b.key, r"  # the relationship itself: its source's id, type and keys by number
         while lo < stop:
             hi = min(lo + width, stop)
-            rows = self._compact_rows(f"{match}{ret} LIMIT {limit}", lo, hi)
+            rows = self._edge_rows(f"{match}{ret} LIMIT {limit}", lo, hi)
             if len(rows) == limit:  # cut: keep the sources read whole, if the reply came in id order
                 last = rows[-1][0]
                 if hi - lo == 1:
@@ -255,16 +255,18 @@ class _FalkorStore(Store):
         relationship id order."""
         skip = 0
         while True:
-            got = self._compact_rows(f"{match}{ret} ORDER BY id(r) SKIP {skip} LIMIT {limit}", node, node + 1)
+            got = self._edge_rows(f"{match}{ret} ORDER BY id(r) SKIP {skip} LIMIT {limit}", node, node + 1)
             yield from got
             if len(got) < limit:
                 return
             skip += limit
 
-    def _compact_rows(self, cypher: str, lo: int, hi: int) -> list[list]:
-        """A read query over an id range, its rows as lists, decoded as `_run` decodes."""
-        value = self._value
-        return [[v if t < 4 else value(t, v) for t, v in row] for row in self._compact_reply(cypher, lo, hi)]
+    def _edge_rows(self, cypher: str, lo: int, hi: int) -> list[list]:
+        """[source id, source key, type, target key, properties] of each relationship a query
+        returning `a.key, b.key, r` gives."""
+        props, name = self._props, self._name
+        return [[src, a[1], name("relationshipTypes", rel), b[1], props(values)]
+                for a, b, (_, (_, rel, src, _, values)) in self._compact_reply(cypher, lo, hi)]
 
     def _compact_reply(self, cypher: str, lo: int, hi: int) -> list[list]:
         """A read query over an id range, its rows as the compact reply has them (errors the reply
