@@ -138,23 +138,31 @@ class _NTriples:
     """N-Triples lines straight from a node's or relationship's properties, by string formatting.
 
     The same triples as `node_triples` / `edge_triples` (the tests compare them by isomorphism):
-    the codec (``loaders.codec``) writes the values; this writes each asserted triple once."""
+    the codec (``loaders.codec``) writes the values; this writes each asserted triple once. A string
+    appended to `out` may hold several lines (a statement's four are made at once)."""
 
     def __init__(self, ont, recent: int | None = 4096):
         from collections import OrderedDict
 
-        from peninsula.loaders.codec import EDGE_SKIP, NODE_SKIP, TRIPLE, codec
+        from peninsula.loaders.codec import EDGE_SKIP, GENID, NODE_SKIP, TRIPLE, codec
 
         self.codec = codec(ont)
         self.term, self.values = self.codec.nt, self.codec.nt_values
+        self.base, self.genid = self.codec.base, GENID
         self.node_skip, self.edge_skip, self.triple = NODE_SKIP, EDGE_SKIP, TRIPLE
         self.type = f"<{RDF_NS}type>"
+        # what follows a statement's term in its four lines: rdf:type rdf:Statement, subject, predicate, object
+        self.reified = (f" {self.type} <{RDF_NS}Statement> .\n", f" <{RDF_NS}subject> ", " .\n",
+                        f" <{RDF_NS}predicate> ", f" <{RDF_NS}object> ")
         self.predicates: dict = {}  # relationship type -> its predicate in N-Triples
+        self.terms: dict = {}  # node key -> its term, for the ends of relationships (at most TERMS kept)
         # asserted triples written, per source node (parallel relationships, such as two rounds
         # of talks, share theirs: written once). FalkorDB gives a node's relationships together,
         # so few sources are held; `recent` sources at most (None: all, for stores that do not)
         self.asserted: OrderedDict = OrderedDict()
         self.recent = recent
+
+    TERMS = 1 << 16
 
     def node(self, props: dict, out: list) -> None:
         s = self.term(props["key"])
@@ -163,17 +171,25 @@ class _NTriples:
             out.append(f"{s} {self.type} <{PEN}{cls}> .\n")
         self.values(s, props, self.node_skip, out)
 
+    def _end(self, key: str) -> str:
+        """A relationship's end as a term, kept for the next relationships (most share their ends)."""
+        if len(self.terms) >= self.TERMS:
+            self.terms.clear()
+        term = self.terms[key] = self.term(key)
+        return term
+
     def edge(self, edge: dict, out: list) -> None:
+        src, dst, terms = edge["src"], edge["dst"], self.terms
         p = self.predicates.get(edge["type"])
         if p is None:
             p = self.predicates[edge["type"]] = f"<{self.codec.ont.rel_types[edge['type']].iri}>"
-        s, o = self.term(edge["src"]), self.term(edge["dst"])
+        s, o = terms.get(src) or self._end(src), terms.get(dst) or self._end(dst)
         asserted = f"{s} {p} {o} .\n"
-        seen = self.asserted.get(edge["src"])
+        seen = self.asserted.get(src)
         if seen is None:
             if self.recent is not None and len(self.asserted) >= self.recent:
                 self.asserted.popitem(last=False)  # the source seen longest ago
-            seen = self.asserted[edge["src"]] = set()
+            seen = self.asserted[src] = set()
         if asserted not in seen:
             seen.add(asserted)
             out.append(asserted)
@@ -181,9 +197,9 @@ class _NTriples:
         key = props.get("key", "")
         if key.startswith(self.triple):
             return
-        st = self.term(key)
-        out += (f"{st} {self.type} <{RDF_NS}Statement> .\n", f"{st} <{RDF_NS}subject> {s} .\n",
-                f"{st} <{RDF_NS}predicate> {p} .\n", f"{st} <{RDF_NS}object> {o} .\n")
+        st = f"<{self.base}{key}>" if ":" not in key and not key.startswith(self.genid) else self.term(key)
+        a, b, end, c, d = self.reified
+        out.append(f"{st}{a}{st}{b}{s}{end}{st}{c}{p}{end}{st}{d}{o}{end}")
         self.values(st, props, self.edge_skip, out)
 
 
@@ -191,10 +207,10 @@ RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 
 
 def _prefetched(store, part=None, depth: int = 4):
-    """("node", node)... then ("edge", edge)... (of the nodes in `part`, k of n interleaved parts of
-    the internal ids, if given, and the relationships leaving them) read by a thread while the caller
-    formats them, so the engine's work overlaps ours; at most `depth` chunks of 2,000 wait (memory
-    stays flat)."""
+    """("node", [node, ...])... then ("edge", [edge, ...])..., chunks of up to 2,000 (of the nodes in
+    `part`, k of n interleaved parts of the internal ids, if given, and the relationships leaving
+    them) read by a thread while the caller formats them, so the engine's work overlaps ours; at most
+    `depth` chunks wait (memory stays flat)."""
     import queue
     import threading
 
@@ -206,13 +222,13 @@ def _prefetched(store, part=None, depth: int = 4):
             for kind, items in (("node", store.scan_nodes(part=part)), ("edge", store.scan_edges(part=part))):
                 chunk = []
                 for item in items:
-                    chunk.append((kind, item))
+                    chunk.append(item)
                     if len(chunk) == 2000:
-                        chunks.put(chunk)
+                        chunks.put((kind, chunk))
                         chunk = []
                         if stop.is_set():
                             return
-                chunks.put(chunk)
+                chunks.put((kind, chunk))
             chunks.put(None)
         except BaseException as exc:  # noqa: BLE001 - handed to the reading thread
             chunks.put(exc)
@@ -223,7 +239,7 @@ def _prefetched(store, part=None, depth: int = 4):
         while (chunk := chunks.get()) is not None:
             if isinstance(chunk, BaseException):
                 raise chunk
-            yield from chunk
+            yield chunk
     finally:
         stop.set()
         while thread.is_alive():  # let the reader finish its page and see `stop`
@@ -240,20 +256,30 @@ def _write_lines(store, f, part=None, progress=None) -> int:
     relationships leaving them) to the text file `f`; returns the number of lines."""
     # a scan that gives each source's relationships together needs to remember only the last sources'
     writer = _NTriples(load(), recent=4096 if store.capabilities.edges_by_source else None)
+    node, edge = writer.node, writer.edge
     n = 0
     lines: list[str] = []
-    for kind, element in _prefetched(store, part):
-        writer.node(element["props"], lines) if kind == "node" else writer.edge(element, lines)
+    for kind, items in _prefetched(store, part):
+        if kind == "node":
+            for element in items:
+                node(element["props"], lines)
+        else:
+            for element in items:
+                edge(element, lines)
         if len(lines) > 20000:
-            f.write("".join(lines))
-            n += len(lines)
-            if progress:
-                progress(len(lines))
+            n += _flush(f, lines, progress)
             lines = []
-    f.write("".join(lines))
+    return n + _flush(f, lines, progress)
+
+
+def _flush(f, lines: list[str], progress=None) -> int:
+    """Write the strings (each of one or more lines) to `f`; returns the number of lines."""
+    text = "".join(lines)
+    f.write(text)
+    n = text.count("\n")
     if progress:
-        progress(len(lines))
-    return n + len(lines)
+        progress(n)
+    return n
 
 
 def _forked_half(store, part, fd: int, conn) -> None:

@@ -210,10 +210,14 @@ class _FalkorStore(Store):
         modulo n if `part` is (k, n)). For exports."""
         start, stop = ids or self.id_range()
         where = _part_filter("n", part)
+        props, name = self._props, self._name
         for lo in range(start, stop, page):
-            rows = self._compact_rows(f"MATCH (n:Entity) WHERE id(n) >= $lo AND id(n) < $hi{where} "
-                                      "RETURN n.key, labels(n), properties(n)", lo, min(lo + page, stop))
-            yield from ({"key": r[0], "labels": r[1], "props": r[2]} for r in rows)
+            # the node itself: labels and property keys by number (the engine's cheapest form, and ours)
+            rows = self._compact_reply(f"MATCH (n:Entity) WHERE id(n) >= $lo AND id(n) < $hi{where} RETURN n",
+                                       lo, min(lo + page, stop))
+            for ((_, (_, labels, values)),) in rows:
+                node = props(values)
+                yield {"key": node.get("key"), "labels": [name("labels", i) for i in labels], "props": node}
 
     def scan_edges(self, page: int = 10000, ids: tuple[int, int] | None = None, part: tuple[int, int] | None = None):
         """Every relationship as `edges()` gives them, in no particular order: those leaving a range
@@ -226,10 +230,10 @@ class _FalkorStore(Store):
         lo, stop = ids or self.id_range()
         width, limit = max(1, page // 4), max(2, 2 * page)  # ids per range (a page below 4 still moves on)
         match = f"MATCH (a:Entity)-[r]->(b:Entity) WHERE id(a) >= $lo AND id(a) < $hi{_part_filter('a', part)} "
-        ret = "RETURN id(a), a.key, type(r), b.key, properties(r)"
+        ret = "RETURN a.key, b.key, r"  # the relationship itself: its source's id, type and keys by number
         while lo < stop:
             hi = min(lo + width, stop)
-            rows = self._compact_rows(f"{match}{ret} LIMIT {limit}", lo, hi)
+            rows = self._edge_rows(f"{match}{ret} LIMIT {limit}", lo, hi)
             if len(rows) == limit:  # cut: keep the sources read whole, if the reply came in id order
                 last = rows[-1][0]
                 if hi - lo == 1:
@@ -251,15 +255,22 @@ class _FalkorStore(Store):
         relationship id order."""
         skip = 0
         while True:
-            got = self._compact_rows(f"{match}{ret} ORDER BY id(r) SKIP {skip} LIMIT {limit}", node, node + 1)
+            got = self._edge_rows(f"{match}{ret} ORDER BY id(r) SKIP {skip} LIMIT {limit}", node, node + 1)
             yield from got
             if len(got) < limit:
                 return
             skip += limit
 
-    def _compact_rows(self, cypher: str, lo: int, hi: int) -> list[list]:
-        """A read query over an id range, its rows as lists, decoded as `_run` decodes (errors the
-        reply carries are raised, and mapped as every query's are)."""
+    def _edge_rows(self, cypher: str, lo: int, hi: int) -> list[list]:
+        """[source id, source key, type, target key, properties] of each relationship a query
+        returning `a.key, b.key, r` gives."""
+        props, name = self._props, self._name
+        return [[src, a[1], name("relationshipTypes", rel), b[1], props(values)]
+                for a, b, (_, (_, rel, src, _, values)) in self._compact_reply(cypher, lo, hi)]
+
+    def _compact_reply(self, cypher: str, lo: int, hi: int) -> list[list]:
+        """A read query over an id range, its rows as the compact reply has them (errors the reply
+        carries are raised, and mapped as every query's are)."""
         graph = self.graph
         try:
             reply = graph.execute_command("GRAPH.RO_QUERY", graph.name,
@@ -267,14 +278,14 @@ class _FalkorStore(Store):
             _raise_in(reply)
         except Exception as exc:  # the client raises redis errors of several kinds
             raise _mapped(exc, timeout=self.timeout) from exc
-        if len(reply) <= 2:
-            return []
-        value = self._value
-        return [[v if t < 4 else value(t, v) for t, v in row] for row in reply[1]]
+        return reply[1] if len(reply) > 2 else []
 
     def _props(self, props) -> dict:
+        """[[key id, type, value], ...] (a node's or relationship's) -> {key: value}."""
         value, name = self._value, self._name
-        return {name("propertyKeys", k): value(t, v) for k, t, v in props}
+        keys = (self._names or {}).get("propertyKeys") or ()
+        top = len(keys)
+        return {keys[k] if k < top else name("propertyKeys", k): v if t < 4 else value(t, v) for k, t, v in props}
 
     def _name(self, kind: str, idx: int) -> str:
         """A label, relationship type or property key by its schema id (cached; refreshed when the id

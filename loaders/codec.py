@@ -32,6 +32,8 @@ from peninsula.loaders.literals import (
     DATE,
     DATE_BY_LENGTH,
     LANG,
+    NEEDS_ESCAPE,
+    NT_ESCAPE,
     NUMBER,
     QID,
     REF,
@@ -41,7 +43,6 @@ from peninsula.loaders.literals import (
     decode,
     fast_rule,
     kind_of,
-    nt_string,
     parse,
     term_nt,
 )
@@ -59,6 +60,8 @@ DERIVED_GRAPH = "graph/derived"
 # back as the default graph too: the store keeps a dataset's facts by their `dataset` and `loaded`.
 DATASET_GRAPH = "graph/dataset/"
 TRIPLE = "triple/"
+_NUMBERS = frozenset((int, float, bool))
+QUOTED = "quoted"  # `nt_plan`: a string between a head and a tail (the kinds LANG, TEXT and TYPED)
 LANG_SUFFIX = re.compile(r"^[a-z]{1,8}(_[a-z0-9]{1,8})*$")
 RDF_TYPE, SAME_AS = str(RDF.type), str(OWL.sameAs)
 NODE_SKIP, EDGE_SKIP = frozenset(("key", "class", GRAPH_KEY)), frozenset(("key", GRAPH_KEY))
@@ -118,6 +121,8 @@ class Codec:
         self.many: dict[str, bool] = {}  # graph key -> multi-valued (collapse's cache of the rules)
         self._labels: dict[tuple, list[str]] = {}
         self._classes: dict[str, str | None] = {}
+        self.nt_plans: dict[str, tuple | None] = {}  # graph key -> `nt_plan`
+        self.nt_numbers: dict[tuple, str] = {}  # (graph key, type, number) -> its literal in N-Triples
         for prop in ont.keys.values():
             self.rule(prop.key)
 
@@ -366,33 +371,57 @@ class Codec:
                 yield s, rule.predicate, o
 
     def nt_values(self, s: str, props: dict, skip, out: list) -> None:
-        """The same triples as `value_triples`, as N-Triples lines appended to `out` (string
-        formatting for the common values, `literal` for numbers and other datatypes)."""
-        rules, append = self.rules, out.append
+        """The same triples as `value_triples`, as N-Triples lines appended to `out`: string formatting
+        by each key's `nt_plan` for the common values, `literal` for numbers (the last 65,536 kept: an
+        rdflib literal takes ~7 µs, a tenth of them a whole line) and other datatypes."""
+        plans, append, search, base, numbers = self.nt_plans, out.append, NEEDS_ESCAPE.search, self.base, self.nt_numbers
         for k, v in props.items():
             if v is None or k in skip:
                 continue
-            r = rules[k] if k in rules else self.rule(k)
-            if r is None:
+            plan = plans[k] if k in plans else self.nt_plan(k)
+            if plan is None:
                 continue
-            _, _, _, kind, _, _, _, p, suffix = r
+            how, head, tail = plan
             for x in v if type(v) is list else (v,):
                 if type(x) is str:
-                    if suffix is not None:
-                        append(f"{s} {p} {nt_string(x)}{suffix} .\n")
+                    if how is QUOTED:
+                        append(f"{s}{head}{x.translate(NT_ESCAPE) if search(x) else x}{tail}")
                         continue
-                    if kind is REF:
-                        append(f"{s} {p} {self.nt(x)} .\n")
+                    if how is REF:
+                        append(f"{s}{head}<{base}{x}> .\n" if ":" not in x and not x.startswith(GENID)
+                               else f"{s}{head}{self.nt(x)} .\n")
                         continue
-                    if kind is DATE:
+                    if how is DATE:
                         dt = DATE_BY_LENGTH.get(len(x))
                         if dt is not None and dt[0].match(x):
-                            append(f"{s} {p} \"{x}\"{dt[1]} .\n")
+                            append(f"{s}{head}\"{x}\"{dt[1]} .\n")
                             continue
-                    if kind is QID:
-                        append(f"{s} {p} <{WIKIDATA}{x}> .\n")
+                    if how is QID:
+                        append(f"{s}{head}<{WIKIDATA}{x}> .\n")
                         continue
-                append(f"{s} {p} {term_nt(self.literal(r, x))} .\n")
+                if type(x) in _NUMBERS and x:  # 0.0 and -0.0 are one key: not kept
+                    o = numbers.get((k, type(x), x))
+                    if o is None:
+                        if len(numbers) >= 65536:
+                            numbers.clear()
+                        o = numbers[(k, type(x), x)] = term_nt(self.literal(self.rules[k], x))
+                else:
+                    o = term_nt(self.literal(self.rules[k], x))
+                append(f"{s} {self.rules[k].nt_predicate} {o} .\n")
+
+    def nt_plan(self, key: str) -> tuple | None:
+        """How `nt_values` writes the values of a graph key (cached in `nt_plans`): (QUOTED, ' <p> "',
+        '"@ko .\\n'), a string between a head and a tail, for LANG, TEXT and TYPED; (kind, ' <p> ', '')
+        for the others; None for a key that is not RDF."""
+        rule = self.rules[key] if key in self.rules else self.rule(key)
+        if rule is None:
+            plan = None
+        elif rule.nt_suffix is not None:
+            plan = (QUOTED, f' {rule.nt_predicate} "', f'"{rule.nt_suffix} .\n')
+        else:
+            plan = (rule.kind, f" {rule.nt_predicate} ", "")
+        self.nt_plans[key] = plan
+        return plan
 
     # ------------------------------------------------------------------ YAML -> RDF
     def parse(self, prop: OntProperty, value, where: str):

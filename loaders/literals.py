@@ -51,14 +51,15 @@ def as_decimal(v) -> Decimal:
         return Decimal(str(v))
 
 
-_NT_ESCAPE = {0x5C: "\\\\", 0x22: '\\"', 0x0A: "\\n", 0x0D: "\\r", 0x09: "\\t",
-              **{c: f"\\u{c:04X}" for c in [*range(0x20), 0x7F] if c not in (0x0A, 0x0D, 0x09)}}
-_NEEDS_ESCAPE = re.compile(r'[\x00-\x1f\x7f"\\]')
+# N-Triples string escapes, and what needs one (codec.nt_values inlines `nt_string`)
+NT_ESCAPE = {0x5C: "\\\\", 0x22: '\\"', 0x0A: "\\n", 0x0D: "\\r", 0x09: "\\t",
+             **{c: f"\\u{c:04X}" for c in [*range(0x20), 0x7F] if c not in (0x0A, 0x0D, 0x09)}}
+NEEDS_ESCAPE = re.compile(r'[\x00-\x1f\x7f"\\]')
 
 
 def nt_string(text: str) -> str:
     """A lexical form as an N-Triples string: quote, backslash, CR, LF escaped (and other controls)."""
-    return f'"{text.translate(_NT_ESCAPE) if _NEEDS_ESCAPE.search(text) else text}"'
+    return f'"{text.translate(NT_ESCAPE) if NEEDS_ESCAPE.search(text) else text}"'
 
 
 # date lexical forms by length -> (pattern, N-Triples suffix): 10 date, 7 gYearMonth, 4 gYear (others: general path)

@@ -109,6 +109,21 @@ def test_ntriples_values_are_the_rdflib_values():
     assert len(lines) == len(expected) and not any(p == PEN.graph for _, p, _ in expected)
 
 
+def test_ntriples_numbers_kept_between_calls_are_each_values_own_literal():
+    """`nt_values` keeps the literals of numbers it wrote: 1, 1.0 and True, 0.0 and -0.0, under one
+    key or another, each still gets its own; so does a number under a key of strings."""
+    c = codec()
+    s = c.nt("x/1")
+    keys = [r.key for r in _rules() if r.kind in (NUMBER, TEXT)]
+    for _ in range(2):
+        for key in keys:
+            for value in (1, 1.0, True, 0.0, -0.0, 1.0, -2.5, 2 ** 62, 1):
+                lines: list = []
+                c.nt_values(s, {key: value}, (), lines)
+                rule, objects = c.objects(key, value)
+                assert lines == [f"{s} {rule.nt_predicate} {term_nt(o)} .\n" for o in objects], (key, value)
+
+
 def test_literals_of_the_wrong_kind_are_refused_on_both_renderings():
     c = codec()
     ont = load()

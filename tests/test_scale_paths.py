@@ -535,6 +535,7 @@ def test_ntriples_writer_dedupes_parallel_relationships_read_in_any_order():
     writer = _NTriples(load(), recent=None)
     for e in edges:
         writer.edge(e, lines)
+    lines = "".join(lines).splitlines(keepends=True)  # a statement's four lines come as one string
     asserted = [x for x in lines if x.split(" ")[1].endswith("#tested>")]
     assert len(asserted) == 3 == len(set(asserted))
     assert len(lines) == len(set(lines)) == 3 + 4 * 5  # each statement: type, subject, predicate, object, date
