@@ -280,7 +280,8 @@ def load_stream(store: Store, path: Path | str, fmt: str | None = None, *, batch
             told[0] = 0
         return _load_stream(store, path, fmt, batch=batch, progress=tell if progress else None, presorted=presorted)
 
-    return presorted_first(attempt, path, fmt)
+    with store.snapshots_deferred():
+        return presorted_first(attempt, path, fmt)
 
 
 def _load_stream(store: Store, path: Path | str, fmt: str | None = None, *, batch: int = BATCH,

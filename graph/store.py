@@ -14,6 +14,7 @@ import os
 import re
 from abc import ABC, abstractmethod
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -259,6 +260,12 @@ class Store(ABC):
     def id_range(self) -> tuple[int, int]:
         """Internal node ids are at or above the first number and below the second (`id_ranges`)."""
         raise StoreError(f"{type(self).__name__} cannot scan by ranges of internal ids")
+
+    @contextmanager
+    def snapshots_deferred(self):
+        """A block of heavy work (a streamed load) during which the engine takes no snapshot of
+        itself, if it takes them on its own; here, nothing to defer."""
+        yield
 
     def bulk_writer(self, path: Path):
         """A writer into this store, which must be empty (`bulk_insert`), for the streamed load of
