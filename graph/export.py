@@ -144,11 +144,10 @@ class _NTriples:
     def __init__(self, ont, recent: int | None = 4096):
         from collections import OrderedDict
 
-        from peninsula.loaders.codec import EDGE_SKIP, GENID, NODE_SKIP, TRIPLE, codec
+        from peninsula.loaders.codec import EDGE_SKIP, NODE_SKIP, TRIPLE, codec
 
         self.codec = codec(ont)
         self.term, self.values = self.codec.nt, self.codec.nt_values
-        self.base, self.genid = self.codec.base, GENID
         self.node_skip, self.edge_skip, self.triple = NODE_SKIP, EDGE_SKIP, TRIPLE
         self.type = f"<{RDF_NS}type>"
         # what follows a statement's term in its four lines: rdf:type rdf:Statement, subject, predicate, object
@@ -197,7 +196,7 @@ class _NTriples:
         key = props.get("key", "")
         if key.startswith(self.triple):
             return
-        st = f"<{self.base}{key}>" if ":" not in key and not key.startswith(self.genid) else self.term(key)
+        st = self.term(key)
         a, b, end, c, d = self.reified
         out.append(f"{st}{a}{st}{b}{s}{end}{st}{c}{p}{end}{st}{d}{o}{end}")
         self.values(st, props, self.edge_skip, out)
@@ -250,7 +249,6 @@ def _prefetched(store, part=None, depth: int = 4):
         thread.join()
 
 
-@without_collector
 def _write_lines(store, f, part=None, progress=None) -> int:
     """Write the N-Triples of the store (of the nodes in `part`, as for `_prefetched`, and the
     relationships leaving them) to the text file `f`; returns the number of lines."""

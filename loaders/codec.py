@@ -374,7 +374,7 @@ class Codec:
         """The same triples as `value_triples`, as N-Triples lines appended to `out`: string formatting
         by each key's `nt_plan` for the common values, `literal` for numbers (the last 65,536 kept: an
         rdflib literal takes ~7 µs, a tenth of them a whole line) and other datatypes."""
-        plans, append, search, base, numbers = self.nt_plans, out.append, NEEDS_ESCAPE.search, self.base, self.nt_numbers
+        plans, append, search, numbers = self.nt_plans, out.append, NEEDS_ESCAPE.search, self.nt_numbers
         for k, v in props.items():
             if v is None or k in skip:
                 continue
@@ -388,8 +388,7 @@ class Codec:
                         append(f"{s}{head}{x.translate(NT_ESCAPE) if search(x) else x}{tail}")
                         continue
                     if how is REF:
-                        append(f"{s}{head}<{base}{x}> .\n" if ":" not in x and not x.startswith(GENID)
-                               else f"{s}{head}{self.nt(x)} .\n")
+                        append(f"{s}{head}{self.nt(x)} .\n")
                         continue
                     if how is DATE:
                         dt = DATE_BY_LENGTH.get(len(x))

@@ -86,7 +86,6 @@ class _Mapper:
         self.path = path
         self.handlers = self.codec.handlers
         self.keys: dict = {}  # N-Triples term -> node key
-        self.rel: dict = {}  # predicate IRI -> its relationship property (the join's)
         self.statement_table: dict = dict(REIFY)  # predicate IRI -> its place in a statement, or its handler
 
     def where(self, term: str) -> str:
@@ -184,22 +183,12 @@ class _Mapper:
             elif type(h) is int:  # rdf:subject, rdf:predicate or rdf:object
                 parts[h].append(o)
                 continue
-            code, prop = h[0], h[1]
-            if code == TYPE:
+            if h[0] == TYPE:
                 continue
+            prop = h[1]
             if prop is None or not prop.on_relationship:
                 raise InputError(f"<{p}> cannot annotate a relationship", where=where(s), field=p)
-            if code == DATA:  # the common annotations (dates, numbers), as `values` does them
-                k, v = c.decode_nt(h, o, where, s)
-            elif code == KEYREF and not _is_literal(o):  # sources
-                k, v = prop.key, keys.get(o) or self.key(o)
-            else:
-                self.values(h, p, o, s, multi)
-                continue
-            if k in multi:
-                multi[k].append(v)
-            else:
-                multi[k] = [v]
+            self.values(h, p, o, s, multi)
         if any(len(x) != 1 for x in parts) or _is_literal(parts[1][0]):
             raise InputError("a statement needs exactly one rdf:subject, rdf:predicate and rdf:object",
                              where=self.where(s))
@@ -235,7 +224,7 @@ class _Mapper:
     def _flush(self, spo: list, graph: str, stmts: list, out: list) -> None:
         """One triple's relationships: one per statement (by key), or one plain relationship."""
         src, p, dst = spo
-        prop = self.rel.get(p) or self.rel.setdefault(p, self.codec.handler(p).prop)
+        prop = self.codec.handler(p).prop
         if not stmts:
             out.append(self.codec.plain_edge(src, prop, dst, graph or None))
             return
