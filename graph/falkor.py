@@ -301,17 +301,21 @@ class _FalkorStore(Store):
             known = names[kind] = [row[0][1] for row in reply[1]]
         return known[idx]
 
-    def ensure_schema(self) -> None:
+    def ensure_schema(self, only: str | None = None) -> None:
+        """Every index the store wants that it lacks; `only` ("NODE" or "RELATIONSHIP"): those of one
+        kind (a bulk load makes the relationship indexes first, see FalkorBulk.edges_encoded)."""
         # FalkorDB uses an index only for the label a pattern names: `(m:WeaponSystem {key: $k})`
         # needs one on WeaponSystem, so every class gets its key index, not only Entity, and each
         # pen:indexed property (iso3, symbol, wikidata) one on its domain's classes. One statement
         # per label adds the fields it lacks (adding a field re-indexes the label).
         ont = load()
         wanted: dict[tuple[str, str], list[str]] = {}
-        for label, key in ont.node_indexes():
-            wanted.setdefault(("NODE", label), []).append(key)
-        for t in sorted(ont.rel_types):
-            wanted[("RELATIONSHIP", t)] = ["key"]
+        if only != "RELATIONSHIP":
+            for label, key in ont.node_indexes():
+                wanted.setdefault(("NODE", label), []).append(key)
+        if only != "NODE":
+            for t in sorted(ont.rel_types):
+                wanted[("RELATIONSHIP", t)] = ["key"]
         have = self._indexed()
         statements = []
         for (kind, name), keys in wanted.items():
