@@ -313,36 +313,57 @@ def write_ntriples(store, out: Path | str, *, progress=None, sort: bool = True) 
     the same bytes whatever order the store holds it in. Written to a fresh file beside `out`, then
     renamed over it (a symlink at `out` is replaced, never followed). `progress(n)` hears of the
     lines as they are written."""
+    import shutil
+
+    out = Path(out)
+    # the forked half's lines (see _write_store) wait in an unnamed file: no name to plant a link at
+    with replacing(out) as f, tempfile.TemporaryFile(dir=out.parent) as part:
+        if sort:
+            return _write_sorted(store, f, part, out.parent, progress)
+        n = _write_store(store, f, part, progress)
+        f.flush()
+        part.seek(0)
+        shutil.copyfileobj(part, f.buffer, 1 << 22)
+        return n
+
+
+def _write_sorted(store, f, part, folder: Path, progress=None) -> int:
+    """`_write_store` through GNU ``sort -u``: this process's lines go to it through a pipe as they are
+    made, the forked half's from `part` after them (sort reads its inputs in turn, and this pipe
+    ends only once that half is written); nothing is written whole and read back before sorting."""
+    import io
     import subprocess
 
     from peninsula.loaders.ntlines import sort_cmd, sort_env
 
-    out = Path(out)
-    with replacing(out) as f:
-        if not sort:
-            return _write_store(store, f, out.parent, progress)
-        with tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n", dir=out.parent) as raw, \
-                tempfile.TemporaryDirectory(dir=out.parent) as spill:
-            n = _write_store(store, raw, out.parent, progress)
-            raw.flush()
-            raw.seek(0)
-            f.flush()
-            done = subprocess.run(sort_cmd(spill), stdin=raw, stdout=f, env=sort_env(), stderr=subprocess.PIPE)
-            if done.returncode != 0:
-                raise StoreError(f"export: `sort` failed: {done.stderr.decode(errors='replace').strip()}")
+    with tempfile.TemporaryDirectory(dir=folder) as spill:
+        f.flush()
+        proc = subprocess.Popen([*sort_cmd(spill), "-", f"/dev/fd/{part.fileno()}"], stdin=subprocess.PIPE,
+                                stdout=f, stderr=subprocess.PIPE, env=sort_env(), pass_fds=(part.fileno(),))
+        n = None
+        try:
+            with io.TextIOWrapper(proc.stdin, encoding="utf-8", newline="\n") as lines:
+                n = _write_store(store, lines, part, progress)
+        except BrokenPipeError:
+            pass  # sort ended early: its own message follows
+        except BaseException:
+            proc.kill()
+            proc.wait()
+            raise
+        error = proc.stderr.read()
+        if proc.wait() != 0 or n is None:
+            raise StoreError(f"export: `sort` failed: {error.decode(errors='replace').strip() or 'it ended early'}")
     return n
 
 
-def _write_store(store, f, folder: Path, progress=None) -> int:
+def _write_store(store, f, part, progress=None) -> int:
     """The store's N-Triples lines into the open text file `f`, in the store's order. On a store that
     scans by internal ids and survives a fork (FalkorDB) a forked process writes half of them (the odd
-    node ids, and their relationships) meanwhile, into an unnamed temporary file in `folder`: reading
-    and decoding the store's answers is most of the work, and the engine serves both. Odd and even
-    ids share the work evenly, where two halves of the ids did not: nodes made together, such as
-    the states, which hold most relationships, have neighbouring ids (`progress` hears of the forked
-    half's lines all at once when it is done)."""
-    import shutil
-
+    node ids, and their relationships) meanwhile into the binary file `part`, which the caller adds
+    to the rest: reading and decoding the store's answers is most of the work, and the engine serves
+    both. Odd and even ids share the work evenly, where two halves of the ids did not: nodes made
+    together, such as the states, which hold most relationships, have neighbouring ids (`progress`
+    hears of the forked half's lines all at once when it is done)."""
     child, conn = None, None
     try:
         lo, hi = store.id_range() if _can_fork(store) else (0, 0)
@@ -350,20 +371,15 @@ def _write_store(store, f, folder: Path, progress=None) -> int:
             import multiprocessing
 
             ctx = multiprocessing.get_context("fork")
-            with tempfile.TemporaryFile(dir=folder) as part:  # no name: nothing to plant a link at
-                conn, child_conn = ctx.Pipe(duplex=False)
-                child = ctx.Process(target=_forked_half, args=(store, (1, 2), part.fileno(), child_conn),
-                                    daemon=True)
-                child.start()
-                child_conn.close()
-                n = _write_lines(store, f, (0, 2), progress)
-                status, value = conn.recv()
-                child.join()
-                if status != "ok":
-                    raise StoreError(f"export: the forked half failed: {value}")
-                f.flush()
-                part.seek(0)
-                shutil.copyfileobj(part, f.buffer, 1 << 22)
+            conn, child_conn = ctx.Pipe(duplex=False)
+            child = ctx.Process(target=_forked_half, args=(store, (1, 2), part.fileno(), child_conn), daemon=True)
+            child.start()
+            child_conn.close()
+            n = _write_lines(store, f, (0, 2), progress)
+            status, value = conn.recv()
+            child.join()
+            if status != "ok":
+                raise StoreError(f"export: the forked half failed: {value}")
             n += value
             if progress:
                 progress(value)
