@@ -429,9 +429,28 @@ def test_ntriples_export_split_with_a_forked_process_is_the_same_file(loaded, tm
     n2 = export.write_ntriples(loaded, two)
     lines = one.read_text(encoding="utf-8").splitlines()
     assert n1 == n2 == len(lines) > 1000
-    assert sorted(two.read_text(encoding="utf-8").splitlines()) == sorted(lines)
+    assert two.read_bytes() == one.read_bytes()  # the forked half's lines sorted in with the rest
     assert not list(tmp_path.glob(".*.part")) and not list(tmp_path.glob(".*.tmp"))
     assert loaded.query("MATCH (n) RETURN count(n) AS n")[0]["n"] > 0  # the store still answers
+
+
+@pytest.mark.parametrize("fork_above", [10**9, 10])
+def test_ntriples_export_whose_sort_fails_says_so_and_keeps_the_old_file(loaded, tmp_path, monkeypatch, fork_above):
+    """The lines go to `sort` through a pipe as they are made: a sort that ends early breaks the
+    pipe, and its own message is what the user reads; the file there before stays as it was."""
+    from peninsula.graph import export
+    from peninsula.loaders import ntlines
+    from peninsula.ontology import StoreError
+
+    out = tmp_path / "out.nt"
+    out.write_text("before\n", encoding="utf-8")
+    monkeypatch.setattr(export, "FORK_ABOVE", fork_above)
+    monkeypatch.setattr(ntlines, "sort_cmd", lambda tmp: ["sort", "--no-such-option", "-T", tmp])
+    with pytest.raises(StoreError, match="`sort` failed: .*no-such-option"):
+        export.write_ntriples(loaded, out)
+    assert out.read_text(encoding="utf-8") == "before\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.nt"]
+    assert loaded.query("MATCH (n) RETURN count(n) AS n")[0]["n"] > 0
 
 
 # ---------------------------------------------------------------------------- named graphs, streamed
