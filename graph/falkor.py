@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from contextlib import contextmanager, suppress
 from functools import lru_cache
 from itertools import pairwise
@@ -301,9 +302,11 @@ class _FalkorStore(Store):
             known = names[kind] = [row[0][1] for row in reply[1]]
         return known[idx]
 
-    def ensure_schema(self, only: str | None = None) -> None:
+    def ensure_schema(self, only: str | None = None, wait: bool = True) -> None:
         """Every index the store wants that it lacks; `only` ("NODE" or "RELATIONSHIP"): those of one
-        kind (a bulk load makes the relationship indexes first, see FalkorBulk.edges_encoded)."""
+        kind (a bulk load makes the relationship indexes first, see FalkorBulk.edges_encoded). FalkorDB
+        builds a new index in the background over what the graph holds; with `wait` this returns once
+        it is built (`wait_for_indexes`)."""
         # FalkorDB uses an index only for the label a pattern names: `(m:WeaponSystem {key: $k})`
         # needs one on WeaponSystem, so every class gets its key index, not only Entity, and each
         # pen:indexed property (iso3, symbol, wikidata) one on its domain's classes. One statement
@@ -332,6 +335,21 @@ class _FalkorStore(Store):
         for cypher, answer in zip(statements, pipe.execute(raise_on_error=False), strict=True):
             if isinstance(answer, Exception) and "already indexed" not in str(answer):
                 raise StoreError(f"could not create index ({cypher}): {answer}")
+        if wait:
+            self.wait_for_indexes()
+
+    def wait_for_indexes(self, timeout: float = 600.0) -> None:
+        """Wait until every index is built (past `timeout`, go on: the store is right, only slower, as
+        queries do without an index until it is built). A node or relationship written while its index
+        is under construction is indexed twice, as it is written and as the index is built; the
+        engine's fork GC collects the copies later, forking the engine again and again (after a
+        10M-triple load, for a minute of the next one)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            rows = self.query("CALL db.indexes() YIELD status RETURN status", write=True)
+            if all("UNDER CONSTRUCTION" not in str(r["status"]) for r in rows):
+                return
+            time.sleep(0.02)  # past the timeout the store goes on: an index being built is still right
 
     def _indexed(self) -> dict[tuple[str, str], set[str]]:
         """(entity type, label or type) -> the properties FalkorDB indexes there now."""

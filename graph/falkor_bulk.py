@@ -4,7 +4,6 @@ stores (`Store.bulk_writer`), which graph/bulk.py uses to stream a large file in
 from __future__ import annotations
 
 import struct
-import time
 from pathlib import Path
 
 from peninsula.graph.store import Counters, checked_groups
@@ -142,9 +141,8 @@ class FalkorBulk:
             # GC then spends minutes collecting the copies after the load (a 10M load's reload: 62-85 s
             # where 44 s)
             self.node_indexes = True
-            self.store.ensure_schema(only="RELATIONSHIP")
-            _wait_for_indexes(self.store)
-            self.store.ensure_schema()  # every node index, each label's fields at once
+            self.store.ensure_schema(only="RELATIONSHIP")  # and waits for them
+            self.store.ensure_schema(wait=False)  # every node index, each label's fields at once
         ids, tokens, n = self.ids, [], 0
         for rel_type, header, ends, records in groups:
             try:
@@ -161,29 +159,19 @@ class FalkorBulk:
     def finish(self) -> None:
         """Build the indexes once over everything, check that the ids are the ones counted, and wait
         for the indexes to be built."""
-        self.store.ensure_schema()
+        self.store.ensure_schema(wait=False)
         if self.ids:
             key, i = max(self.ids.items(), key=lambda kv: kv[1])
             got = self.store.query("MATCH (n) WHERE id(n) = $i RETURN n.key AS k", {"i": i})
             if got != [{"k": key}]:
                 raise StoreError(f"bulk insert: node id {i} is not {key}; clear the store and load again")
-        _wait_for_indexes(self.store)
+        self.store.wait_for_indexes()
 
     def abort(self) -> None:
         """Back to the empty store the load started from, its indexes as they were."""
         self.store.drop()  # also forgets the schema names the failed load may have cached
         if self.indexed:
             self.store.ensure_schema()
-
-
-def _wait_for_indexes(store, timeout: float = 600.0) -> None:
-    """FalkorDB builds an index in the background: wait until every one is operational."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        rows = store.query("CALL db.indexes() YIELD status RETURN status", write=True)
-        if all("UNDER CONSTRUCTION" not in str(r["status"]) for r in rows):
-            return
-        time.sleep(0.02)
 
 
 def _has_indexes(store) -> bool:

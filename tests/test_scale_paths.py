@@ -347,7 +347,7 @@ def test_bulk_load_indexes_each_relationship_once(small, tmp_path, monkeypatch):
     from peninsula.graph.store import open_store
 
     events = []
-    send, wait = falkor_bulk.FalkorBulk._send, falkor_bulk._wait_for_indexes
+    send = falkor_bulk.FalkorBulk._send
 
     def spy_send(self, n_nodes, n_edges, node_tokens, edge_tokens):
         if n_edges and "edges" not in events:
@@ -361,9 +361,10 @@ def test_bulk_load_indexes_each_relationship_once(small, tmp_path, monkeypatch):
         rows = store.query("CALL db.indexes() YIELD entitytype RETURN entitytype", write=True)
         events.append(("built", sorted({r["entitytype"] for r in rows})))
 
-    monkeypatch.setattr(falkor_bulk.FalkorBulk, "_send", spy_send)
-    monkeypatch.setattr(falkor_bulk, "_wait_for_indexes", spy_wait)
     with open_store(f"embedded:{tmp_path / 'once.db'}") as s:
+        wait = type(s).wait_for_indexes
+        monkeypatch.setattr(falkor_bulk.FalkorBulk, "_send", spy_send)
+        monkeypatch.setattr(type(s), "wait_for_indexes", spy_wait)
         load_stream(s, small["nt"])
         first = events.index("edges")
         assert ("built", ["RELATIONSHIP"]) in events[:first], events  # waited for them, and only them
@@ -372,6 +373,24 @@ def test_bulk_load_indexes_each_relationship_once(small, tmp_path, monkeypatch):
         twice = {r["label"]: (r["info"]["numDocuments"], r["info"]["maxDocId"]) for r in rows
                  if r["info"]["maxDocId"] != r["info"]["numDocuments"]}
         assert not twice, f"documents indexed twice (live, ever made): {twice}"
+
+
+def test_an_index_added_to_a_store_with_data_is_built_before_ensure_schema_returns(tmp_path):
+    """A store opened with an index missing (an ontology that gained one) builds it over the graph it
+    holds before anything is written: written meanwhile, a node would be indexed twice."""
+    from peninsula.graph.store import open_store
+
+    with open_store(f"embedded:{tmp_path / 'grow.db'}") as s:
+        keys = [f"state/S{i:05d}" for i in range(30000)]
+        s.create([{"key": k, "labels": ["Entity", "Actor", "State"], "props": {"key": k, "class": "State"}}
+                  for k in keys], [])
+        s.query("DROP INDEX FOR (x:State) ON (x.key)", write=True)  # the label is indexed again, without it
+        s.wait_for_indexes()
+        assert "key" not in s._indexed()[("NODE", "State")]
+        s.ensure_schema()
+        rows = s.query("CALL db.indexes() YIELD label, properties, status RETURN label, properties, status", write=True)
+        assert [r["status"] for r in rows if r["label"] == "State" and "key" in r["properties"]] == ["OPERATIONAL"]
+        assert all(r["status"] == "OPERATIONAL" for r in rows), rows
 
 
 @pytest.mark.parametrize("text", ["A\\u0000A", "A\\u001BA", "A\x1bA"])  # escaped, and a raw ESC
