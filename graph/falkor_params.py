@@ -16,6 +16,8 @@ import re
 _JSON = json.JSONEncoder(ensure_ascii=False, check_circular=False, allow_nan=False, separators=(",", ":")).encode
 # a map key that is a plain word: after { or , (inside a JSON string every quote is escaped)
 _WORD_KEY = re.compile(r'([{,])"(\w+)":')
+# a quote that ends a map key (not one escaped inside a string, such as a title's `\"patience\": how`)
+_KEY_END = re.compile(r'(?<!\\)(?:\\\\)*":')
 
 
 def params_header(params: dict | None) -> str:
@@ -29,7 +31,7 @@ def params_header(params: dict | None) -> str:
     if "\\" in text and "\\" in text.replace("\\\\", "").replace('\\"', ""):
         return client_header(params)  # an escape other than \\ and \" (a control character)
     header = _WORD_KEY.sub(r"\1`\2`:", text)
-    if '":' in header:  # a map key that is not a plain word (or such text in a value: the client's way is safe)
+    if '":' in header and _KEY_END.search(header):  # a map key that is not a plain word
         return client_header(params)
     return f"CYPHER {header} "
 
