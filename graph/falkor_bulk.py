@@ -96,7 +96,7 @@ class FalkorBulk:
         self.ids: dict[str, int] = {}
         self.begun = False
         self.node_indexes = False
-        self.indexed = _has_indexes(store)  # what abort() restores
+        self.indexed = bool(store._indexed())  # what abort() restores
         store.drop()  # the empty graph goes: BEGIN creates it
 
     def _send(self, n_nodes: int, n_edges: int, node_tokens: list, edge_tokens: list) -> None:
@@ -172,10 +172,3 @@ class FalkorBulk:
         self.store.drop()  # also forgets the schema names the failed load may have cached
         if self.indexed:
             self.store.ensure_schema()
-
-
-def _has_indexes(store) -> bool:
-    try:
-        return bool(store.query("CALL db.indexes() YIELD label RETURN label LIMIT 1", write=True))
-    except Exception:  # noqa: BLE001 - a graph that does not exist yet has none
-        return False
