@@ -302,11 +302,14 @@ class _FalkorStore(Store):
             known = names[kind] = [row[0][1] for row in reply[1]]
         return known[idx]
 
-    def ensure_schema(self, only: str | None = None, wait: bool = True) -> None:
+    def ensure_schema(self, only: str | None = None, wait: bool | None = None) -> None:
         """Every index the store wants that it lacks; `only` ("NODE" or "RELATIONSHIP"): those of one
         kind (a bulk load makes the relationship indexes first, see FalkorBulk.edges_encoded). FalkorDB
-        builds a new index in the background over what the graph holds; with `wait` this returns once
-        it is built (`wait_for_indexes`)."""
+        builds a new index in the background over what the graph holds. `wait`: return once it is
+        built (`wait_for_indexes`); False: at once; None (the default): wait when the graph holds
+        something for it to build. A new store's indexes have nothing to build, and the engine is not
+        asked about them again and again as it creates them (a store opened with a new index field
+        over its data waits)."""
         # FalkorDB uses an index only for the label a pattern names: `(m:WeaponSystem {key: $k})`
         # needs one on WeaponSystem, so every class gets its key index, not only Entity, and each
         # pen:indexed property (iso3, symbol, wikidata) one on its domain's classes. One statement
@@ -328,6 +331,8 @@ class _FalkorStore(Store):
                                   else f"CREATE INDEX FOR ()-[x:`{name}`]-() ON ({fields})")
         if not statements:
             return
+        if wait is None:  # asked before they exist: an index over nothing is built as it is created
+            wait = self._holds_anything()
         # one round trip for all of them (~160 on an empty graph: 0.4 s one by one), in order
         pipe = self.db.connection.pipeline(transaction=False)
         for cypher in statements:
@@ -346,10 +351,17 @@ class _FalkorStore(Store):
         10M-triple load, for a minute of the next one)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            rows = self.query("CALL db.indexes() YIELD status RETURN status", write=True)
+            rows = self.query("CALL db.indexes() YIELD status RETURN status")
             if all("UNDER CONSTRUCTION" not in str(r["status"]) for r in rows):
                 return
             time.sleep(0.02)  # past the timeout the store goes on: an index being built is still right
+
+    def _holds_anything(self) -> bool:
+        """Whether the graph has a node (a graph that does not exist yet has none)."""
+        try:
+            return bool(self.graph.ro_query("MATCH (n) RETURN 1 LIMIT 1").result_set)
+        except Exception:  # noqa: BLE001 - the engine refuses a read of a graph not created yet
+            return False
 
     def _indexed(self) -> dict[tuple[str, str], set[str]]:
         """(entity type, label or type) -> the properties FalkorDB indexes there now."""

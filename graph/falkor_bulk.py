@@ -141,7 +141,7 @@ class FalkorBulk:
             # GC then spends minutes collecting the copies after the load (a 10M load's reload: 62-85 s
             # where 44 s)
             self.node_indexes = True
-            self.store.ensure_schema(only="RELATIONSHIP")  # and waits for them
+            self.store.ensure_schema(only="RELATIONSHIP", wait=True)  # over no relationships: still waits
             self.store.ensure_schema(wait=False)  # every node index, each label's fields at once
         ids, tokens, n = self.ids, [], 0
         for rel_type, header, ends, records in groups:

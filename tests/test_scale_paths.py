@@ -393,6 +393,25 @@ def test_an_index_added_to_a_store_with_data_is_built_before_ensure_schema_retur
         assert all(r["status"] == "OPERATIONAL" for r in rows), rows
 
 
+def test_a_new_store_creates_its_indexes_without_asking_the_engine_whether_they_are_built(tmp_path, monkeypatch):
+    """Over an empty graph an index has nothing to build: opening a new store creates every index and
+    does not poll the engine's index list while the engine creates them (it polls when the graph holds
+    something, as in the test above)."""
+    from peninsula.graph import falkor
+    from peninsula.graph.store import open_store
+
+    polls = []
+    monkeypatch.setattr(falkor._FalkorStore, "wait_for_indexes", lambda store, *a, **k: polls.append(store))
+    with open_store(f"embedded:{tmp_path / 'new.db'}") as s:
+        assert polls == []
+        have = s._indexed()
+        assert ("NODE", "State") in have and "key" in have[("NODE", "State")]
+        s.create([{"key": "state/AAA", "labels": ["Entity", "Actor", "State"], "props": {"key": "state/AAA"}}], [])
+        s.query("DROP INDEX FOR (x:State) ON (x.key)", write=True)
+        s.ensure_schema()  # the graph holds a node now: it waits
+        assert polls == [s]
+
+
 @pytest.mark.parametrize("text", ["A\\u0000A", "A\\u001BA", "A\x1bA"])  # escaped, and a raw ESC
 def test_streamed_load_refuses_control_characters_like_every_reader(tmp_path, store, text):
     from peninsula.graph.bulk import load_stream
