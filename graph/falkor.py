@@ -358,10 +358,14 @@ class _FalkorStore(Store):
 
     def _holds_anything(self) -> bool:
         """Whether the graph has a node (a graph that does not exist yet has none)."""
+        from redis.exceptions import ResponseError
+
         try:
             return bool(self.graph.ro_query("MATCH (n) RETURN 1 LIMIT 1").result_set)
-        except Exception:  # noqa: BLE001 - the engine refuses a read of a graph not created yet
-            return False
+        except ResponseError as exc:  # the engine refuses a read of a graph not created yet
+            if "empty key" in str(exc):
+                return False
+            raise _mapped(exc) from exc
 
     def _indexed(self) -> dict[tuple[str, str], set[str]]:
         """(entity type, label or type) -> the properties FalkorDB indexes there now."""
