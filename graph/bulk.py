@@ -295,7 +295,7 @@ def _load_stream(store: Store, path: Path | str, fmt: str | None = None, *, batc
     the load to the state one clean run gives (the second pass is an upsert)."""
     path = Path(path)
     total = Counters()
-    fresh = not store.query("MATCH (n) RETURN 1 AS x LIMIT 1")
+    fresh = store.is_empty()
     if not fresh:
         def upsert(kind: str, rows: list[dict]) -> None:
             nodes, edges = (rows, []) if kind == "node" else ([], rows)

@@ -120,6 +120,10 @@ class Store(ABC):
     def execute(self, cypher: str, params: dict | None = None) -> Counters:
         return self._run(cypher, params or {}, write=True)[1]
 
+    def is_empty(self) -> bool:
+        """Whether the store holds no node at all."""
+        return not self.query("MATCH (n) RETURN 1 AS x LIMIT 1")
+
     # -- writing batches, grouped by label set / relationship type
     def write(self, nodes: list[dict], edges: list[dict], batch: int = BATCH, progress=None) -> Counters:
         total = Counters()

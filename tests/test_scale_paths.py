@@ -406,6 +406,10 @@ def test_a_new_store_creates_its_indexes_without_asking_the_engine_whether_they_
         assert polls == []
         have = s._indexed()
         assert ("NODE", "State") in have and "key" in have[("NODE", "State")]
+        s.drop()
+        assert s.is_empty()  # a graph not created yet: the engine refuses to read it, and it holds nothing
+        s.ensure_schema()
+        assert polls == [] and s.is_empty()
         s.create([{"key": "state/AAA", "labels": ["Entity", "Actor", "State"], "props": {"key": "state/AAA"}}], [])
         s.query("DROP INDEX FOR (x:State) ON (x.key)", write=True)
         s.ensure_schema()  # the graph holds a node now: it waits
