@@ -42,7 +42,7 @@ test: venv lint-deps system-deps neo4j-launcher
 	$(VENV)/bin/ruff check .
 	PYTHONSAFEPATH=1 $(PY) -m peninsula.graph.neo4j_local with -- $(PY) -m pytest
 
-# Day-to-day, under a minute on two cores: the tests that need no curated build, no live Neo4j and
+# Day-to-day, about 3 minutes on two cores: the tests that need no curated build, no live Neo4j and
 # no browser (markers follow from a test's fixtures, engine parameters and module, tests/conftest.py),
 # on one worker per core (pytest-xdist); `make test` still runs everything, in one process.
 test-fast: venv
