@@ -65,13 +65,17 @@ def build(directory: Path | None = None) -> str:
 def admin_import(home: Path, command: str, classpath: str | None = None) -> str:
     """Run `neo4j-admin database import full ...` (the command `export --format neo4j-admin` prints)
     with Neo4j's own importer (org.neo4j.cli.AdminTool, from Maven Central) into the Neo4j home HOME,
-    which `LocalNeo4j(HOME)` then serves. Returns the importer's report."""
+    which `LocalNeo4j(HOME)` then serves. Returns the importer's output. The importer's report file
+    goes to HOME/import.report unless the command names one (the importer's own default is the
+    current directory)."""
     import shlex
 
     args = shlex.split(command)
     if args[:4] != ["neo4j-admin", "database", "import", "full"]:
         raise StoreError(f"not a neo4j-admin full import command: {command[:80]!r}")
     Path(home).mkdir(parents=True, exist_ok=True)
+    if not any(a.startswith("--report-file") for a in args):
+        args.append(f"--report-file={Path(home).resolve() / 'import.report'}")
     done = subprocess.run(["java", "-Xmx1g", "-cp", classpath or build(), "org.neo4j.cli.AdminTool", *args[1:]],
                           env={**os.environ, "NEO4J_HOME": str(home)}, capture_output=True, text=True)
     if done.returncode != 0:

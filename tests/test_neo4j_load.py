@@ -75,15 +75,20 @@ def test_neo4j_killed_with_sigkill_recovers_its_store(tmp_path):
     assert server.proc.returncode == 0, "SIGTERM should stop Neo4j cleanly"
 
 
-def test_neo4j_admin_csvs_import_with_neo4js_own_importer(built, tmp_path):
+def test_neo4j_admin_csvs_import_with_neo4js_own_importer(built, tmp_path, monkeypatch):
     """`export --format neo4j-admin` CSVs, imported by Neo4j's importer into a fresh database, hold
-    exactly what `build` writes (the curated build's checksum, which Neo4j's build also gives)."""
+    exactly what `build` writes (the curated build's checksum, which Neo4j's build also gives). The
+    importer's report goes into the Neo4j home, not the current directory."""
     from peninsula.graph.neo4j_admin import export_neo4j_admin
     from peninsula.graph.neo4j_local import admin_import
 
     files = export_neo4j_admin(built, tmp_path / "csv")
+    (tmp_path / "cwd").mkdir()
+    monkeypatch.chdir(tmp_path / "cwd")
     report = admin_import(tmp_path / "home", files["command"])
     assert "IMPORT DONE" in report
+    assert list((tmp_path / "cwd").iterdir()) == []
+    assert (tmp_path / "home" / "import.report").is_file()
     server = LocalNeo4j(tmp_path / "home", 0).start()
     try:
         with open_store(server.uri.replace("bolt://", f"bolt://neo4j:{server.password}@")) as s:
