@@ -17,6 +17,9 @@ then measures, as medians over --runs runs:
   the p50 of a query returning as many rows and columns without touching the graph (the reply's cost);
 - the naive loader (one Cypher statement per triple) vs ours on the small file (one run);
 - peak resident memory of a child process that loads the large file (and of the engine);
+- where the time of the load, reload and export goes: CPU seconds of this process, of its
+  children (the mapping workers, `sort`, the export's forked half) and of the engine, and for the
+  export, the wall time after its last line was made (`sort` finishing);
 - Neo4j beside it (unless --no-neo4j): the large file loaded through Peninsula into Neo4j Community
   5.26 (NEO4J_URI, or one started from graph/neo4j-launcher) and the same pack queries' p50 through
   Neo4j's official driver, with the same parameters.
@@ -324,6 +327,31 @@ def make_input(kind: str, size: int, args, work: Path) -> tuple[Path, int]:
     return path, synth.replicate(curated_export(work), path, size)
 
 
+class CpuSplit:
+    """CPU seconds of one step, split by who spent them: this process, its children that ended during
+    the step (the mapping workers, the `sort` processes, the export's forked half: reaped, so counted)
+    and the engine (the embedded FalkorDB's server process); wall seconds beside them."""
+
+    def __init__(self, store):
+        import psutil
+
+        self.engine = psutil.Process(store.db.client.info("server")["process_id"])
+
+    def _now(self) -> tuple:
+        me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+        engine = self.engine.cpu_times()
+        return (time.perf_counter(), me.ru_utime + me.ru_stime, kids.ru_utime + kids.ru_stime,
+                engine.user + engine.system)
+
+    def __enter__(self) -> CpuSplit:
+        self.start = self._now()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        wall, ours, children, engine = (b - a for a, b in zip(self.start, self._now(), strict=True))
+        self.figures = {"wall": wall, "ours": ours, "children": children, "engine": engine}
+
+
 def measure(kind: str, size: int, args, work: Path) -> dict:
     """Every figure of one input at one size: loads (ours, pyoxigraph's two), reload, export, the pack
     queries (first run), peak memory of a loading process and of the engine."""
@@ -342,17 +370,23 @@ def measure(kind: str, size: int, args, work: Path) -> dict:
         out["bulk"].append(oxigraph_bulk_load(path, work / f"ox-{kind}-{size}-{run}"))
         with open_store(f"embedded:{work / f'{kind}-{size}-{run}.db'}") as store:
             out.setdefault("versions", versions(store))
-            t = time.perf_counter()
-            report = load_stream(store, path)
-            out["load"].append(time.perf_counter() - t)
+            split = {}
+            with CpuSplit(store) as cpu:
+                report = load_stream(store, path)
+            out["load"].append(cpu.figures["wall"])
+            split["load"] = cpu.figures
             out["counts"] = (report.nodes, report.edges)
-            t = time.perf_counter()
-            again = load_stream(store, path)
-            out["reload"].append(time.perf_counter() - t)
+            with CpuSplit(store) as cpu:
+                again = load_stream(store, path)
+            out["reload"].append(cpu.figures["wall"])
+            split["reload"] = cpu.figures
             assert not again.counters.changed, "a reload of the same file must write nothing"
-            t = time.perf_counter()
-            write_ntriples(store, work / "export.nt")
-            out["export"].append(time.perf_counter() - t)
+            last_line = []  # when the export's last lines were made (the forked half's come when it ends)
+            with CpuSplit(store) as cpu:
+                write_ntriples(store, work / "export.nt", progress=lambda n, seen=last_line: seen.append(time.perf_counter()))
+            out["export"].append(cpu.figures["wall"])
+            split["export"] = {**cpu.figures, "after the last line": cpu.start[0] + cpu.figures["wall"] - last_line[-1]}
+            out.setdefault("split", []).append(split)
             if run == 0:
                 out["ret1"], out["queries"] = pack_query_timings(store, args.seed)
             store.clear()
@@ -371,6 +405,24 @@ def measure(kind: str, size: int, args, work: Path) -> dict:
     if not args.keep_inputs and size > 2_000_000:
         path.unlink(missing_ok=True)
     return out
+
+
+def print_split(results: list[dict]) -> None:
+    """Where the time of each step went, in the run whose load was the median one."""
+    print("\nWhere the time goes (the run with the median load; CPU seconds; children: the mapping workers, "
+          "`sort`, the export's forked half; after the last line: the export's wall time once its last line "
+          "was made, `sort` finishing):\n")
+    print("| input | triples | step | wall | this process | children | engine | CPU / wall | after the last line |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    for r in results:
+        runs = sorted(zip(r["load"], r["split"], strict=True), key=lambda x: x[0])
+        split = runs[(len(runs) - 1) // 2][1]
+        for step in ("load", "reload", "export"):
+            f = split[step]
+            cpu = f["ours"] + f["children"] + f["engine"]
+            after = f"{f['after the last line']:.2f} s" if "after the last line" in f else "-"
+            print(f"| {r['kind']} | {r['triples']:,} | {step} | {f['wall']:.2f} s | {f['ours']:.2f} s | "
+                  f"{f['children']:.2f} s | {f['engine']:.2f} s | {cpu / f['wall']:.2f} | {after} |")
 
 
 def _yes(ok) -> str:
@@ -420,6 +472,7 @@ def print_results(results: list[dict], info: dict) -> None:
         ok = all(g <= 1.1 * n for g in grow.values())
         print(f"| {kind} | {small['triples']:,} -> {big['triples']:,} | {n:.2f}x | {grow['load']:.2f}x | "
               f"{grow['export']:.2f}x | {_yes(ok)} |")
+    print_split(results)
     print()
     print("| input | pack query | hops | " + " | ".join(f"p50 at {r['triples']:,}" for r in next(iter(by_kind.values())))
           + " | largest / smallest (goal <= 2x) |")
