@@ -14,8 +14,12 @@ import json
 import re
 
 _JSON = json.JSONEncoder(ensure_ascii=False, check_circular=False, allow_nan=False, separators=(",", ":")).encode
-# a map key that is a plain word: after { or , (inside a JSON string every quote is escaped)
-_WORD_KEY = re.compile(r'([{,])"(\w+)":')
+# A map key that is a plain word, by its opening quote: after { or , and before the word and `":`
+# (inside a JSON string every quote is escaped, after a backslash, so these never match there). Two
+# passes with constant replacements that start at a literal pair, then one `str.replace` of the
+# closing quotes, cost ~half of one substitution with groups (0.8 us a key).
+_KEY_OPEN_BRACE = re.compile(r'\{"(?=\w+":)')
+_KEY_OPEN_COMMA = re.compile(r',"(?=\w+":)')
 # a quote that ends a map key (not one escaped inside a string, such as a title's `\"patience\": how`)
 _KEY_END = re.compile(r'(?<!\\)(?:\\\\)*":')
 
@@ -30,9 +34,18 @@ def params_header(params: dict | None) -> str:
         return client_header(params)
     if "\\" in text and "\\" in text.replace("\\\\", "").replace('\\"', ""):
         return client_header(params)  # an escape other than \\ and \" (a control character)
-    header = _WORD_KEY.sub(r"\1`\2`:", text)
-    if '":' in header and _KEY_END.search(header):  # a map key that is not a plain word
+    header, opened = _KEY_OPEN_BRACE.subn("{`", text)
+    header, more = _KEY_OPEN_COMMA.subn(",`", header)
+    inside = '\\":' in header  # a quote inside a string before a colon (a title's `\"patience\": how`)
+    if inside:  # set aside (JSON writes no NUL: it escapes every control character)
+        header = header.replace('\\":', "\\\x00")
+    if header.count('":') != opened + more:  # a map key that is not a plain word
         return client_header(params)
+    header = header.replace('":', "`:")
+    if inside:
+        header = header.replace("\\\x00", '\\":')
+        if _KEY_END.search(header):  # a key ending in a backslash (escaped: `\\":`)
+            return client_header(params)
     return f"CYPHER {header} "
 
 

@@ -49,7 +49,9 @@ def test_what_json_would_write_otherwise_goes_to_the_client(value):
 
 
 @pytest.mark.parametrize("value", [{"title": 'The limits of "strategic patience": how'}, ['x\\": y', 'a\\\\"'],
-                                   {"k": '"b": 1'}])
+                                   {"k": '"b": 1'},
+                                   [{"key": "s/1", "labels": ["Entity", "State"], "props": {"name": 'a":b', "n": [1, 2]}},
+                                    {"key": "s/2", "labels": [], "props": {}}]])
 def test_a_quote_and_colon_inside_a_string_does_not_send_the_batch_to_the_client(store, value, monkeypatch):
     """Only a quote that ends a map key needs the client's writer: a title quoting a phrase before a
     colon sent a whole reload batch of 10,000 rows through it (0.5 s at 1M triples)."""
