@@ -17,7 +17,7 @@ _JSON = json.JSONEncoder(ensure_ascii=False, check_circular=False, allow_nan=Fal
 # A map key that is a plain word, by its opening quote: after { or , and before the word and `":`
 # (inside a JSON string every quote is escaped, after a backslash, so these never match there). Two
 # passes with constant replacements that start at a literal pair, then one `str.replace` of the
-# closing quotes, cost ~half of one substitution with groups (0.8 us a key).
+# closing quotes, cost 20-30% less than one substitution with groups did (0.8 us a key).
 _KEY_OPEN_BRACE = re.compile(r'\{"(?=\w+":)')
 _KEY_OPEN_COMMA = re.compile(r',"(?=\w+":)')
 # a quote that ends a map key (not one escaped inside a string, such as a title's `\"patience\": how`)
