@@ -297,11 +297,14 @@ class Codec:
             fast = h[2].get(suffix, False)
             if fast is False:
                 fast = h[2][suffix] = fast_rule(prop, suffix)
-            if fast is not None:
-                text = o[1:end]
-                if fast[1] is None or fast[1].match(text):
-                    return fast[0], text
             text = o[1:end]
+            if fast is not None:
+                check = fast[1]
+                if check is None:
+                    return fast[0], text
+                value = check(text)
+                if value is not None:
+                    return fast[0], value
             lit = (Literal(text, lang=suffix[1:]) if suffix[:1] == "@"
                    else Literal(text, datatype=URIRef(suffix[3:-1]) if suffix else None))
         else:

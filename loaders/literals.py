@@ -65,8 +65,37 @@ def nt_string(text: str) -> str:
 # date lexical forms by length -> (pattern, N-Triples suffix): 10 date, 7 gYearMonth, 4 gYear (others: general path)
 DATE_BY_LENGTH = {{"date": 10, "gYearMonth": 7, "gYear": 4}[str(dt).rsplit("#", 1)[1]]: (pattern, f"^^<{dt}>")
                    for dt, pattern in XSD_PATTERNS.items()}
-# the fast path takes the dates that are certainly real; the rest go through `decode`'s calendar check
-_DATE_NT = {f"^^<{dt}>": pattern for dt, pattern in CERTAIN_PATTERNS.items()}
+
+
+def _date_check(dt):
+    """A date of datatype `dt` as it is, if real (a day up to 28 without a further look), else None."""
+    certain, pattern = CERTAIN_PATTERNS[dt].match, XSD_PATTERNS[dt].match
+    return lambda text: text if certain(text) or (pattern(text) and xsd_date_error(text) is None) else None
+
+
+def _number_check(dt):
+    """The value `decode` gives a number of datatype `dt` in a common lexical form, else None (the
+    others, and every refusal with its message, are `decode`'s): integers of up to 18 digits, decimals
+    of up to 15 (what a store keeps exactly), doubles that survive 15 significant digits, true and false."""
+    if dt == XSD.boolean:
+        return {"true": True, "false": False}.get
+    if dt == XSD.integer:
+        integer = re.compile(r"-?[0-9]{1,18}").fullmatch
+        return lambda text: int(text) if integer(text) else None
+    if dt == XSD.decimal:
+        decimal = re.compile(r"-?[0-9]{1,15}(?:\.[0-9]{1,14})?").fullmatch
+        return lambda text: float(text) if decimal(text) and len(text) - text.startswith("-") <= 16 else None
+    double = re.compile(r"-?[0-9]{1,17}(?:\.[0-9]{1,17})?(?:[eE][+-]?[0-9]{1,3})?").fullmatch
+
+    def check(text):
+        value = float(text) if double(text) else None
+        return value if value is not None and math.isfinite(value) and float(f"{value:.15g}") == value else None
+    return check
+
+
+# the fast path's checks by N-Triples suffix: dates (certainly real ones without a further look) and numbers
+_DATE_NT = {f"^^<{dt}>": _date_check(dt) for dt in CERTAIN_PATTERNS}
+_NUMBER_NT = {str(dt): _number_check(dt) for dt in NUMERIC}
 
 
 def decode(lit: Literal, prop: OntProperty, where: str):
@@ -105,8 +134,9 @@ def decode(lit: Literal, prop: OntProperty, where: str):
 
 
 def fast_rule(prop: OntProperty, suffix: str):
-    """(graph key, None or the date pattern to check) for literals with this suffix that need
-    no conversion, else None (they go through `decode`)."""
+    """(graph key, None or a check) for literals with this suffix that take the fast path, else None
+    (they go through `decode`). A check maps the lexical form to the value `decode` gives, or to None
+    for a form that must go through `decode` after all (to be refused with its message, or rarer)."""
     if suffix.startswith("@"):
         if prop.is_lang:
             lang = suffix[1:].lower().replace("-", "_")
@@ -115,11 +145,12 @@ def fast_rule(prop: OntProperty, suffix: str):
     if prop.is_lang:
         return None
     if prop.is_date:
-        pattern = _DATE_NT.get(suffix)
-        return (prop.key, pattern) if pattern is not None else None
-    expected = prop.range or XSD.string
-    dt = suffix[3:-1] if suffix else STRING
-    return (prop.key, None) if dt == str(expected) and expected not in NUMERIC else None
+        check = _DATE_NT.get(suffix)
+        return (prop.key, check) if check is not None else None
+    expected = str(prop.range or XSD.string)
+    if expected != (suffix[3:-1] if suffix else STRING):
+        return None
+    return prop.key, _NUMBER_NT.get(expected)
 
 
 def parse(prop: OntProperty, value, where: str):

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import pyoxigraph
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 from rdflib import XSD, BNode, Graph, Literal, URIRef
 from support import streamed as _streamed
 
@@ -122,6 +124,66 @@ def test_ntriples_numbers_kept_between_calls_are_each_values_own_literal():
                 c.nt_values(s, {key: value}, (), lines)
                 rule, objects = c.objects(key, value)
                 assert lines == [f"{s} {rule.nt_predicate} {term_nt(o)} .\n" for o in objects], (key, value)
+
+
+_NUMBERS_AND_DATES = sorted((p for p in load().properties.values() if p.is_date or p.range in (
+    XSD.integer, XSD.decimal, XSD.double, XSD.boolean)), key=lambda p: p.name)
+_DECIMAL, _DOUBLE, _INTEGER, _DATE = (next(i for i, p in enumerate(_NUMBERS_AND_DATES) if p.name == name)
+                                      for name in ("distanceKm", "degree", "stages", "date"))
+
+
+def _outcome(decode, *args):
+    """What a decoding gives: the key and the value with its type (True is not 1, -0.0 not 0.0), or the refusal."""
+    try:
+        key, value = decode(*args)
+    except InputError as exc:
+        return "refused", exc.field
+    return key, type(value).__name__, repr(value)
+
+
+_LEXICAL = st.one_of(
+    st.from_regex(r"\A[-+]?[0-9]{0,20}(\.[0-9]{0,18})?([eE][-+]?[0-9]{1,4})?\Z"),
+    st.from_regex(r"\A-?[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?\Z"),
+    st.sampled_from(["true", "false", "1", "0", "TRUE", "INF", "-INF", "NaN", "", ".5", "5.", "0x10", " 1"]),
+    st.integers(-(2 ** 64), 2 ** 64).map(str), st.floats(allow_nan=False).map(repr), st.dates().map(str))
+
+
+@settings(max_examples=600, deadline=None)
+@given(prop_index=st.integers(0, 200), date_type=st.sampled_from([XSD.date, XSD.gYearMonth, XSD.gYear]), text=_LEXICAL)
+@example(prop_index=_DECIMAL, date_type=XSD.date, text="1234567890123456")  # 16 digits: more than a store keeps
+@example(prop_index=_DECIMAL, date_type=XSD.date, text="-12345678901234.5")
+@example(prop_index=_DOUBLE, date_type=XSD.date, text="0.10000000000000001")  # 17 significant digits
+@example(prop_index=_DOUBLE, date_type=XSD.date, text="1e400")
+@example(prop_index=_INTEGER, date_type=XSD.date, text="9223372036854775808")  # 2 ** 63
+@example(prop_index=_DATE, date_type=XSD.date, text="2023-02-29")
+def test_numbers_and_dates_read_from_ntriples_are_what_the_rdflib_literal_gives(prop_index, date_type, text):
+    """The N-Triples fast path (`fast_rule`'s checks) gives each number or date the value, type and key
+    the general decoding of its rdflib literal gives, and refuses what it refuses, for any lexical form
+    of the property's datatype (a wrong datatype: test_literals_of_the_wrong_kind_are_refused...)."""
+    c = codec()
+    prop = _NUMBERS_AND_DATES[prop_index % len(_NUMBERS_AND_DATES)]
+    datatype = date_type if prop.is_date else prop.range
+    h = c.handler(str(prop.iri))
+    assert _outcome(c.decode_nt, h, f'"{text}"^^<{datatype}>', "f:1") == _outcome(
+        c.decode, Literal(text, datatype=datatype), prop, "f:1")
+
+
+def test_the_fast_path_takes_common_numbers_and_dates_without_an_rdflib_literal(monkeypatch):
+    """Common numbers, booleans and real dates past the 28th are read without the general decoding."""
+    from peninsula.loaders import codec as codec_module
+
+    def general(*args):
+        raise AssertionError(f"went through the general decoding: {args[0]!r}")
+
+    c = codec()
+    monkeypatch.setattr(codec_module, "decode", general)
+    ont = load().properties
+    for name, lit, value in [("stages", Literal("3", datatype=XSD.integer), 3),
+                             ("distanceKm", Literal("1200.5", datatype=XSD.decimal), 1200.5),
+                             ("maxOnly", Literal("false", datatype=XSD.boolean), False),
+                             ("date", Literal("2024-01-31", datatype=XSD.date), "2024-01-31")]:
+        h = c.handler(str(ont[name].iri))
+        assert c.decode_nt(h, term_nt(lit), "f:1") == (ont[name].key, value)
 
 
 def test_literals_of_the_wrong_kind_are_refused_on_both_renderings():
