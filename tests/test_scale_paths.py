@@ -12,6 +12,8 @@ import sys
 from collections import Counter
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from support import ROOT, require
 from support import streamed as _streamed
 
@@ -820,3 +822,22 @@ def test_replicated_copies_share_no_key_and_no_iso_code(tmp_path):
     assert f'<{synth.BASE}state/PRK-c1> <{PEN}name> "North Korea"@en .' in lines
     assert f'_:c2xb1 <{PEN}source> <{synth.BASE}src/un-c2> .' in lines
     assert len(lines) == len(set(lines)) == 7
+
+
+_ANNOTATION = st.recursive(st.none() | st.booleans() | st.integers(-(2 ** 63), 2 ** 63 - 1)
+                           | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
+                           lambda inner: st.lists(inner, max_size=3), max_leaves=6)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.text(min_size=1), _ANNOTATION, max_size=6))
+def test_join_records_carry_annotations_as_the_json_encoder_writes_them(annotations):
+    """A statement's annotations go into the join's records as `json.JSONEncoder(ensure_ascii=False)`
+    writes them (by the C encoder made once, loaders/stream._DUMPS), and come back equal."""
+    import json
+
+    from peninsula.loaders import stream
+
+    text = stream._DUMPS(annotations)
+    assert text == json.JSONEncoder(ensure_ascii=False).encode(annotations)
+    assert stream._loads(text) == annotations
