@@ -263,8 +263,6 @@ def _map_rows(mapper: _Mapper, rows: list, dumps, quads: bool = False,
     return nodes, records
 
 
-
-
 def _dumps_function():
     """A statement's annotations -> JSON text, as `JSONEncoder(ensure_ascii=False).encode` writes it: by
     the C encoder made once, where `encode` makes a new one each call (1.9 where 3.3-5.3 µs a statement)."""
