@@ -175,6 +175,8 @@ def wait_for(proc, db: Path, point: str) -> int:
                 edges = count(found[0], "()-[r]->()")
             except redis.exceptions.ResponseError:  # the graph key does not exist yet
                 nodes = edges = 0
+            except redis.exceptions.ConnectionError:  # the server's pid is up, its socket not (yet, or any more)
+                nodes = edges = 0
             if (point == "nodes" and nodes > 0 and edges == 0) or (point == "edges" and edges > 0):
                 return nodes
         time.sleep(0.01)
