@@ -29,6 +29,7 @@ import pickle
 import queue
 import tempfile
 import threading
+from contextlib import nullcontext
 from pathlib import Path
 
 from peninsula.graph.build import Report
@@ -214,8 +215,8 @@ def _check_stream(context, path: Path | str, fmt: str | None = None, *, batch: i
 
     Maps the whole file (all of stream_graph's checks), refuses two subjects with one key, and
     looks up in `context` (graph/context.py, read-only) every relationship end the file does not
-    define. With `store` and `spill`, while the next batch is mapped, a thread compares each batch
-    with the store (read-only) and pickles the elements that are new or changed to `spill`, a
+    define. With `store` and `spill`, while the next batch is mapped, two threads compare batches
+    with the store (read-only, `_Comparisons`) and pickle the elements that are new or changed to `spill`, a
     private temporary file the writing pass reads back (cheaper than mapping again; a reload of
     the same file spills nothing). With `additions` (loaders/datasets.py), the elements spilled are
     first tagged with the file's dataset by the rule of the normal load; the others are as the store
@@ -238,19 +239,66 @@ def _check_stream(context, path: Path | str, fmt: str | None = None, *, batch: i
                         ends[k] = e
             if len(ends) >= batch:
                 _missing_in(context, ends, path)
-        if spill is not None:
-            pairs = _differing(store, kind, rows, ledger=additions and ("only" if additions.reload else "again"))
-            differing = [row for row, _ in pairs]
-            if differing and additions is not None:  # those found new need no look-up in the store
-                new = {row["key"] for row, is_new in pairs if is_new}
-                nodes, edges = additions.tag(*((differing, []) if kind == "node" else ([], differing)), new=new)
-                differing = nodes if kind == "node" else edges
-            if differing:
-                pickle.dump((kind, differing), spill, protocol=pickle.HIGHEST_PROTOCOL)
+        if comparisons is not None:
+            comparisons.submit(kind, rows)
 
-    counts = _write_all(_batches(stream_graph(path, fmt, presorted), batch), check)
+    with _Comparisons(store, spill, additions) if spill is not None else nullcontext() as comparisons:
+        counts = _write_all(_batches(stream_graph(path, fmt, presorted), batch), check)
+        if comparisons is not None:
+            comparisons.finish()
     _missing_in(context, ends, path)
     return counts
+
+
+class _Comparisons:
+    """The batches of a load into a store with data compared with the store (`_differing`, read-only),
+    `threads` at once, and what differs spilled in the order the batches came (nodes before
+    relationships, as the writing pass needs them).
+
+    One comparison at a time kept the engine and this process taking turns, each waiting for the
+    other: once the mapping was done, the last relationships' comparisons used one core of two
+    (2.7 s of a 9.8 s reload of the synthetic 1M file). Two overlap: while the engine compares one
+    batch, this process writes the next one's parameters and reads the last one's answer."""
+
+    def __init__(self, store: Store, spill, additions=None, threads: int = 2, differing=None):
+        from collections import deque
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.store, self.spill, self.additions, self.threads = store, spill, additions, threads
+        self.differing = differing or _differing
+        self.ledger = additions and ("only" if additions.reload else "again")
+        self.pending: deque = deque()
+        self.pool = ThreadPoolExecutor(threads, thread_name_prefix="peninsula-compare")
+
+    def submit(self, kind: str, rows: list[dict]) -> None:
+        """Compare a batch; spill the oldest batches whose turn has come (at most `threads` are
+        compared while one more waits)."""
+        self.pending.append((kind, self.pool.submit(self.differing, self.store, kind, rows, self.ledger)))
+        while len(self.pending) > self.threads:
+            self._spill_oldest()
+
+    def finish(self) -> None:
+        while self.pending:
+            self._spill_oldest()
+
+    def _spill_oldest(self) -> None:
+        kind, future = self.pending.popleft()
+        pairs = future.result()
+        differing = [row for row, _ in pairs]
+        if differing and self.additions is not None:  # those found new need no look-up in the store
+            new = {row["key"] for row, is_new in pairs if is_new}
+            nodes, edges = self.additions.tag(*((differing, []) if kind == "node" else ([], differing)), new=new)
+            differing = nodes if kind == "node" else edges
+        if differing:
+            pickle.dump((kind, differing), self.spill, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def __enter__(self) -> _Comparisons:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for _, future in self.pending:
+            future.cancel()
+        self.pool.shutdown(wait=True)
 
 
 def _spilled(spill):

@@ -841,3 +841,36 @@ def test_join_records_carry_annotations_as_the_json_encoder_writes_them(annotati
     text = stream._DUMPS(annotations)
     assert text == json.JSONEncoder(ensure_ascii=False).encode(annotations)
     assert stream._loads(text) == annotations
+
+
+def test_comparisons_of_a_reload_overlap_and_spill_in_the_order_the_batches_came():
+    """Two batches are compared at once (the second must start while the first still waits), and what
+    differs is spilled in the batches' order although the later comparison ends first: nodes go
+    before the relationships that need them. Sequential comparisons fail it (the first waits in
+    vain for the second to start); spilling as comparisons end fails the order."""
+    import io
+    import pickle
+    import threading
+
+    from peninsula.graph.bulk import _Comparisons
+
+    started = {i: threading.Event() for i in range(4)}
+
+    def differing(store, kind, rows, ledger):
+        n = rows[0]["key"]
+        started[n].set()
+        if n % 2 == 0:  # waits until the next batch's comparison has started (and ended)
+            assert started[n + 1].wait(10), "the next comparison did not start beside this one"
+            threading.Event().wait(0.05)
+        return [(row, False) for row in rows]
+
+    spill = io.BytesIO()
+    with _Comparisons(None, spill, differing=differing) as comparisons:
+        for n, kind in enumerate(["node", "node", "edge", "edge"]):
+            comparisons.submit(kind, [{"key": n}])
+        comparisons.finish()
+    spill.seek(0)
+    spilled = []
+    while spill.tell() < len(spill.getvalue()):
+        spilled.append(pickle.load(spill))
+    assert spilled == [("node", [{"key": 0}]), ("node", [{"key": 1}]), ("edge", [{"key": 2}]), ("edge", [{"key": 3}])]
