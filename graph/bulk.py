@@ -146,7 +146,7 @@ def _missing_in(context, ends: dict[str, dict], path: Path) -> None:
 
 # With the dataset ledger (`ledger=True` below): a row that says no `dataset` (or no `loaded`) is
 # compared as if it said the stored one, which is what tagging it would make of it (loaders/datasets.py).
-_LEDGER = ("WITH row, {more}{x}, row.props AS p0 "
+_LEDGER = ("WITH row, {more}{x}, {row_props} AS p0 "
            "WITH row, {more}{x}, CASE WHEN p0.dataset IS NULL AND {x}.dataset IS NOT NULL "
            "THEN p0 {{.*, dataset: {x}.dataset}} ELSE p0 END AS p1 "
            "WITH row, {more}{x}, CASE WHEN p1.loaded IS NULL AND {x}.loaded IS NOT NULL "
@@ -174,23 +174,26 @@ def _compare(store: Store, kind: str, rows: list[dict], ledger: bool = False) ->
     """(row, whether it is new) for each row that is new or not as the store holds it (see _differing)."""
     if not rows:
         return []
-    props = "props" if ledger else "row.props"
-    if kind == "node":
+    # Each row is a list, not a map: its fields are read by place (`row[0]`), so the parameters carry no
+    # field names (a quarter to a third less to write: 0.45 of 1.6 s for the synthetic 1M file's batches)
+    if kind == "node":  # [key, labels, props]
+        props = "props" if ledger else "row[2]"
         differ = {r["key"]: r["new"] for r in store.query(
-            "UNWIND $rows AS row OPTIONAL MATCH (n:Entity {key: row.key}) "
-            + (_LEDGER.format(x="n", more="") if ledger else "WITH row, n ")
-            + f"WHERE n IS NULL OR properties(n) <> {props} OR any(l IN row.labels WHERE NOT l IN labels(n)) "
-            "RETURN row.key AS key, n IS NULL AS new",
-            {"rows": [{"key": n["key"], "labels": list(n["labels"]), "props": n["props"]} for n in rows]})}
+            "UNWIND $rows AS row OPTIONAL MATCH (n:Entity {key: row[0]}) "
+            + (_LEDGER.format(x="n", more="", row_props="row[2]") if ledger else "WITH row, n ")
+            + f"WHERE n IS NULL OR properties(n) <> {props} OR any(l IN row[1] WHERE NOT l IN labels(n)) "
+            "RETURN row[0] AS key, n IS NULL AS new",
+            {"rows": [[n["key"], list(n["labels"]), n["props"]] for n in rows]})}
         return [(n, differ[n["key"]]) for n in rows if n["key"] in differ]
     out = []
-    for rel_type, group in checked_groups(rows, "type").items():
+    props = "props" if ledger else "row[3]"
+    for rel_type, group in checked_groups(rows, "type").items():  # [key, src, dst, props]
         differ = {r["key"]: r["new"] for r in store.query(
-            f"UNWIND $rows AS row OPTIONAL MATCH (a)-[r:`{rel_type}` {{key: row.key}}]->(b) "
-            + (_LEDGER.format(x="r", more="a, b, ") if ledger else "WITH row, a, r, b ")
-            + f"WHERE r IS NULL OR a.key <> row.src OR b.key <> row.dst OR properties(r) <> {props} "
-            "RETURN row.key AS key, r IS NULL AS new",
-            {"rows": [{"key": e["key"], "src": e["src"], "dst": e["dst"], "props": e["props"]} for e in group]})}
+            f"UNWIND $rows AS row OPTIONAL MATCH (a)-[r:`{rel_type}` {{key: row[0]}}]->(b) "
+            + (_LEDGER.format(x="r", more="a, b, ", row_props="row[3]") if ledger else "WITH row, a, r, b ")
+            + f"WHERE r IS NULL OR a.key <> row[1] OR b.key <> row[2] OR properties(r) <> {props} "
+            "RETURN row[0] AS key, r IS NULL AS new",
+            {"rows": [[e["key"], e["src"], e["dst"], e["props"]] for e in group]})}
         out.extend((e, differ[e["key"]]) for e in group if e["key"] in differ)
     return out
 
