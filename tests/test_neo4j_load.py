@@ -101,19 +101,15 @@ def test_streamed_load_into_neo4j_with_data_equals_the_embedded_store(neo4j_stor
     """A streamed load into a Neo4j that has data compares each batch with it in Neo4j (rows sent as
     lists, two batches at once, graph/bulk.py) and writes what differs: the same graph as the embedded
     store given the same two files; a reload of the second writes nothing."""
-    import importlib.util
-
-    from support import ROOT
+    from support import synth
 
     from peninsula.graph.bulk import load_stream
     from peninsula.loaders import stream
 
-    spec = importlib.util.spec_from_file_location("synth", ROOT / "benchmarks" / "synth.py")
-    synth = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(synth)
     first, second = tmp_path / "first.nt", tmp_path / "second.nt"
-    synth.write(first, 1500, seed=3)
-    synth.write(second, 1500, seed=11)
+    generator = synth()
+    generator.write(first, 1500, seed=3)
+    generator.write(second, 1500, seed=11)
     monkeypatch.setattr(stream, "CHUNK", 4096)
     with open_store(f"embedded:{tmp_path / 'e.db'}") as embedded:
         for path in (first, second):

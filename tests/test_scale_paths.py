@@ -5,7 +5,6 @@ streamed N-Triples export."""
 from __future__ import annotations
 
 import csv
-import importlib.util
 import re
 import subprocess
 import sys
@@ -14,7 +13,7 @@ from collections import Counter
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from support import ROOT, require
+from support import ROOT, require, synth
 from support import streamed as _streamed
 
 from peninsula.loaders.formats import NAMED_GRAPHS, RDF_FORMATS
@@ -26,22 +25,15 @@ PEN = "https://peninsula.invalid/ontology#"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 
 
-def _synth():
-    spec = importlib.util.spec_from_file_location("synth", ROOT / "benchmarks" / "synth.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def small(tmp_path_factory):
     """A 3,000-triple synthetic file in N-Triples, shuffled N-Triples and Turtle."""
-    synth = _synth()
+    generator = synth()
     d = tmp_path_factory.mktemp("synth")
     files = {"nt": d / "g.nt", "shuffled": d / "shuffled.nt", "ttl": d / "g.ttl"}
-    synth.write(files["nt"], 3000, seed=3)
-    synth.write(files["shuffled"], 3000, seed=3, shuffle=True)
-    synth.write(files["ttl"], 3000, seed=3)
+    generator.write(files["nt"], 3000, seed=3)
+    generator.write(files["shuffled"], 3000, seed=3, shuffle=True)
+    generator.write(files["ttl"], 3000, seed=3)
     return files
 
 
@@ -53,11 +45,11 @@ def _mapped(path):
 
 # ---------------------------------------------------------------------------- generator
 def test_generator_is_deterministic_from_its_seed(tmp_path):
-    synth = _synth()
+    generator = synth()
     a, b, c = tmp_path / "a.nt", tmp_path / "b.nt", tmp_path / "c.nt"
-    n = synth.write(a, 2000, seed=11)
-    synth.write(b, 2000, seed=11)
-    synth.write(c, 2000, seed=12)
+    n = generator.write(a, 2000, seed=11)
+    generator.write(b, 2000, seed=11)
+    generator.write(c, 2000, seed=12)
     assert a.read_bytes() == b.read_bytes()
     assert a.read_bytes() != c.read_bytes()
     assert 2000 <= n < 2100
@@ -706,7 +698,7 @@ def _broken(valid, tmp_path, name):
 def other(tmp_path_factory):
     """A second synthetic file (another seed): mostly elements the `small` one does not have."""
     path = tmp_path_factory.mktemp("other") / "other.nt"
-    _synth().write(path, 2000, seed=11)
+    synth().write(path, 2000, seed=11)
     return path
 
 
@@ -800,27 +792,27 @@ def test_generator_keeps_alliances_within_a_region():
     is the same at every size (the benchmark's p50 at 10M against 1M compares like with like)."""
     import random
 
-    synth = _synth()
-    states = [f"state/X{i:04d}" for i in range(2 * synth.REGION + 50)]
+    generator = synth()
+    states = [f"state/X{i:04d}" for i in range(2 * generator.REGION + 50)]
     rnd = random.Random(5)
-    pairs = [synth._neighbours(rnd, states) for _ in range(2000)]
-    assert all(states.index(a) // synth.REGION == states.index(b) // synth.REGION and a != b for a, b in pairs)
-    assert {states.index(a) // synth.REGION for a, _ in pairs} == {0, 1, 2}
+    pairs = [generator._neighbours(rnd, states) for _ in range(2000)]
+    assert all(states.index(a) // generator.REGION == states.index(b) // generator.REGION and a != b for a, b in pairs)
+    assert {states.index(a) // generator.REGION for a, _ in pairs} == {0, 1, 2}
 
 
 def test_replicated_copies_share_no_key_and_no_iso_code(tmp_path):
-    synth = _synth()
+    generator = synth()
     source = tmp_path / "curated.nt"
     source.write_text(
-        f'<{synth.BASE}state/PRK> <{PEN}iso3> "PRK" .\n'
-        f'<{synth.BASE}state/PRK> <{PEN}name> "North Korea"@en .\n'
-        f'_:b1 <{PEN}source> <{synth.BASE}src/un> .\n', encoding="utf-8")
+        f'<{generator.BASE}state/PRK> <{PEN}iso3> "PRK" .\n'
+        f'<{generator.BASE}state/PRK> <{PEN}name> "North Korea"@en .\n'
+        f'_:b1 <{PEN}source> <{generator.BASE}src/un> .\n', encoding="utf-8")
     out = tmp_path / "copies.nt"
-    assert synth.replicate(source, out, 9) == 7
+    assert generator.replicate(source, out, 9) == 7
     lines = out.read_text(encoding="utf-8").splitlines()
-    assert [line for line in lines if "iso3" in line] == [f'<{synth.BASE}state/PRK-c0> <{PEN}iso3> "PRK" .']
-    assert f'<{synth.BASE}state/PRK-c1> <{PEN}name> "North Korea"@en .' in lines
-    assert f'_:c2xb1 <{PEN}source> <{synth.BASE}src/un-c2> .' in lines
+    assert [line for line in lines if "iso3" in line] == [f'<{generator.BASE}state/PRK-c0> <{PEN}iso3> "PRK" .']
+    assert f'<{generator.BASE}state/PRK-c1> <{PEN}name> "North Korea"@en .' in lines
+    assert f'_:c2xb1 <{PEN}source> <{generator.BASE}src/un-c2> .' in lines
     assert len(lines) == len(set(lines)) == 7
 
 

@@ -5,11 +5,10 @@ either way."""
 
 from __future__ import annotations
 
-import importlib.util
 import re
 
 import pytest
-from support import ROOT, checksum
+from support import checksum, synth
 
 from peninsula.graph.bulk import check_stream, load_stream
 from peninsula.graph.context import StoreContext
@@ -28,12 +27,9 @@ def files(tmp_path_factory):
     """A 3,000-triple synthetic file as the generator writes it (a subject's lines scattered); sorted
     and unique, as `sort -u` (C locale) and Peninsula's exports make it; and grouped by subject but
     not sorted (the subjects in reverse order)."""
-    spec = importlib.util.spec_from_file_location("synth", ROOT / "benchmarks" / "synth.py")
-    synth = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(synth)
     d = tmp_path_factory.mktemp("presorted")
     scattered, presorted = d / "scattered.nt", d / "presorted.nt"
-    synth.write(scattered, 3000, seed=5)
+    synth().write(scattered, 3000, seed=5)
     lines = sorted(set(scattered.read_bytes().splitlines(keepends=True)))
     presorted.write_bytes(b"".join(lines))
     grouped = d / "grouped.nt"
