@@ -471,6 +471,36 @@ def test_ntriples_export_split_with_a_forked_process_is_the_same_file(loaded, tm
 
 
 @pytest.mark.parametrize("fork_above", [10**9, 10])
+def test_ntriples_export_sorted_in_ranges_of_subjects_is_the_same_file_wherever_they_are_cut(
+        loaded, tmp_path, monkeypatch, fork_above):
+    """A large export is sorted by one `sort` per range of subjects at once, the ranges' files put one
+    after the other: the bounds sampled from the store cut it near its middle, and bounds anywhere
+    (before every subject, between two lines of one node, after every subject, several) give the file
+    one `sort` gives."""
+    from peninsula.graph import export
+
+    monkeypatch.setattr(export, "FORK_ABOVE", 10**9)
+    one = tmp_path / "one.nt"
+    n = export.write_ntriples(loaded, one)
+    expected = one.read_bytes()
+    lines = expected.decode("utf-8").splitlines()
+    subjects = [line.split(" ", 1)[0] for line in lines]
+    monkeypatch.setattr(export, "FORK_ABOVE", 10)
+    (pivot,) = export._pivots(loaded)
+    assert pivot in subjects and 0.2 < subjects.index(pivot) / len(subjects) < 0.8
+    monkeypatch.setattr(export, "FORK_ABOVE", fork_above)
+    state = next(s for s in subjects if "/state/" in s)
+    cuts = [(pivot,), ("!",), ("~",), (state,), (subjects[len(subjects) // 3], subjects[2 * len(subjects) // 3]),
+            ("!", state, "~")]
+    for i, pivots in enumerate(cuts):
+        monkeypatch.setattr(export, "_pivots", lambda store, pivots=pivots: pivots)
+        out = tmp_path / f"cut-{i}.nt"
+        assert export.write_ntriples(loaded, out) == n
+        assert out.read_bytes() == expected, pivots
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["one.nt", *(f"cut-{i}.nt" for i in range(len(cuts)))])
+
+
+@pytest.mark.parametrize("fork_above", [10**9, 10])
 def test_ntriples_export_whose_sort_fails_says_so_and_keeps_the_old_file(loaded, tmp_path, monkeypatch, fork_above):
     """The lines go to `sort` through a pipe as they are made: a sort that ends early breaks the
     pipe, and its own message is what the user reads; the file there before stays as it was."""
