@@ -57,7 +57,7 @@ class Capabilities:
     never the engine's name; the defaults are the honest answers for an engine with nothing more."""
 
     bulk_insert: bool = False  # bulk_writer(path): a faster protocol than Cypher into an empty store
-    id_ranges: bool = False  # id_range(), and scan_nodes / scan_edges(ids=(lo, hi), part=(k, n)) over internal ids
+    id_ranges: bool = False  # id_range(), sample(n), and scan_nodes / scan_edges(ids=(lo, hi), part=(k, n)) over internal ids
     fork_safe: bool = False  # a forked process may go on using the open store (its client reconnects)
     edges_by_source: bool = False  # scan_edges() gives each source node's relationships together
 
@@ -264,6 +264,11 @@ class Store(ABC):
     def id_range(self) -> tuple[int, int]:
         """Internal node ids are at or above the first number and below the second (`id_ranges`)."""
         raise StoreError(f"{type(self).__name__} cannot scan by ranges of internal ids")
+
+    def sample(self, count: int) -> tuple[list, list]:
+        """About `count` nodes spread over the internal ids, as (key, number of properties), and the
+        relationships leaving them, as (source key, key, number of properties) (`id_ranges`)."""
+        raise StoreError(f"{type(self).__name__} cannot sample by internal ids")
 
     @contextmanager
     def snapshots_deferred(self):

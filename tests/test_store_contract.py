@@ -244,9 +244,17 @@ def test_each_capability_a_store_declares_works_and_the_others_are_refused(any_s
             sorted(e["key"] for e in edges)
         with pytest.raises(ValueError, match="part 2 of 2"):
             list(any_store.scan_nodes(part=(2, 2)))
+        sampled, leaving = any_store.sample(100)  # fewer nodes than asked for: every one
+        stored = {n["key"]: len(n["props"]) for n in any_store.nodes()}
+        assert sorted(sampled) == sorted(stored.items())
+        assert sorted(leaving) == sorted((e["src"], e["key"], len(e["props"])) for e in any_store.edges())
+        sampled, _ = any_store.sample(2)
+        assert 1 <= len(sampled) <= 3 and all(k in stored for k, _ in sampled)
     else:
         with pytest.raises(StoreError):
             any_store.id_range()
+        with pytest.raises(StoreError):
+            any_store.sample(10)
         with pytest.raises(StoreError):
             list(any_store.scan_edges(part=(0, 2)))
     if can.edges_by_source:
