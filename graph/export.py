@@ -346,7 +346,7 @@ def _pivots(store) -> tuple[str, ...]:
     term = codec(load()).nt
     nodes, edges = store.sample(SAMPLE)
     weights: dict[str, int] = {}
-    for key, size in nodes:  # its classes' lines, and one a value at least (key and class make no line)
+    for key, size in nodes:  # about a line a property: the class gives the type line, the key none, a list more
         weights[term(key)] = weights.get(term(key), 0) + size
     for src, key, size in edges:
         weights[term(src)] = weights.get(term(src), 0) + 1
