@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections import Counter
 from pathlib import Path
 
 from rdflib import Graph
@@ -208,10 +209,10 @@ class _NTriples:
 RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 
 
-def _prefetched(store, part=None, depth: int = 4):
+def _prefetched(store, part=None, depth: int = 4, ids=None):
     """("node", [node, ...])... then ("edge", [edge, ...])..., chunks of up to 2,000 (of the nodes in
     `part`, k of n interleaved parts of the internal ids, if given, and the relationships leaving
-    them) read by a thread while the caller formats them, so the engine's work overlaps ours; at most
+    them; `ids`, the store's `id_range()` if already read) read by a thread while the caller formats them, so the engine's work overlaps ours; at most
     `depth` chunks wait (memory stays flat)."""
     import queue
     import threading
@@ -221,7 +222,8 @@ def _prefetched(store, part=None, depth: int = 4):
 
     def read():
         try:
-            for kind, items in (("node", store.scan_nodes(part=part)), ("edge", store.scan_edges(part=part))):
+            for kind, items in (("node", store.scan_nodes(ids=ids, part=part)),
+                                ("edge", store.scan_edges(ids=ids, part=part))):
                 chunk = []
                 for item in items:
                     chunk.append(item)
@@ -252,8 +254,8 @@ def _prefetched(store, part=None, depth: int = 4):
         thread.join()
 
 
-def _write_lines(store, files: list, part=None, progress=None, pivots: tuple = ()) -> int:
-    """Write the N-Triples of the store (of the nodes in `part`, as for `_prefetched`, and the
+def _write_lines(store, files: list, part=None, progress=None, pivots: tuple = (), ids=None) -> int:
+    """Write the N-Triples of the store (of the nodes in `part` and `ids`, as for `_prefetched`, and the
     relationships leaving them) to the text files `files`, each line into the file of its subject's
     range: the subjects below `pivots[0]` into the first, and so on (`pivots`: one subject term fewer
     than `files`, ascending; none for one file); returns the number of lines."""
@@ -266,7 +268,7 @@ def _write_lines(store, files: list, part=None, progress=None, pivots: tuple = (
     outs: list[list[str]] = [[] for _ in files]
     first = outs[0]
     held = 0
-    for kind, items in _prefetched(store, part):
+    for kind, items in _prefetched(store, part, ids=ids):
         if kind == "node":
             for element in items:
                 props = element["props"]
@@ -298,7 +300,7 @@ def _flush(f, lines: list[str], progress=None) -> int:
     return n
 
 
-def _forked_half(store, part, fds: list[int], conn, pivots: tuple = ()) -> None:
+def _forked_half(store, part, fds: list[int], conn, pivots: tuple = (), ids=None) -> None:
     """In a forked process: one half of the export into the open (unnamed) files `fds`, one per range
     of subjects (`_write_lines`); the line count (or the error) to `conn`."""
     from contextlib import ExitStack
@@ -306,7 +308,7 @@ def _forked_half(store, part, fds: list[int], conn, pivots: tuple = ()) -> None:
     try:
         with ExitStack() as stack:
             files = [stack.enter_context(os.fdopen(os.dup(fd), "w", encoding="utf-8", newline="\n")) for fd in fds]
-            conn.send(("ok", _write_lines(store, files, part, pivots=pivots)))
+            conn.send(("ok", _write_lines(store, files, part, pivots=pivots, ids=ids)))
     except BaseException as exc:  # noqa: BLE001 - reported by the parent
         conn.send(("error", f"{type(exc).__name__}: {exc}"))
     finally:
@@ -329,29 +331,26 @@ SORTS = 2  # `sort` processes of a large sorted export, each sorting one range o
 SAMPLE = 500  # nodes whose lines, and their relationships', place the ranges' bounds
 
 
-def _pivots(store) -> tuple[str, ...]:
+def _pivots(store, ids: tuple[int, int] | None) -> tuple[str, ...]:
     """Subject terms that cut a large export's lines into SORTS ranges of about the same size, for
     as many `sort` processes to sort at once (`_write_sorted`); none for a small store, a machine
     with one core or a store that cannot be sampled by internal ids. Weighed on a sample: every
     n-th node id, the lines of each node and of the relationships leaving it (an asserted triple
     under its source, a statement's lines under its own term). Where the bounds fall changes how
-    the work is shared, never the file."""
+    the work is shared, never the file. `ids`: the store's `id_range()`, None where it has none."""
     from peninsula.loaders.codec import TRIPLE, codec
 
-    if (os.cpu_count() or 1) < 2 or not store.capabilities.id_ranges:
-        return ()
-    lo, hi = store.id_range()
-    if hi - lo <= FORK_ABOVE:
+    if (os.cpu_count() or 1) < 2 or ids is None or ids[1] - ids[0] <= FORK_ABOVE:
         return ()
     term = codec(load()).nt
-    nodes, edges = store.sample(SAMPLE)
-    weights: dict[str, int] = {}
+    nodes, edges = store.sample(SAMPLE, ids)
+    weights: Counter[str] = Counter()
     for key, size in nodes:  # about a line a property: the class gives the type line, the key none, a list more
-        weights[term(key)] = weights.get(term(key), 0) + size
+        weights[term(key)] += size
     for src, key, size in edges:
-        weights[term(src)] = weights.get(term(src), 0) + 1
+        weights[term(src)] += 1
         if not key.startswith(TRIPLE):  # type, subject, predicate, object, and the values but the key
-            weights[term(key)] = weights.get(term(key), 0) + 3 + size
+            weights[term(key)] += 3 + size
     total, seen, pivots = sum(weights.values()), 0, []
     for subject, w in sorted(weights.items()):
         if seen >= total * (len(pivots) + 1) / SORTS and len(pivots) < SORTS - 1:
@@ -373,21 +372,23 @@ def write_ntriples(store, out: Path | str, *, progress=None, sort: bool = True) 
     from contextlib import ExitStack
 
     out = Path(out)
-    pivots = _pivots(store) if sort else ()
+    # read once (a pass over every node) for the sample, the fork and both halves' scans
+    ids = store.id_range() if store.capabilities.id_ranges else None
+    pivots = _pivots(store, ids) if sort else ()
     # the forked half's lines (see _write_store) wait in unnamed files, one per range of subjects: no
     # name to plant a link at
     with replacing(out) as f, ExitStack() as stack:
         parts = [stack.enter_context(tempfile.TemporaryFile(dir=out.parent)) for _ in range(len(pivots) + 1)]
         if sort:
-            return _write_sorted(store, f, parts, out.parent, progress, pivots)
-        n = _write_store(store, [f], parts, progress)
+            return _write_sorted(store, f, parts, out.parent, progress, pivots, ids)
+        n = _write_store(store, [f], parts, progress, ids=ids)
         f.flush()
         parts[0].seek(0)
         shutil.copyfileobj(parts[0], f.buffer, 1 << 22)
         return n
 
 
-def _write_sorted(store, f, parts: list, folder: Path, progress=None, pivots: tuple = ()) -> int:
+def _write_sorted(store, f, parts: list, folder: Path, progress=None, pivots: tuple = (), ids=None) -> int:
     """`_write_store` through GNU ``sort -u``, one `sort` per range of subjects (`pivots`), all at
     once: this process's lines go to each through a pipe as they are made, the forked half's from
     `parts` after them (sort reads its inputs in turn, and this pipe ends only once that half is
@@ -421,7 +422,7 @@ def _write_sorted(store, f, parts: list, folder: Path, progress=None, pivots: tu
                 with ExitStack() as pipes:
                     files = [pipes.enter_context(io.TextIOWrapper(p.stdin, encoding="utf-8", newline="\n"))
                              for p in procs]
-                    n = _write_store(store, files, parts, progress, pivots)
+                    n = _write_store(store, files, parts, progress, pivots, ids)
             except BrokenPipeError:
                 pass  # a sort ended early: its own message follows
             errors = [p.stderr.read() for p in procs]
@@ -442,7 +443,7 @@ def _write_sorted(store, f, parts: list, folder: Path, progress=None, pivots: tu
     return n
 
 
-def _write_store(store, files: list, parts: list, progress=None, pivots: tuple = ()) -> int:
+def _write_store(store, files: list, parts: list, progress=None, pivots: tuple = (), ids=None) -> int:
     """The store's N-Triples lines into the open text files `files`, one per range of subjects
     (`pivots`; `_write_lines`), in the store's order. On a store that
     scans by internal ids and survives a fork (FalkorDB) a forked process writes half of them (the odd
@@ -450,20 +451,23 @@ def _write_store(store, files: list, parts: list, progress=None, pivots: tuple =
     which the caller adds to the rest: reading and decoding the store's answers is most of the work,
     and the engine serves both. Odd and even ids share the work evenly, where two halves of the ids
     did not: nodes made together, such as the states, which hold most relationships, have
-    neighbouring ids (`progress` hears of the forked half's lines all at once when it is done)."""
+    neighbouring ids (`progress` hears of the forked half's lines all at once when it is done). `ids`:
+    the store's `id_range()`, if already read."""
     child, conn = None, None
     try:
-        lo, hi = store.id_range() if _can_fork(store) else (0, 0)
+        if ids is None and _can_fork(store):
+            ids = store.id_range()
+        lo, hi = ids if _can_fork(store) else (0, 0)
         if hi - lo > FORK_ABOVE:
             import multiprocessing
 
             ctx = multiprocessing.get_context("fork")
             conn, child_conn = ctx.Pipe(duplex=False)
             child = ctx.Process(target=_forked_half, args=(store, (1, 2), [p.fileno() for p in parts], child_conn,
-                                                           pivots), daemon=True)
+                                                           pivots, ids), daemon=True)
             child.start()
             child_conn.close()
-            n = _write_lines(store, files, (0, 2), progress, pivots)
+            n = _write_lines(store, files, (0, 2), progress, pivots, ids)
             status, value = conn.recv()
             child.join()
             if status != "ok":
@@ -472,7 +476,7 @@ def _write_store(store, files: list, parts: list, progress=None, pivots: tuple =
             if progress:
                 progress(value)
         else:
-            n = _write_lines(store, files, progress=progress, pivots=pivots)
+            n = _write_lines(store, files, progress=progress, pivots=pivots, ids=ids)
     except BaseException:
         if child is not None and child.is_alive():
             child.kill()

@@ -221,11 +221,12 @@ class _FalkorStore(Store):
                 node = props(values)
                 yield {"key": node.get("key"), "labels": [name("labels", i) for i in labels], "props": node}
 
-    def sample(self, count: int) -> tuple[list, list]:
-        """About `count` nodes, every n-th internal id, as (key, number of properties), and the
-        relationships leaving them, as (source key, key, number of properties): each found by its id
-        (the engine's NodeByIdSeek), so a sample costs the same at any size (export.py `_pivots`)."""
-        lo, hi = self.id_range()
+    def sample(self, count: int, ids: tuple[int, int] | None = None) -> tuple[list, list]:
+        """About `count` nodes, every n-th internal id (in `ids`, the `id_range()` if not given), as
+        (key, number of properties), and the relationships leaving them, as (source key, key, number
+        of properties): each found by its id (the engine's NodeByIdSeek), so a sample costs the same
+        at any size (export.py `_pivots`)."""
+        lo, hi = ids or self.id_range()
         ids = list(range(lo, hi, max(1, (hi - lo) // max(1, count))))
         nodes = self.query("UNWIND $ids AS i MATCH (n) WHERE id(n) = i AND n.key IS NOT NULL "
                            "RETURN n.key AS key, size(keys(n)) AS size", {"ids": ids})

@@ -265,9 +265,10 @@ class Store(ABC):
         """Internal node ids are at or above the first number and below the second (`id_ranges`)."""
         raise StoreError(f"{type(self).__name__} cannot scan by ranges of internal ids")
 
-    def sample(self, count: int) -> tuple[list, list]:
-        """About `count` nodes spread over the internal ids, as (key, number of properties), and the
-        relationships leaving them, as (source key, key, number of properties) (`id_ranges`)."""
+    def sample(self, count: int, ids: tuple[int, int] | None = None) -> tuple[list, list]:
+        """About `count` nodes spread over the internal ids (in `ids`, the `id_range()` if not
+        given), as (key, number of properties), and the relationships leaving them, as (source key,
+        key, number of properties) (`id_ranges`)."""
         raise StoreError(f"{type(self).__name__} cannot sample by internal ids")
 
     @contextmanager
