@@ -212,8 +212,8 @@ RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 def _prefetched(store, part=None, depth: int = 4, ids=None):
     """("node", [node, ...])... then ("edge", [edge, ...])..., chunks of up to 2,000 (of the nodes in
     `part`, k of n interleaved parts of the internal ids, if given, and the relationships leaving
-    them; `ids`, the store's `id_range()` if already read) read by a thread while the caller formats them, so the engine's work overlaps ours; at most
-    `depth` chunks wait (memory stays flat)."""
+    them; `ids`: the store's `id_range()`, if already read) read by a thread while the caller formats
+    them, so the engine's work overlaps ours; at most `depth` chunks wait (memory stays flat)."""
     import queue
     import threading
 
@@ -255,10 +255,10 @@ def _prefetched(store, part=None, depth: int = 4, ids=None):
 
 
 def _write_lines(store, files: list, part=None, progress=None, pivots: tuple = (), ids=None) -> int:
-    """Write the N-Triples of the store (of the nodes in `part` and `ids`, as for `_prefetched`, and the
-    relationships leaving them) to the text files `files`, each line into the file of its subject's
-    range: the subjects below `pivots[0]` into the first, and so on (`pivots`: one subject term fewer
-    than `files`, ascending; none for one file); returns the number of lines."""
+    """Write the N-Triples of the store (of the nodes in `part`, with `ids`, as for `_prefetched`, and
+    the relationships leaving them) to the text files `files`, each line into the file of its
+    subject's range: the subjects below `pivots[0]` into the first, and so on (`pivots`: one subject
+    term fewer than `files`, ascending; none for one file); returns the number of lines."""
     from bisect import bisect_right
 
     # a scan that gives each source's relationships together needs to remember only the last sources'
