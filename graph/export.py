@@ -452,12 +452,10 @@ def _write_store(store, files: list, parts: list, progress=None, pivots: tuple =
     and the engine serves both. Odd and even ids share the work evenly, where two halves of the ids
     did not: nodes made together, such as the states, which hold most relationships, have
     neighbouring ids (`progress` hears of the forked half's lines all at once when it is done). `ids`:
-    the store's `id_range()`, if already read."""
+    the store's `id_range()` (`write_ntriples` reads it once), None for a store without one."""
     child, conn = None, None
     try:
-        if ids is None and _can_fork(store):
-            ids = store.id_range()
-        lo, hi = ids if _can_fork(store) else (0, 0)
+        lo, hi = ids if ids is not None and _can_fork(store) else (0, 0)
         if hi - lo > FORK_ABOVE:
             import multiprocessing
 

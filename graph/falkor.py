@@ -227,12 +227,12 @@ class _FalkorStore(Store):
         of properties): each found by its id (the engine's NodeByIdSeek), so a sample costs the same
         at any size (export.py `_pivots`)."""
         lo, hi = ids or self.id_range()
-        ids = list(range(lo, hi, max(1, (hi - lo) // max(1, count))))
+        seeks = list(range(lo, hi, max(1, (hi - lo) // max(1, count))))
         nodes = self.query("UNWIND $ids AS i MATCH (n) WHERE id(n) = i AND n.key IS NOT NULL "
-                           "RETURN n.key AS key, size(keys(n)) AS size", {"ids": ids})
+                           "RETURN n.key AS key, size(keys(n)) AS size", {"ids": seeks})
         edges = self.query("UNWIND $ids AS i MATCH (n)-[r]->() WHERE id(n) = i AND n.key IS NOT NULL "
                            "AND r.key IS NOT NULL RETURN n.key AS src, r.key AS key, size(keys(r)) AS size",
-                           {"ids": ids})
+                           {"ids": seeks})
         return [(r["key"], r["size"]) for r in nodes], [(r["src"], r["key"], r["size"]) for r in edges]
 
     def scan_edges(self, page: int = 10000, ids: tuple[int, int] | None = None, part: tuple[int, int] | None = None):
